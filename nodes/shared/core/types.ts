@@ -1,0 +1,91 @@
+// The normalized error every node of this package speaks (see DESIGN.md). No n8n imports here.
+
+export const ERROR_CATEGORIES = [
+	'auth',
+	'permission',
+	'validation',
+	'not_found',
+	'rate_limit',
+	'server',
+	'policy',
+	'template',
+	'delivery',
+	'business',
+	'network',
+	'unknown',
+] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export const ERROR_ACTIONS = ['retry', 'escalate', 'pause', 'dead_letter'] as const;
+export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+
+export const ERROR_SOURCES = [
+	'graph',
+	'async_job',
+	'adcp',
+	'internal',
+	'transport',
+	'n8n',
+	'unknown',
+] as const;
+export type ErrorSource = (typeof ERROR_SOURCES)[number];
+
+/** Highest utilisation seen in Meta's usage headers, and the wait Meta asks for, if any. */
+export interface MetaUsage {
+	/** Highest utilisation across all headers and counters, 0–100 (may exceed 100 when blocked). */
+	maxPercent: number;
+	/** Per header: `app`, `adAccount`, `businessUseCase`. Highest % of that header. */
+	app?: number;
+	adAccount?: number;
+	businessUseCase?: number;
+	/** Per business id and BUC type, highest % of call_count / total_cputime / total_time. */
+	byBusiness?: Record<string, Record<string, number>>;
+	/** `estimated_time_to_regain_access` (minutes) or `reset_time_duration` (s), in ms; largest wins. */
+	regainAccessMs?: number;
+}
+
+export interface MetaErrorInfo {
+	category: ErrorCategory;
+	retryable: boolean;
+	action: ErrorAction;
+	source: ErrorSource;
+	httpStatus?: number;
+	/** Number for Graph codes, string for AdCP and transport codes. */
+	code?: number | string;
+	subcode?: number;
+	type?: string;
+	message?: string;
+	userTitle?: string;
+	userMessage?: string;
+	details?: string;
+	fbtraceId?: string;
+	requestId?: string;
+	asyncSessionId?: string;
+	isTransient?: boolean;
+	retryAfterMs?: number;
+	usage?: MetaUsage;
+	field?: string;
+	suggestions?: string[];
+	meaning: string;
+	remedy: string;
+}
+
+export type HeaderBag = Record<string, string | string[] | undefined>;
+
+export interface ClassifyContext {
+	httpStatus?: number;
+	headers?: HeaderBag;
+	/** Extra secrets (the credential's token and app secret) to redact from every text field. */
+	secrets?: string[];
+}
+
+/** One row of the code catalog. A row with a subcode overrides the row for its code alone. */
+export interface CatalogEntry {
+	code: number | string;
+	subcode?: number;
+	category: ErrorCategory;
+	retryable: boolean;
+	action: ErrorAction;
+	meaning: string;
+	remedy: string;
+}
