@@ -1,1 +1,5 @@
 export * from './types';
+export * from './backoff';
+export * from './breaker';
+export * from './throttle';
+export * from './idempotency';

@@ -1,0 +1,50 @@
+// Idempotency keys for writes: stable across retries of one item in one execution, different for
+// a different item, body or execution, so a retry can be recognised as the same write.
+import { createHash } from 'node:crypto';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** POST, PUT, PATCH, DELETE: calls that change something and carry an idempotency key. */
+export function isWriteMethod(method: string): boolean {
+	return !SAFE_METHODS.has(method.toUpperCase());
+}
+
+/** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
+export function stableStringify(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+	if (value !== null && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>)
+			.filter(([, v]) => v !== undefined)
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+export interface IdempotencyParts {
+	executionId: string;
+	nodeName: string;
+	itemIndex: number;
+	method: string;
+	path: string;
+	body?: unknown;
+	query?: unknown;
+}
+
+/** The default key: SHA-256 over execution, node, item, method, path, query and body. */
+export function deriveIdempotencyKey(parts: IdempotencyParts): string {
+	const digest = createHash('sha256')
+		.update(
+			stableStringify([
+				parts.executionId,
+				parts.nodeName,
+				parts.itemIndex,
+				parts.method.toUpperCase(),
+				parts.path,
+				parts.query ?? null,
+				parts.body ?? null,
+			]),
+		)
+		.digest('hex');
+	return `n8n-${digest.slice(0, 40)}`;
+}

@@ -1,0 +1,5 @@
+// The HTTP side of the package: undici only, no n8n imports.
+export * from './MetaClient';
+export { closeMetaPools } from './pool';
+export { appSecretProof, ForeignHostError, resolveMetaUrl } from './url';
+export type { QueryValue, ResolvedUrl } from './url';
