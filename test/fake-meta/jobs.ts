@@ -1,0 +1,313 @@
+// Asynchronous work as Meta reports it: async batch request sets, ad report runs, async sessions,
+// and a custom `/v1/batch-status/{id}` API. A job advances with each status poll or with time.
+
+import { DEFAULT_ITEM_ERROR, graphError, type GraphErrorBody } from './errors';
+import type { SortedView } from './store';
+
+export type JobKind = 'async_batch' | 'report_run' | 'async_session' | 'custom';
+export type JobOutcome = 'completed' | 'failed' | 'skipped';
+
+export interface AsyncJobOptions {
+	kind: JobKind;
+	/** Sub-requests (async batch), report rows (report run) or ads (custom). Default 1. */
+	total?: number;
+	/** Indices (0-based) of sub-requests / ads that fail. */
+	failIndices?: number[];
+	/** Error body for failed items and failed jobs. Default: an ad-creative validation error (code 100). */
+	failWith?: GraphErrorBody;
+	/** Complete on the n-th status poll (default 2 when completeAfterMs is not set either). */
+	completeAfterPolls?: number;
+	/** Complete this long after creation. With both options, both must be reached. */
+	completeAfterMs?: number;
+	/** How the whole job ends. Default `completed` (with failIndices failed inside it). */
+	outcome?: JobOutcome;
+	name?: string;
+	/** Ad account id without `act_`. Default `1`. */
+	accountId?: string;
+	/** Async batch: the `adbatch` items, returned as each request's `input`. */
+	inputs?: unknown[];
+}
+
+/** What a test or benchmark may read about a job. */
+export interface JobSummary {
+	id: string;
+	kind: JobKind;
+	total: number;
+	/** Status polls answered so far. */
+	polls: number;
+	/** 0–1. */
+	progress: number;
+	done: boolean;
+	/** Poll number that first saw the job done, and when the job became done (epoch ms). */
+	completedAtPoll?: number;
+	completedAt?: number;
+}
+
+interface Job {
+	id: string;
+	kind: JobKind;
+	total: number;
+	fail: Set<number>;
+	failWith: GraphErrorBody;
+	afterPolls?: number;
+	afterMs?: number;
+	outcome: JobOutcome;
+	name: string;
+	accountId: string;
+	inputs?: unknown[];
+	createdAt: number;
+	/** First id of `total` consecutive ids for sub-requests, and of their results (created ads). */
+	firstItemId: number;
+	firstResultId: number;
+	polls: number;
+	/** When the afterPolls-th poll came. */
+	nthPollAt?: number;
+	completedAtPoll?: number;
+}
+
+export type AsyncRequestStatus = 'INITIAL' | 'IN_PROGRESS' | 'SUCCESS' | 'ERROR' | 'CANCELED';
+
+interface Services {
+	now(): number;
+	traceId(): string;
+	reserveIds(count: number): number;
+}
+
+export class Jobs {
+	private jobs = new Map<string, Job>();
+
+	constructor(private readonly services: Services) {}
+
+	create(options: AsyncJobOptions): string {
+		const total = Math.max(0, Math.floor(options.total ?? 1));
+		const first = this.services.reserveIds(1 + 2 * total);
+		const id = String(first);
+		const usesPolls = options.completeAfterPolls !== undefined || options.completeAfterMs === undefined;
+		this.jobs.set(id, {
+			id,
+			kind: options.kind,
+			total,
+			fail: new Set(options.failIndices ?? []),
+			failWith: options.failWith ?? graphError(DEFAULT_ITEM_ERROR, this.services.traceId()).body,
+			afterPolls: usesPolls ? (options.completeAfterPolls ?? 2) : undefined,
+			afterMs: options.completeAfterMs,
+			outcome: options.outcome ?? 'completed',
+			name: options.name ?? `${options.kind} ${id}`,
+			accountId: options.accountId ?? '1',
+			inputs: options.inputs,
+			createdAt: this.services.now(),
+			firstItemId: first + 1,
+			firstResultId: first + 1 + total,
+			polls: 0,
+		});
+		return id;
+	}
+
+	has(id: string): boolean {
+		return this.jobs.has(id);
+	}
+
+	kind(id: string): JobKind | undefined {
+		return this.jobs.get(id)?.kind;
+	}
+
+	summary(id: string): JobSummary | undefined {
+		const job = this.jobs.get(id);
+		if (!job) return undefined;
+		const progress = this.progress(job);
+		const summary: JobSummary = { id, kind: job.kind, total: job.total, polls: job.polls, progress, done: progress >= 1 };
+		if (job.completedAtPoll !== undefined) summary.completedAtPoll = job.completedAtPoll;
+		if (progress >= 1) summary.completedAt = this.completedAt(job);
+		return summary;
+	}
+
+	clear(): void {
+		this.jobs.clear();
+	}
+
+	/** Answers a status poll (and counts it). */
+	poll(id: string): Record<string, unknown> | undefined {
+		const job = this.jobs.get(id);
+		if (!job) return undefined;
+		job.polls++;
+		if (job.polls === job.afterPolls) job.nthPollAt = this.services.now();
+		const progress = this.progress(job);
+		if (progress >= 1 && job.completedAtPoll === undefined) job.completedAtPoll = job.polls;
+		switch (job.kind) {
+			case 'async_batch':
+				return this.asyncBatchView(job, progress);
+			case 'report_run':
+				return this.reportRunView(job, progress);
+			case 'async_session':
+				return this.sessionView(job, progress);
+			case 'custom':
+				return this.customView(job, progress);
+		}
+	}
+
+	/** The async batch's sub-requests (`GET /{set}/requests`), optionally only some statuses. */
+	asyncRequests(id: string, statuses?: AsyncRequestStatus[]): { view: SortedView; item(key: string): Record<string, unknown> } | undefined {
+		const job = this.jobs.get(id);
+		if (!job || job.kind !== 'async_batch') return undefined;
+		const done = this.doneCount(job, this.progress(job));
+		const statusOf = (i: number) => this.itemStatus(job, i, done);
+		let view: SortedView = { length: job.total, at: (i) => String(job.firstItemId + i) };
+		if (statuses?.length) {
+			const keys: string[] = [];
+			for (let i = 0; i < job.total; i++) if (statuses.includes(statusOf(i))) keys.push(String(job.firstItemId + i));
+			view = { length: keys.length, at: (i) => keys[i] };
+		}
+		const item = (key: string) => {
+			const i = Number(key) - job.firstItemId;
+			const status = statusOf(i);
+			const request: Record<string, unknown> = { id: key, status };
+			if (status === 'SUCCESS') request.result = { id: String(job.firstResultId + i) };
+			if (status === 'ERROR') request.result = job.failWith;
+			request.input = job.inputs?.[i] ?? { method: 'POST', relative_url: `act_${job.accountId}/ads`, name: `Ad ${i + 1}` };
+			return request;
+		};
+		return { view, item };
+	}
+
+	/** A completed report run's rows; a string explains why they cannot be read yet. */
+	reportRows(id: string): { view: SortedView; item(key: string): Record<string, unknown> } | string | undefined {
+		const job = this.jobs.get(id);
+		if (!job || job.kind !== 'report_run') return undefined;
+		const progress = this.progress(job);
+		if (progress < 1 || job.outcome !== 'completed') {
+			return `Report run ${id} has no results: its async_status is ${this.reportStatus(job, progress)}. Poll the report run until async_status is Job Completed.`;
+		}
+		const key = (i: number) => String(i).padStart(9, '0');
+		const item = (k: string) => {
+			const i = Number(k);
+			// Deterministic per row, independent of the order of reads.
+			const impressions = 1000 + ((i * 7919 + Number(job.id)) % 9000);
+			return {
+				account_id: job.accountId,
+				ad_id: String(job.firstResultId + i),
+				impressions: String(impressions),
+				clicks: String(Math.floor(impressions / 37)),
+				spend: (impressions / 250).toFixed(2),
+				date_start: '2026-11-01',
+				date_stop: '2026-11-22',
+			};
+		};
+		return { view: { length: job.total, at: key }, item };
+	}
+
+	private progress(job: Job): number {
+		let progress = 1;
+		if (job.afterPolls !== undefined) progress = job.afterPolls <= 0 ? 1 : Math.min(1, job.polls / job.afterPolls);
+		if (job.afterMs !== undefined) {
+			const elapsed = this.services.now() - job.createdAt;
+			progress = Math.min(progress, job.afterMs <= 0 ? 1 : Math.min(1, elapsed / job.afterMs));
+		}
+		return progress;
+	}
+
+	/** Only meaningful once the job is done. */
+	private completedAt(job: Job): number {
+		const byPolls = job.afterPolls ? (job.nthPollAt ?? job.createdAt) : job.createdAt;
+		return Math.max(byPolls, job.createdAt + (job.afterMs ?? 0));
+	}
+
+	private doneCount(job: Job, progress: number): number {
+		return Math.floor(progress * job.total);
+	}
+
+	private itemStatus(job: Job, i: number, done: number): AsyncRequestStatus {
+		if (i < done) {
+			if (job.outcome === 'skipped') return 'CANCELED';
+			return job.outcome === 'failed' || job.fail.has(i) ? 'ERROR' : 'SUCCESS';
+		}
+		// A tenth of what remains is being worked on, the rest waits.
+		const inProgress = done > 0 || job.polls > 0 ? Math.max(1, Math.ceil((job.total - done) / 10)) : 0;
+		return i < done + inProgress ? 'IN_PROGRESS' : 'INITIAL';
+	}
+
+	private asyncBatchView(job: Job, progress: number): Record<string, unknown> {
+		const done = this.doneCount(job, progress);
+		const counts: Record<AsyncRequestStatus, number> = { INITIAL: 0, IN_PROGRESS: 0, SUCCESS: 0, ERROR: 0, CANCELED: 0 };
+		for (let i = 0; i < job.total; i++) counts[this.itemStatus(job, i, done)]++;
+		return {
+			id: job.id,
+			name: job.name,
+			owner_id: job.accountId,
+			is_completed: progress >= 1,
+			total_count: job.total,
+			initial_count: counts.INITIAL,
+			in_progress_count: counts.IN_PROGRESS,
+			success_count: counts.SUCCESS,
+			error_count: counts.ERROR,
+			canceled_count: counts.CANCELED,
+		};
+	}
+
+	private reportStatus(job: Job, progress: number): string {
+		if (progress >= 1) return { completed: 'Job Completed', failed: 'Job Failed', skipped: 'Job Skipped' }[job.outcome];
+		if (progress < 0.1) return 'Job Not Started';
+		return progress < 0.5 ? 'Job Started' : 'Job Running';
+	}
+
+	private reportRunView(job: Job, progress: number): Record<string, unknown> {
+		const view: Record<string, unknown> = {
+			id: job.id,
+			account_id: job.accountId,
+			async_status: this.reportStatus(job, progress),
+			async_percent_completion: progress >= 1 && job.outcome !== 'completed' ? 0 : Math.floor(progress * 100),
+			date_start: '2026-11-01',
+			date_stop: '2026-11-22',
+			time_ref: Math.floor(job.createdAt / 1000),
+		};
+		if (progress >= 1) view.time_completed = Math.floor(this.completedAt(job) / 1000);
+		return view;
+	}
+
+	private sessionView(job: Job, progress: number): Record<string, unknown> {
+		if (progress < 1) return { id: job.id, status: 'IN_PROGRESS' };
+		if (job.outcome === 'completed') return { id: job.id, status: 'SUCCESS', result: { success: true, id: String(job.firstResultId) } };
+		if (job.outcome === 'skipped') return { id: job.id, status: 'CANCELED' };
+		const failure = job.failWith;
+		return {
+			result: failure,
+			error_code: failure.error.code,
+			status: 'FAILED',
+			exception: failure.error.message,
+			id: job.id,
+		};
+	}
+
+	private customView(job: Job, progress: number): Record<string, unknown> {
+		const done = this.doneCount(job, progress);
+		const errors: Array<Record<string, unknown>> = [];
+		for (let i = 0; i < done; i++) {
+			if (this.itemStatus(job, i, done) !== 'ERROR') continue;
+			const failure = job.failWith.error;
+			errors.push({ index: i, adId: String(job.firstResultId + i), code: failure.code, message: failure.error_user_msg ?? failure.message });
+		}
+		let status = 'processing';
+		let errorMessage: string | undefined;
+		if (progress >= 1) {
+			if (job.outcome === 'failed') {
+				status = 'failed';
+				errorMessage = job.failWith.error.message;
+			} else if (job.outcome === 'skipped') {
+				status = 'failed';
+				errorMessage = 'The batch was skipped before any ad was created.';
+			} else if (errors.length) {
+				status = 'partial';
+				errorMessage = `${errors.length} of ${job.total} ads failed`;
+			} else status = 'completed';
+		}
+		const view: Record<string, unknown> = {
+			id: job.id,
+			status,
+			progress: Math.floor(progress * 100),
+			totalAds: job.total,
+			successfulAds: job.outcome === 'completed' ? done - errors.length : 0,
+			errors,
+		};
+		if (errorMessage !== undefined) view.errorMessage = errorMessage;
+		return view;
+	}
+}

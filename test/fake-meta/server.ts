@@ -1,0 +1,599 @@
+// The fake Meta Graph server: authentication, budget, faults, then Graph routing over the store.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+import { handleAdmin } from './admin';
+import { Budget, DEFAULT_BUSINESS_ID, usageHeaders, type BudgetOptions, type Usage } from './budget';
+import { graphError, unsupportedRequest, type GraphErrorSpec } from './errors';
+import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
+import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
+import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
+import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
+import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './store';
+import { appSecretProof, createPrng, fingerprint, traceId } from './util';
+
+/** A canary: tests assert it never shows up in any output. */
+export const FAKE_META_TOKEN = 'EAAcanary0000SECRET0000TOKEN';
+export const ME_ID = '100000000000002';
+
+export type JobDefaults = Omit<AsyncJobOptions, 'kind' | 'inputs'>;
+
+export interface FakeMetaOptions {
+	/** Default 0 (a free port). */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** The only accepted access token. Default FAKE_META_TOKEN. */
+	token?: string;
+	/** When set, every Graph call must carry `appsecret_proof` = HMAC-SHA256(token, appSecret) hex. */
+	appSecret?: string;
+	budget?: BudgetOptions;
+	/** Seed of the PRNG behind fault probabilities and fbtrace ids. Default 1. */
+	seed?: number;
+	/** Requests and writes kept in the logs (the oldest are dropped). Default 20,000. */
+	logLimit?: number;
+	/** Fault rules active from the start (and again after reset()). */
+	faults?: FaultRule[];
+	/** How jobs created over HTTP (async_batch_requests, POST insights, /v1/launch) behave. */
+	jobDefaults?: JobDefaults;
+	/** Clock for budget windows and time-based jobs. Default Date.now. */
+	clock?: () => number;
+}
+
+export interface SeedOptions {
+	/** List the objects on this parent's edge, e.g. parent `act_1`, edge `ads`. */
+	parent?: string;
+	edge?: string;
+}
+
+export interface FakeMeta {
+	/** `http://127.0.0.1:PORT`, no trailing slash. */
+	readonly url: string;
+	readonly port: number;
+	readonly token: string;
+	/** Request log (the last `logLimit`), oldest first. */
+	readonly requests: RequestRecord[];
+	/** Every applied write (the last `logLimit`), oldest first. */
+	readonly writes: WriteRecord[];
+	duplicateWrites(): DuplicateWrite[];
+	addFault(rule: FaultRule): void;
+	clearFaults(): void;
+	/** Stores objects (ids generated when missing) and returns their ids. */
+	seedObjects(objects: Array<Record<string, unknown>>, options?: SeedOptions): string[];
+	getObject(id: string): GraphObject | undefined;
+	createAsyncJob(options: AsyncJobOptions): string;
+	getJob(id: string): JobSummary | undefined;
+	setJobDefaults(defaults: JobDefaults): void;
+	/** Replaces the budget (undefined: no limit); usage starts from zero. */
+	setBudget(budget: BudgetOptions | undefined): void;
+	stats(): FakeMetaStats;
+	/** Back to the state right after start: objects, jobs, logs, faults, budget, PRNG, options. */
+	reset(): void;
+	close(): Promise<void>;
+}
+
+interface Ctx {
+	method: string;
+	/** As requested, without query. */
+	path: string;
+	/** Without version prefix; `/` for the root. */
+	graphPath: string;
+	segments: string[];
+	version: string;
+	query: URLSearchParams;
+	/** Query and body merged (body wins). */
+	params: Record<string, unknown>;
+	idempotencyKey?: string;
+	entry: RequestRecord;
+	now: number;
+}
+
+const VERSION = /^\/(v\d+(?:\.\d+)?)(?=\/|$)/;
+const DEFAULT_VERSION = 'v24.0';
+const DEFAULT_LIMIT = 25;
+/** Parameters that steer the call and never become object fields. */
+const CONTROL_PARAMS = new Set([...SECRET_PARAMS, 'appsecret_time', 'fields', 'limit', 'after', 'before', 'method', 'format', 'pretty', 'suppress_http_code', 'locale', 'debug']);
+/** Edges whose objects also appear on their ad set's / campaign's edge of the same name. */
+const PARENT_FIELDS = ['adset_id', 'campaign_id'];
+
+class FakeMetaServer implements FakeMeta {
+	url = '';
+	port = 0;
+	readonly token: string;
+	private readonly server: Server;
+	private readonly clock: () => number;
+	private readonly store = new Store();
+	private readonly recorder: Recorder;
+	private readonly stalls = new Set<NodeJS.Timeout>();
+	private faultRandom!: () => number;
+	private idRandom!: () => number;
+	private faults!: Faults;
+	private jobs!: Jobs;
+	private budget?: Budget;
+	private jobDefaults: JobDefaults = {};
+	private messageCount = 0;
+
+	constructor(private readonly options: FakeMetaOptions) {
+		this.token = options.token ?? FAKE_META_TOKEN;
+		this.clock = options.clock ?? Date.now;
+		this.recorder = new Recorder(options.logLimit ?? 20_000);
+		this.reset();
+		this.server = createServer((req, res) => {
+			this.handle(req, res).catch(() => res.socket?.destroy());
+		});
+	}
+
+	async listen(): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+		});
+		const address = this.server.address() as AddressInfo;
+		this.port = address.port;
+		this.url = `http://${address.address}:${address.port}`;
+	}
+
+	get requests(): RequestRecord[] {
+		return this.recorder.requests();
+	}
+
+	get writes(): WriteRecord[] {
+		return this.recorder.writes();
+	}
+
+	duplicateWrites(): DuplicateWrite[] {
+		return this.recorder.duplicates();
+	}
+
+	addFault(rule: FaultRule): void {
+		this.faults.add(rule);
+	}
+
+	clearFaults(): void {
+		this.faults.clear();
+	}
+
+	seedObjects(objects: Array<Record<string, unknown>>, options: SeedOptions = {}): string[] {
+		if (options.parent) this.ensureAccount(options.parent);
+		return objects.map((fields) => this.insert(options.parent, options.edge, fields, typeof fields.id === 'string' ? fields.id : undefined).id);
+	}
+
+	getObject(id: string): GraphObject | undefined {
+		const object = this.store.get(id);
+		return object && { ...object };
+	}
+
+	createAsyncJob(options: AsyncJobOptions): string {
+		return this.jobs.create(options);
+	}
+
+	getJob(id: string): JobSummary | undefined {
+		return this.jobs.summary(id);
+	}
+
+	setJobDefaults(defaults: JobDefaults): void {
+		this.jobDefaults = { ...defaults };
+	}
+
+	setBudget(budget: BudgetOptions | undefined): void {
+		this.budget = budget && new Budget(budget);
+	}
+
+	stats(): FakeMetaStats {
+		return this.recorder.stats();
+	}
+
+	reset(): void {
+		const seed = this.options.seed ?? 1;
+		this.faultRandom = createPrng(seed);
+		this.idRandom = createPrng(seed ^ 0x5bd1e995);
+		this.store.clear();
+		this.store.put({ id: ME_ID, name: 'Fake Meta Test User' });
+		this.jobs = new Jobs({ now: this.clock, traceId: () => traceId(this.idRandom), reserveIds: (n) => this.store.reserveIds(n) });
+		this.faults = new Faults(this.faultRandom);
+		for (const rule of this.options.faults ?? []) this.faults.add(rule);
+		this.recorder.clear();
+		this.setBudget(this.options.budget);
+		this.jobDefaults = { ...this.options.jobDefaults };
+		this.messageCount = 0;
+	}
+
+	async close(): Promise<void> {
+		for (const timer of this.stalls) clearTimeout(timer);
+		this.stalls.clear();
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.server.closeAllConnections();
+		await closed;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const now = this.clock();
+		const url = new URL(req.url ?? '/', 'http://fake-meta');
+		const method = (req.method ?? 'GET').toUpperCase();
+		const raw = await readBody(req);
+		const parsed = parseBody(raw, req.headers['content-type']);
+		if (url.pathname.startsWith('/__admin/')) {
+			const answer = handleAdmin(this, method, url.pathname.slice('/__admin/'.length), url.searchParams, parsed.body);
+			sendJson(res, answer, {});
+			return;
+		}
+
+		const version = VERSION.exec(url.pathname);
+		const graphPath = (version ? url.pathname.slice(version[0].length) : url.pathname) || '/';
+		const key = req.headers['idempotency-key'];
+		const idempotencyKey = Array.isArray(key) ? key[0] : key;
+		const query = Object.fromEntries(url.searchParams);
+		const body = parsed.body;
+		const entry = this.recorder.request({
+			method,
+			path: url.pathname,
+			query: redactParams(query),
+			headers: publicHeaders(req),
+			body: redactParams(body),
+			idempotencyKey,
+			throttled: false,
+			time: now,
+		});
+		res.on('close', () => {
+			if (res.headersSent) entry.status = res.statusCode;
+			this.recorder.finish(entry);
+		});
+		const params: Record<string, unknown> = { ...formParams(url.searchParams), ...(isRecord(body) ? body : {}) };
+		const ctx: Ctx = {
+			method,
+			path: url.pathname,
+			graphPath,
+			segments: graphPath.split('/').filter(Boolean),
+			version: version?.[1] ?? DEFAULT_VERSION,
+			query: url.searchParams,
+			params,
+			idempotencyKey,
+			entry,
+			now,
+		};
+
+		const fault = this.faults.pick({ method, path: url.pathname, graphPath });
+		if (fault) entry.faultApplied = faultLabel(fault);
+		if (fault && !appliesRequest(fault)) {
+			this.sendFault(req, res, ctx, fault);
+			return;
+		}
+		const answer = parsed.invalid ? this.error(ctx, { code: 100, message: '(#100) The request body is not valid JSON' }) : this.answer(ctx, req);
+		const headers = this.headers(ctx);
+		if (!fault) sendJson(res, answer, headers);
+		else if (fault.type === 'truncated') sendTruncated(res, answer, headers);
+		else if (fault.type === 'reset') sendThenReset(res, answer, headers);
+		else if (fault.type === 'stall') this.stall(res, fault.ms, () => sendJson(res, answer, this.headers(ctx)));
+	}
+
+	/** Faults that answer instead of Meta: nothing is applied. */
+	private sendFault(req: IncomingMessage, res: ServerResponse, ctx: Ctx, fault: Fault): void {
+		switch (fault.type) {
+			case 'reset':
+				req.socket.resetAndDestroy();
+				return;
+			case 'html502':
+				sendHtml502(res);
+				return;
+			case 'graphError': {
+				const { type: _type, headers, ...spec } = fault;
+				sendJson(res, { ...this.error(ctx, spec), headers }, this.headers(ctx));
+				return;
+			}
+			case 'status':
+				if (typeof fault.body === 'string') sendText(res, fault.status, fault.body, { ...this.headers(ctx), ...fault.headers });
+				else sendJson(res, { status: fault.status, body: fault.body ?? {}, headers: fault.headers }, this.headers(ctx));
+				return;
+		}
+	}
+
+	private stall(res: ServerResponse, ms: number, send: () => void): void {
+		const timer = setTimeout(() => {
+			this.stalls.delete(timer);
+			if (!res.destroyed) send();
+		}, ms);
+		this.stalls.add(timer);
+		res.on('close', () => {
+			clearTimeout(timer);
+			this.stalls.delete(timer);
+		});
+	}
+
+	private headers(ctx: Ctx): Record<string, string> {
+		const usage: Usage = this.budget?.usage(this.clock()) ?? { percent: 0, regainMs: 0 };
+		const headers = usageHeaders(usage, this.budget?.options.businessId ?? DEFAULT_BUSINESS_ID, ctx.segments[0]?.startsWith('act_') ?? false);
+		headers['x-fb-trace-id'] = traceId(this.idRandom);
+		headers['x-fb-request-id'] = String(ctx.entry.seq);
+		headers['facebook-api-version'] = ctx.version;
+		if (ctx.entry.throttled && this.budget?.options.retryAfterHeader) headers['retry-after'] = String(Math.ceil(usage.regainMs / 1000));
+		return headers;
+	}
+
+	private error(ctx: Ctx, spec: GraphErrorSpec): Answer {
+		const { status, body } = graphError(spec, traceId(this.idRandom));
+		if (this.isInternalApi(ctx)) return { status, body: { success: false, message: body.error.message, requestId: body.error.fbtrace_id, code: body.error.code } };
+		return { status, body };
+	}
+
+	/** `/v1/batch-status/{id}` and `/v1/launch` imitate a team's own API, which answers in its own shape. */
+	private isInternalApi(ctx: Ctx): boolean {
+		return ctx.segments[0] === 'batch-status' || ctx.segments[0] === 'launch';
+	}
+
+	private answer(ctx: Ctx, req: IncomingMessage): Answer {
+		const refused = this.authenticate(ctx, req);
+		if (refused) return refused;
+		if (this.budget && !this.budget.take(ctx.now)) {
+			ctx.entry.throttled = true;
+			return this.error(ctx, this.budget.error());
+		}
+		return this.route(ctx);
+	}
+
+	private authenticate(ctx: Ctx, req: IncomingMessage): Answer | undefined {
+		const header = /^(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+		const token = header?.[1] ?? stringParam(ctx.params.access_token);
+		if (token === undefined) {
+			return this.refuseToken(ctx, { code: 104, message: 'An access token is required to request this resource.' }, 'invalid_request');
+		}
+		if (token !== this.token) return this.refuseToken(ctx, { code: 190 }, 'invalid_token');
+		const secret = this.options.appSecret;
+		if (secret === undefined) return undefined;
+		const proof = stringParam(ctx.params.appsecret_proof);
+		if (proof === undefined) {
+			return this.error(ctx, { code: 100, errorType: 'GraphMethodException', message: 'API calls from the server require an appsecret_proof argument' });
+		}
+		if (proof.toLowerCase() !== appSecretProof(token, secret)) {
+			return this.error(ctx, { code: 100, errorType: 'GraphMethodException', message: 'Invalid appsecret_proof provided in the API argument' });
+		}
+		return undefined;
+	}
+
+	private refuseToken(ctx: Ctx, spec: GraphErrorSpec, reason: string): Answer {
+		const answer = this.error(ctx, spec);
+		if (this.isInternalApi(ctx)) return { ...answer, status: 401 };
+		const message = (answer.body as { error: { message: string } }).error.message;
+		return { ...answer, headers: { 'www-authenticate': `OAuth "Facebook Platform" "${reason}" "${message}"` } };
+	}
+
+	private route(ctx: Ctx): Answer {
+		const [id, edge, ...rest] = ctx.segments;
+		if (id === 'batch-status' && edge && rest.length === 0 && ctx.method === 'GET') return this.batchStatus(ctx, edge);
+		if (id === 'launch' && !edge && ctx.method === 'POST') return this.launch(ctx);
+		if (rest.length > 0) return this.error(ctx, { code: 2500, message: `Unknown path components: /${[edge, ...rest].join('/')}` });
+		if (!id) return this.error(ctx, { code: 100, message: '(#100) Missing object id: use /{version}/{id} (the batch API is not imitated)' });
+		if (edge === undefined) {
+			if (ctx.method === 'GET') return this.getObjectAnswer(ctx, id);
+			if (ctx.method === 'POST') return this.updateObject(ctx, id);
+			if (ctx.method === 'DELETE') return this.deleteObject(ctx, id);
+		} else {
+			if (ctx.method === 'GET') return this.listEdge(ctx, id, edge);
+			if (ctx.method === 'POST') return this.createOnEdge(ctx, id, edge);
+		}
+		return this.error(ctx, unsupportedRequest(ctx.method, id));
+	}
+
+	private resolveId(id: string): string {
+		return id === 'me' ? ME_ID : id;
+	}
+
+	private exists(id: string): boolean {
+		return this.ensureAccount(id) || this.store.has(id);
+	}
+
+	/** Ad accounts exist as soon as they are named, like the accounts a real token can reach. */
+	private ensureAccount(id: string): boolean {
+		const match = /^act_(\d+)$/.exec(id);
+		if (!match) return false;
+		if (!this.store.has(id)) {
+			this.store.put({ id, account_id: match[1], name: `Fake Ad Account ${match[1]}`, account_status: 1, currency: 'USD', timezone_name: 'Europe/Berlin' });
+		}
+		return true;
+	}
+
+	private getObjectAnswer(ctx: Ctx, rawId: string): Answer {
+		const id = this.resolveId(rawId);
+		const fields = parseFields(ctx.params.fields);
+		const job = this.jobs.poll(id);
+		if (job) return ok(pickFields(job, fields));
+		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
+		return ok(pickFields(this.store.get(id) as GraphObject, fields));
+	}
+
+	private updateObject(ctx: Ctx, rawId: string): Answer {
+		const id = this.resolveId(rawId);
+		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('POST', rawId));
+		const fields = objectFields(ctx.params);
+		if (typeof fields.status === 'string') fields.effective_status = fields.status;
+		this.store.update(id, fields);
+		this.recordWrite(ctx, id);
+		return ok({ success: true });
+	}
+
+	private deleteObject(ctx: Ctx, rawId: string): Answer {
+		const id = this.resolveId(rawId);
+		if (!this.store.delete(id)) return this.error(ctx, unsupportedRequest('DELETE', rawId));
+		this.recordWrite(ctx, id);
+		return ok({ success: true });
+	}
+
+	private listEdge(ctx: Ctx, rawId: string, edge: string): Answer {
+		const id = this.resolveId(rawId);
+		const kind = this.jobs.kind(id);
+		if (kind === 'async_batch' && edge === 'requests') {
+			const list = this.jobs.asyncRequests(id, statusesParam(ctx.params.statuses));
+			if (list) return this.page(ctx, list.view, list.item);
+		}
+		if (kind === 'report_run' && edge === 'insights') {
+			const rows = this.jobs.reportRows(id);
+			if (typeof rows === 'string') return this.error(ctx, { code: 100, message: rows });
+			if (rows) return this.page(ctx, rows.view, rows.item);
+		}
+		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
+		return this.page(ctx, this.store.edge(id, edge), (key) => this.store.get(key) as GraphObject);
+	}
+
+	private createOnEdge(ctx: Ctx, rawId: string, edge: string): Answer {
+		const id = this.resolveId(rawId);
+		if (edge === 'messages' && /^\d+$/.test(id)) return this.sendWhatsApp(ctx, id);
+		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('POST', rawId));
+		const accountId = /^act_(\d+)$/.exec(id)?.[1];
+		if (accountId && edge === 'async_batch_requests') {
+			const batch = ctx.params.adbatch;
+			if (!Array.isArray(batch)) return this.error(ctx, { code: 100, message: '(#100) The parameter adbatch is required' });
+			const jobId = this.jobs.create({
+				...this.jobDefaults,
+				kind: 'async_batch',
+				total: batch.length,
+				inputs: batch,
+				accountId,
+				name: stringParam(ctx.params.name),
+			});
+			this.recordWrite(ctx, jobId);
+			return ok({ id: jobId });
+		}
+		if (accountId && edge === 'insights') {
+			const jobId = this.jobs.create({ total: 5, ...this.jobDefaults, kind: 'report_run', accountId });
+			this.recordWrite(ctx, jobId);
+			return ok({ report_run_id: jobId });
+		}
+		const fields = objectFields(ctx.params);
+		if (accountId && ['ads', 'adsets', 'campaigns'].includes(edge)) fields.account_id = accountId;
+		const object = this.insert(id, edge, { ...fields, created_time: graphTime(ctx.now) });
+		this.recordWrite(ctx, object.id);
+		return ok({ id: object.id });
+	}
+
+	private sendWhatsApp(ctx: Ctx, phoneNumberId: string): Answer {
+		for (const name of ['messaging_product', 'to']) {
+			if (typeof ctx.params[name] !== 'string' || ctx.params[name] === '') {
+				return this.error(ctx, { code: 100, message: `(#100) The parameter ${name} is required.` });
+			}
+		}
+		const to = ctx.params.to as string;
+		const wamid = `wamid.HBgL${String(++this.messageCount).padStart(12, '0')}`;
+		this.insert(phoneNumberId, 'messages', { ...objectFields(ctx.params), status: 'sent' }, wamid);
+		this.recordWrite(ctx, wamid);
+		return ok({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to.replace(/\D/g, '') }], messages: [{ id: wamid }] });
+	}
+
+	private batchStatus(ctx: Ctx, id: string): Answer {
+		const view = this.jobs.kind(id) === 'custom' ? this.jobs.poll(id) : undefined;
+		if (!view) return { status: 404, body: { success: false, message: `Batch ${id} not found`, requestId: traceId(this.idRandom) } };
+		return ok(view);
+	}
+
+	private launch(ctx: Ctx): Answer {
+		const ads = ctx.params.ads;
+		if (!Array.isArray(ads) || ads.length === 0) {
+			return { status: 400, body: { success: false, message: 'ads must be a non-empty array', requestId: traceId(this.idRandom), code: 'MISSING_REQUIRED_FIELD' } };
+		}
+		const jobId = this.jobs.create({ ...this.jobDefaults, kind: 'custom', total: ads.length });
+		this.recordWrite(ctx, jobId);
+		return ok({ success: true, adBatchId: jobId, status: 'processing' });
+	}
+
+	private insert(parent: string | undefined, edge: string | undefined, fields: Record<string, unknown>, id = this.store.newId()): GraphObject {
+		const object: GraphObject = { ...fields, id };
+		this.store.put(object);
+		if (parent && edge) {
+			this.store.link(parent, edge, id);
+			for (const name of PARENT_FIELDS) {
+				const owner = object[name];
+				if (typeof owner === 'string' && owner !== parent) this.store.link(owner, edge, id);
+			}
+		}
+		return object;
+	}
+
+	private page(ctx: Ctx, view: SortedView, item: (key: string) => Record<string, unknown>): Answer {
+		const limit = Number(ctx.params.limit);
+		const after = stringParam(ctx.params.after);
+		const before = stringParam(ctx.params.before);
+		const page = pageOf(view, {
+			limit: Number.isInteger(limit) && limit > 0 ? limit : DEFAULT_LIMIT,
+			after: after === undefined ? undefined : decodeCursor(after),
+			before: before === undefined ? undefined : decodeCursor(before),
+		});
+		const fields = parseFields(ctx.params.fields);
+		const data = page.keys.map((key) => pickFields(item(key), fields));
+		if (page.keys.length === 0) return ok({ data });
+		const first = encodeCursor(page.keys[0]);
+		const last = encodeCursor(page.keys[page.keys.length - 1]);
+		const paging: Record<string, unknown> = { cursors: { before: first, after: last } };
+		if (page.hasBefore) paging.previous = this.pageLink(ctx, 'before', first);
+		if (page.hasAfter) paging.next = this.pageLink(ctx, 'after', last);
+		return ok({ data, paging });
+	}
+
+	/** Meta echoes the query, `access_token` included when it came in the query. */
+	private pageLink(ctx: Ctx, direction: 'after' | 'before', cursor: string): string {
+		const query = new URLSearchParams(ctx.query);
+		query.delete('after');
+		query.delete('before');
+		if (!query.has('limit')) query.set('limit', String(DEFAULT_LIMIT));
+		query.set(direction, cursor);
+		return `${this.url}${ctx.path}?${query.toString()}`;
+	}
+
+	private recordWrite(ctx: Ctx, objectId: string): void {
+		const params = objectFields(ctx.params, SECRET_PARAMS_AND_TIME);
+		this.recorder.write({
+			method: ctx.method,
+			path: ctx.graphPath,
+			params,
+			idempotencyKey: ctx.idempotencyKey,
+			fingerprint: fingerprint(ctx.method, ctx.graphPath, params),
+			objectId,
+			time: ctx.now,
+		});
+	}
+}
+
+const SECRET_PARAMS_AND_TIME = new Set([...SECRET_PARAMS, 'appsecret_time']);
+
+function ok(body: unknown): Answer {
+	return { status: 200, body };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringParam(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** The parameters that become object fields. */
+function objectFields(params: Record<string, unknown>, skip: Set<string> = CONTROL_PARAMS): Record<string, unknown> {
+	const fields: Record<string, unknown> = {};
+	for (const [name, value] of Object.entries(params)) if (!skip.has(name)) fields[name] = value;
+	return fields;
+}
+
+/** `statuses=["ERROR"]` or `statuses=ERROR,SUCCESS`. */
+function statusesParam(value: unknown): AsyncRequestStatus[] | undefined {
+	if (Array.isArray(value)) return value.map(String) as AsyncRequestStatus[];
+	if (typeof value === 'string' && value !== '') return value.split(',').map((s) => s.trim()) as AsyncRequestStatus[];
+	return undefined;
+}
+
+function publicHeaders(req: IncomingMessage): Record<string, string> {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(req.headers)) {
+		if (name === 'authorization' || value === undefined) continue;
+		headers[name] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	return headers;
+}
+
+/** Meta's timestamp format: 2026-11-23T09:00:00+0000. */
+function graphTime(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+}
+
+export async function startFakeMeta(options: FakeMetaOptions = {}): Promise<FakeMeta> {
+	const fake = new FakeMetaServer(options);
+	await fake.listen();
+	return fake;
+}
