@@ -3,3 +3,5 @@ export * from './backoff';
 export * from './breaker';
 export * from './throttle';
 export * from './idempotency';
+export * from './windows';
+export * from './policy';
