@@ -94,9 +94,12 @@ describe('throttle', () => {
 		expect(throttleDelay({ maxPercent: 140 }, policy)).toBe(10_000);
 	});
 
-	it("respects Meta's regain-access time", () => {
+	it("waits out Meta's regain-access time at 100 % and never spaces longer than it before", () => {
 		expect(throttleDelay({ maxPercent: 100, regainAccessMs: 300_000 }, policy)).toBe(300_000);
-		expect(throttleDelay({ maxPercent: 20, regainAccessMs: 60_000 }, policy)).toBe(60_000);
+		expect(throttleDelay({ maxPercent: 100, regainAccessMs: 1000 }, policy)).toBe(10_000);
+		expect(throttleDelay({ maxPercent: 95, regainAccessMs: 1000 }, policy)).toBe(1000);
+		// Meta sends reset_time_duration on every answer: below the threshold it means nothing.
+		expect(throttleDelay({ maxPercent: 20, regainAccessMs: 60_000 }, policy)).toBe(0);
 	});
 
 	it('spaces calls sharing a key, including concurrent ones, and frees them when usage drops', () => {

@@ -13,16 +13,17 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { thresholdPercent: 85, m
 
 /**
  * Spacing between calls for a given usage: zero below the threshold, then growing with the square
- * of how far past it we are (gentle just past the threshold, `maxDelayMs` at 100 %). When Meta
- * says how long until access is regained, that wait is respected.
+ * of how far past it we are (gentle just past the threshold, `maxDelayMs` at 100 %). Meta's reset
+ * or regain-access time bounds the spacing before 100 % (waiting longer gains nothing) and is
+ * waited out in full once the limit is reached.
  */
 export function throttleDelay(usage: MetaUsage | undefined, policy: ThrottlePolicy): number {
-	if (!usage) return 0;
+	if (!usage || usage.maxPercent < policy.thresholdPercent) return 0;
 	const regain = usage.regainAccessMs ?? 0;
-	if (usage.maxPercent < policy.thresholdPercent) return regain;
-	const headroom = Math.max(1, 100 - policy.thresholdPercent);
-	const past = Math.min(1, (usage.maxPercent - policy.thresholdPercent) / headroom);
-	return Math.max(regain, Math.ceil(policy.maxDelayMs * past * past));
+	if (usage.maxPercent >= 100) return Math.max(policy.maxDelayMs, regain);
+	const past = (usage.maxPercent - policy.thresholdPercent) / (100 - policy.thresholdPercent);
+	const spacing = Math.ceil(policy.maxDelayMs * past * past);
+	return regain > 0 ? Math.min(spacing, regain) : spacing;
 }
 
 interface ThrottleState {

@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { metaRequestProperties } from './description';
+import { executeMetaRequest } from './execute';
+
+export class MetaRequest implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Meta Request',
+		name: 'metaRequest',
+		icon: 'file:meta.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ ({ getObject: "GET", listEdge: "GET", create: "POST", update: "POST", delete: "DELETE", pause: "POST", custom: $parameter["method"] })[$parameter["operation"]] + " " + ($parameter["operation"] === "custom" ? $parameter["path"] : $parameter["objectId"] + (["listEdge", "create"].includes($parameter["operation"]) ? "/" + $parameter["edge"] : "")) }}',
+		description:
+			'Call the Meta Graph API with retries, throttling, a circuit breaker and idempotent writes; every item ends on Success or Failed',
+		defaults: { name: 'Meta Request' },
+		usableAsTool: true,
+		inputs: ['main'],
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong -- two named outputs (Success, Failed) are the node's contract; the rule only knows If/Switch
+		outputs: ['main', 'main'],
+		outputNames: ['Success', 'Failed'],
+		credentials: [{ name: 'metaGraphApi', required: true }],
+		properties: metaRequestProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeMetaRequest(this);
+	}
+}

@@ -1,0 +1,207 @@
+// Meta Request's run: validate every item first (nothing is sent if the configuration is wrong),
+// then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { z } from 'zod';
+import { deriveIdempotencyKey, isWriteMethod } from '../shared/core';
+import type { MetaErrorInfo } from '../shared/core';
+import { MetaClient } from '../shared/transport';
+import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
+import {
+	buildRequest,
+	clientSettings,
+	credentialSchema,
+	describeIssues,
+	itemParamsSchema,
+	optionsSchema,
+	queryParamsSchema,
+} from './params';
+import type { ItemParams, NodeOptions } from './params';
+
+interface Prepared {
+	params: ItemParams;
+	options: NodeOptions;
+	request: MetaRequestOptions;
+}
+
+/** An item whose configuration is invalid, under "continue on fail": it fails without a request. */
+interface Invalid {
+	invalid: string;
+	options: NodeOptions;
+}
+
+const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody'] as const;
+
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function compact(value: Record<string, unknown>): IDataObject {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as IDataObject;
+}
+
+export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const node = ctx.getNode();
+	const toErrorOutput = node.onError === 'continueErrorOutput';
+	const continueOnFail = ctx.continueOnFail();
+
+	const credential = credentialSchema.safeParse(await ctx.getCredentials('metaGraphApi'));
+	if (!credential.success) {
+		throw new NodeOperationError(node, `The Meta Graph API credential is invalid: ${describeIssues(credential.error)}`, {
+			description: 'Open the credential and fix the field named above.',
+		});
+	}
+
+	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
+		const result = schema.safeParse(value);
+		if (result.success) return result.data;
+		throw new NodeOperationError(node, `Item ${itemIndex}: ${what} ${describeIssues(result.error)}`, {
+			itemIndex,
+			description: `Fix the parameter named above (item ${itemIndex}, counting from 0).`,
+		});
+	};
+
+	const prepare = (itemIndex: number): Prepared => {
+		const raw: Record<string, unknown> = { operation: ctx.getNodeParameter('operation', itemIndex) };
+		// Parameters hidden for this operation come back as the fallback (null) and are left out.
+		for (const name of ITEM_PARAMETERS) raw[name] = ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
+		const params = parse(itemParamsSchema, raw, itemIndex, 'parameter');
+		const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
+		const entries = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
+		const query = Object.fromEntries(entries.map(({ name, value }) => [name, value as QueryValue]));
+		const request = buildRequest(params, query);
+		if (isWriteMethod(request.method)) {
+			request.idempotencyKey =
+				options.idempotencyKey ||
+				deriveIdempotencyKey({
+					executionId: ctx.getExecutionId() ?? '',
+					nodeName: node.name,
+					itemIndex,
+					method: request.method,
+					path: request.path,
+					query: request.query,
+					body: request.body,
+				});
+			request.retryWritesWithKey = options.retryWritesWithKey;
+		}
+		return { params, options, request };
+	};
+
+	// Every item is checked before anything is sent: a typo in item 7 must not leave items 0–6 written.
+	const prepared: Array<Prepared | Invalid> = items.map((_, itemIndex) => {
+		try {
+			return prepare(itemIndex);
+		} catch (error) {
+			if (!continueOnFail) throw error;
+			let options = optionsSchema.parse({});
+			try {
+				options = optionsSchema.parse(ctx.getNodeParameter('options', itemIndex, {}));
+			} catch {
+				// The defaults then: the item still fails with the first error.
+			}
+			return { invalid: (error as Error).message, options };
+		}
+	});
+
+	const signal = ctx.getExecutionCancelSignal();
+	const outcomes: Array<{ success: INodeExecutionData[] } | { failed: INodeExecutionData }> = new Array(items.length);
+	const failedItem = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) => {
+		const item: INodeExecutionData = {
+			json: { ...items[itemIndex].json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats },
+			pairedItem: { item: itemIndex },
+		};
+		if (items[itemIndex].binary) item.binary = items[itemIndex].binary;
+		// With "On Error: Continue (using error output)", n8n moves items that carry `error` there.
+		if (toErrorOutput) item.error = apiError(ctx, itemIndex, error, options.errorField);
+		return { failed: item };
+	};
+
+	const run = async (itemIndex: number) => {
+		const entry = prepared[itemIndex];
+		if ('invalid' in entry) {
+			outcomes[itemIndex] = failedItem(itemIndex, entry.options, invalidConfiguration(entry.invalid), {});
+			return;
+		}
+		const { params, options, request } = entry;
+		const client = new MetaClient({ ...credential.data, ...clientSettings(options), sleep });
+		const result =
+			params.operation === 'listEdge'
+				? await client.paginate(
+						{ ...request, signal },
+						{ maxPages: options.maxPages, maxRecords: params.returnAll ? undefined : params.limit },
+					)
+				: await client.request({ ...request, signal });
+		const stats = requestStats(result, request);
+		if (!result.ok) {
+			outcomes[itemIndex] = failedItem(itemIndex, options, result.error, stats);
+			return;
+		}
+		const bodies = 'records' in result ? result.records : [result.body];
+		outcomes[itemIndex] = {
+			success: bodies.map((body) => ({
+				json: isObject(body) ? { ...body, metaRequest: stats } : { data: body as IDataObject, metaRequest: stats },
+				pairedItem: { item: itemIndex },
+			})),
+		};
+	};
+
+	const concurrency = prepared.find((entry): entry is Prepared => !('invalid' in entry))?.options.concurrency ?? 1;
+	await forEachLimited(items.length, concurrency, run);
+
+	const success: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	for (const outcome of outcomes) {
+		if ('failed' in outcome) failed.push(outcome.failed);
+		else success.push(...outcome.success);
+	}
+	return [success, failed];
+}
+
+/** Runs `task(0 … count-1)` with at most `limit` in flight; tasks start in index order. */
+async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < count) await task(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+/** What every output item says about the call: no token, no app secret proof. */
+function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestOptions): IDataObject {
+	return compact({
+		method: result.request.method,
+		url: result.request.url,
+		attempts: result.attempts,
+		waitedMs: result.waitedMs,
+		usage: result.usage as IDataObject | undefined,
+		status: 'status' in result ? result.status : undefined,
+		pages: 'pages' in result ? result.pages : undefined,
+		more: 'more' in result ? result.more : undefined,
+		stopReason: (result as Partial<MetaFailure>).stopReason,
+		idempotencyKey: request.idempotencyKey,
+	});
+}
+
+function invalidConfiguration(message: string): MetaErrorInfo {
+	return {
+		category: 'validation',
+		retryable: false,
+		action: 'dead_letter',
+		source: 'internal',
+		code: 'INVALID_PARAMETER',
+		message,
+		meaning: 'The node parameters for this item are invalid, so no request was sent.',
+		remedy: 'Fix the parameter named in the message.',
+	};
+}
+
+/** The n8n error for the error output: status, message and description set explicitly. */
+function apiError(ctx: IExecuteFunctions, itemIndex: number, error: MetaErrorInfo, errorField: string): NodeApiError {
+	return new NodeApiError(ctx.getNode(), { [errorField]: error } as unknown as JsonObject, {
+		message: error.message ?? error.meaning,
+		description: `${error.meaning} ${error.remedy}`,
+		httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
+		itemIndex,
+	});
+}

@@ -1,0 +1,183 @@
+// Meta Request's parameters, validated per item with zod, turned into the MetaClient call to make.
+// No n8n imports: the node reads raw values, this module says what they mean or what is wrong.
+import { z } from 'zod';
+import { DEFAULT_BREAKER_POLICY, DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_POLICY } from '../shared/core';
+import { DEFAULT_TIMEOUTS } from '../shared/transport';
+import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
+
+export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'custom'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+const objectId = z
+	.string()
+	.trim()
+	.min(1, 'is empty: give an ID such as 120210000000000, act_123 or me')
+	.regex(/^[A-Za-z0-9_.:-]+$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL');
+const edge = z
+	.string()
+	.trim()
+	.min(1, 'is empty: give an edge such as ads, campaigns or insights')
+	.regex(/^[A-Za-z0-9_]+$/, 'must be an edge name such as ads or insights, not a path');
+
+/** A JSON Body parameter: n8n hands over a string as typed, or an object from an expression. */
+const jsonObject = z.preprocess(
+	(value) => {
+		if (typeof value !== 'string') return value;
+		if (value.trim() === '') return {};
+		try {
+			return JSON.parse(value) as unknown;
+		} catch (error) {
+			return { __invalidJson: (error as Error).message };
+		}
+	},
+	z
+		.record(z.string(), z.unknown())
+		.refine((value) => !('__invalidJson' in value), {
+			message: 'is not valid JSON: write an object such as {"name": "My ad", "status": "PAUSED"}',
+		}),
+);
+
+const queryEntry = z.object({ name: z.string().trim().min(1, 'a query parameter has no name'), value: z.unknown() });
+
+export const itemParamsSchema = z.discriminatedUnion('operation', [
+	z.object({ operation: z.literal('getObject'), objectId, fields: z.string().trim().default('') }),
+	z.object({
+		operation: z.literal('listEdge'),
+		objectId,
+		edge,
+		fields: z.string().trim().default(''),
+		returnAll: z.boolean().default(false),
+		limit: z.number().int().min(1, 'must be at least 1').default(50),
+	}),
+	z.object({ operation: z.literal('create'), objectId, edge, jsonBody: jsonObject }),
+	z.object({ operation: z.literal('update'), objectId, jsonBody: jsonObject }),
+	z.object({ operation: z.literal('delete'), objectId }),
+	z.object({ operation: z.literal('pause'), objectId }),
+	z.object({
+		operation: z.literal('custom'),
+		method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+		path: z.string().trim().min(1, 'is empty: give a path such as act_123/ads, or a full Graph URL'),
+		jsonBody: jsonObject.optional(),
+	}),
+]);
+export type ItemParams = z.infer<typeof itemParamsSchema>;
+
+export const queryParamsSchema = z.array(queryEntry).default([]);
+
+export const optionsSchema = z.object({
+	maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_RETRY_POLICY.maxAttempts),
+	baseDelayMs: z.number().min(0).default(DEFAULT_RETRY_POLICY.baseDelayMs),
+	maxDelayMs: z.number().min(0).default(DEFAULT_RETRY_POLICY.maxDelayMs),
+	timeBudgetMs: z.number().min(0).default(DEFAULT_RETRY_POLICY.totalBudgetMs),
+	throttleThreshold: z.number().min(1).max(100).default(DEFAULT_THROTTLE_POLICY.thresholdPercent),
+	throttleMaxDelayMs: z.number().min(0).default(DEFAULT_THROTTLE_POLICY.maxDelayMs),
+	breakerThreshold: z.number().int().min(1).default(DEFAULT_BREAKER_POLICY.failureThreshold),
+	breakerCoolDownMs: z.number().min(0).default(DEFAULT_BREAKER_POLICY.coolDownMs),
+	timeoutMs: z.number().min(1).default(DEFAULT_TIMEOUTS.headersMs),
+	concurrency: z.number().int().min(1).max(50).default(1),
+	maxPages: z.number().int().min(1).default(100),
+	idempotencyKey: z.string().trim().max(255, 'must be at most 255 characters').default(''),
+	retryWritesWithKey: z.boolean().default(false),
+	errorField: z
+		.string()
+		.trim()
+		.regex(/^[A-Za-z_$][\w$]*$/, 'must be a plain field name such as metaError')
+		.default('metaError'),
+});
+export type NodeOptions = z.infer<typeof optionsSchema>;
+
+export const credentialSchema = z.object({
+	accessToken: z.string().trim().min(1, 'the Access Token is empty'),
+	appSecret: z.string().trim().optional(),
+	apiVersion: z
+		.string()
+		.trim()
+		.regex(/^v\d+\.\d+$/, 'the Graph API Version must look like v24.0')
+		.default('v24.0'),
+	baseUrl: z.url({ protocol: /^https?$/, error: 'the Base URL must be an http(s) URL' }).default('https://graph.facebook.com'),
+});
+export type MetaCredential = z.infer<typeof credentialSchema>;
+
+/** Parameter names as the user sees them in the node. */
+const LABELS: Record<string, string> = {
+	objectId: 'Object ID',
+	edge: 'Edge',
+	jsonBody: 'JSON Body',
+	path: 'Path',
+	method: 'Method',
+	limit: 'Limit',
+	fields: 'Fields',
+	returnAll: 'Return All',
+	accessToken: 'Access Token',
+	apiVersion: 'Graph API Version',
+	baseUrl: 'Base URL',
+	maxAttempts: 'Max Attempts',
+	baseDelayMs: 'Base Delay (Ms)',
+	maxDelayMs: 'Max Delay (Ms)',
+	timeBudgetMs: 'Total Time Budget (Ms)',
+	throttleThreshold: 'Throttle Threshold (%)',
+	throttleMaxDelayMs: 'Throttle Max Delay (Ms)',
+	breakerThreshold: 'Circuit Breaker Threshold',
+	breakerCoolDownMs: 'Circuit Breaker Cool-Down (Ms)',
+	timeoutMs: 'Timeout (Ms)',
+	concurrency: 'Concurrency',
+	maxPages: 'Max Pages',
+	idempotencyKey: 'Idempotency Key',
+	retryWritesWithKey: 'Retry Writes With Idempotency Key',
+	errorField: 'Error Field',
+};
+
+/** `"Object ID" must be a single ID …; "Edge" is empty …` — never echoes the values (a pasted URL may hold a token). */
+export function describeIssues(error: z.ZodError): string {
+	return error.issues
+		.map((issue) => {
+			const name = issue.path.map(String).join('.');
+			return `${name ? `"${LABELS[name] ?? name}" ` : ''}${issue.message}`;
+		})
+		.join('; ');
+}
+
+/** The call an item's parameters stand for. List edges are read with `MetaClient.paginate`. */
+export function buildRequest(params: ItemParams, query: Record<string, QueryValue>): MetaRequestOptions {
+	const withFields = (fields: string) => (fields ? { fields, ...query } : query);
+	switch (params.operation) {
+		case 'getObject':
+			return { method: 'GET', path: params.objectId, query: withFields(params.fields) };
+		case 'listEdge': {
+			const pageSize = params.returnAll ? {} : { limit: Math.min(params.limit, 100) };
+			return { method: 'GET', path: `${params.objectId}/${params.edge}`, query: { ...pageSize, ...withFields(params.fields) } };
+		}
+		case 'create':
+			return { method: 'POST', path: `${params.objectId}/${params.edge}`, query, body: params.jsonBody };
+		case 'update':
+			return { method: 'POST', path: params.objectId, query, body: params.jsonBody };
+		case 'delete':
+			return { method: 'DELETE', path: params.objectId, query };
+		case 'pause':
+			return { method: 'POST', path: params.objectId, query, body: { status: 'PAUSED' } };
+		case 'custom':
+			return {
+				method: params.method,
+				path: params.path,
+				query,
+				body: params.method === 'GET' ? undefined : params.jsonBody,
+			};
+	}
+}
+
+/** The client settings the node options stand for. */
+export function clientSettings(
+	options: NodeOptions,
+): Pick<MetaClientOptions, 'retry' | 'throttle' | 'breaker' | 'timeouts'> {
+	return {
+		retry: {
+			maxAttempts: options.maxAttempts,
+			baseDelayMs: options.baseDelayMs,
+			maxDelayMs: options.maxDelayMs,
+			totalBudgetMs: options.timeBudgetMs,
+		},
+		throttle: { thresholdPercent: options.throttleThreshold, maxDelayMs: options.throttleMaxDelayMs },
+		breaker: { failureThreshold: options.breakerThreshold, coolDownMs: options.breakerCoolDownMs },
+		timeouts: { headersMs: options.timeoutMs, bodyMs: options.timeoutMs },
+	};
+}
