@@ -96,11 +96,11 @@ function matches(match: FaultMatch | undefined, request: RequestFacts): boolean 
 	return true;
 }
 
-/** A short label for logs and stats: `graphError:500:1`, `reset:after`, `stall`, ... */
+/** A short label for logs and stats: `graphError:131016`, `reset:after`, `status:429`, `stall`, ... */
 export function faultLabel(fault: Fault): string {
 	switch (fault.type) {
 		case 'graphError':
-			return `graphError:${fault.status ?? ''}:${fault.code}`;
+			return `graphError:${fault.code}`;
 		case 'reset':
 			return `reset:${fault.when}`;
 		case 'status':

@@ -18,7 +18,7 @@ export interface RequestRecord {
 	/** HTTP status sent; undefined when the connection was reset or the client left first. */
 	status?: number;
 	throttled: boolean;
-	/** Label of the injected fault, e.g. `reset:after`, `graphError:500:1`. */
+	/** Label of the injected fault, e.g. `reset:after`, `graphError:131016`. */
 	faultApplied?: string;
 	/** Epoch ms when the request arrived. */
 	time: number;

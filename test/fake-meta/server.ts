@@ -86,6 +86,8 @@ interface Ctx {
 	idempotencyKey?: string;
 	entry: RequestRecord;
 	now: number;
+	/** Sent as `x-fb-trace-id` and as `fbtrace_id` in an error body, as Meta does. */
+	traceId: string;
 }
 
 const VERSION = /^\/(v\d+(?:\.\d+)?)(?=\/|$)/;
@@ -250,6 +252,7 @@ class FakeMetaServer implements FakeMeta {
 			idempotencyKey,
 			entry,
 			now,
+			traceId: traceId(this.idRandom),
 		};
 
 		const fault = this.faults.pick({ method, path: url.pathname, graphPath });
@@ -302,7 +305,7 @@ class FakeMetaServer implements FakeMeta {
 	private headers(ctx: Ctx): Record<string, string> {
 		const usage: Usage = this.budget?.usage(this.clock()) ?? { percent: 0, regainMs: 0 };
 		const headers = usageHeaders(usage, this.budget?.options.businessId ?? DEFAULT_BUSINESS_ID, ctx.segments[0]?.startsWith('act_') ?? false);
-		headers['x-fb-trace-id'] = traceId(this.idRandom);
+		headers['x-fb-trace-id'] = ctx.traceId;
 		headers['x-fb-request-id'] = String(ctx.entry.seq);
 		headers['facebook-api-version'] = ctx.version;
 		if (ctx.entry.throttled && this.budget?.options.retryAfterHeader) headers['retry-after'] = String(Math.ceil(usage.regainMs / 1000));
@@ -310,7 +313,7 @@ class FakeMetaServer implements FakeMeta {
 	}
 
 	private error(ctx: Ctx, spec: GraphErrorSpec): Answer {
-		const { status, body } = graphError(spec, traceId(this.idRandom));
+		const { status, body } = graphError(spec, ctx.traceId);
 		if (this.isInternalApi(ctx)) return { status, body: { success: false, message: body.error.message, requestId: body.error.fbtrace_id, code: body.error.code } };
 		return { status, body };
 	}
@@ -479,14 +482,14 @@ class FakeMetaServer implements FakeMeta {
 
 	private batchStatus(ctx: Ctx, id: string): Answer {
 		const view = this.jobs.kind(id) === 'custom' ? this.jobs.poll(id) : undefined;
-		if (!view) return { status: 404, body: { success: false, message: `Batch ${id} not found`, requestId: traceId(this.idRandom) } };
+		if (!view) return { status: 404, body: { success: false, message: `Batch ${id} not found`, requestId: ctx.traceId } };
 		return ok(view);
 	}
 
 	private launch(ctx: Ctx): Answer {
 		const ads = ctx.params.ads;
 		if (!Array.isArray(ads) || ads.length === 0) {
-			return { status: 400, body: { success: false, message: 'ads must be a non-empty array', requestId: traceId(this.idRandom), code: 'MISSING_REQUIRED_FIELD' } };
+			return { status: 400, body: { success: false, message: 'ads must be a non-empty array', requestId: ctx.traceId, code: 'MISSING_REQUIRED_FIELD' } };
 		}
 		const jobId = this.jobs.create({ ...this.jobDefaults, kind: 'custom', total: ads.length });
 		this.recordWrite(ctx, jobId);
