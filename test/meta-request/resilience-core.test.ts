@@ -113,6 +113,14 @@ describe('throttle', () => {
 		expect(registry.reserve('k', 200)).toBe(0);
 		expect(registry.usage('k')).toEqual({ maxPercent: 10 });
 	});
+
+	it('does not make a call wait twice after a block: the retry wait already covers it', () => {
+		const registry = new ThrottleRegistry();
+		registry.observe('k', { maxPercent: 100, regainAccessMs: 60_000 }, 1000, policy);
+		expect(registry.reserve('k', 61_000)).toBe(0); // the retry, after waiting the hint
+		registry.observe('k', { maxPercent: 85 }, 61_100, policy); // spacing 625
+		expect(registry.reserve('k', 61_100)).toBe(525);
+	});
 });
 
 describe('idempotency', () => {

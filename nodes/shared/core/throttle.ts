@@ -27,10 +27,10 @@ export function throttleDelay(usage: MetaUsage | undefined, policy: ThrottlePoli
 }
 
 interface ThrottleState {
-	/** Spacing currently applied between two calls. */
+	/** Spacing between two call starts, from the last usage seen. */
 	spacingMs: number;
-	/** Earliest time the next call may start. */
-	nextAt: number;
+	/** Start time of the latest call that took a slot (may lie ahead: a caller waiting for it). */
+	lastSlot: number;
 	usage?: MetaUsage;
 }
 
@@ -45,20 +45,18 @@ export class ThrottleRegistry {
 	reserve(key: string, now: number): number {
 		const state = this.states.get(key);
 		if (!state) return 0;
-		const at = Math.max(now, state.nextAt);
-		if (state.spacingMs > 0) state.nextAt = at + state.spacingMs;
+		// Once usage has recovered, nobody queues behind slots handed out under the old spacing.
+		const at = state.spacingMs === 0 ? now : Math.max(now, state.lastSlot + state.spacingMs);
+		state.lastSlot = Math.max(state.lastSlot, at);
 		return at - now;
 	}
 
-	/** Feeds the usage a response reported; later calls on `key` are spaced accordingly. */
+	/** Feeds the usage a response reported; the next slots on `key` are spaced accordingly. */
 	observe(key: string, usage: MetaUsage | undefined, now: number, policy: ThrottlePolicy): void {
 		if (!usage) return;
-		const spacingMs = throttleDelay(usage, policy);
-		const state = this.states.get(key) ?? { spacingMs: 0, nextAt: now };
-		state.spacingMs = spacingMs;
+		const state = this.states.get(key) ?? { spacingMs: 0, lastSlot: now };
+		state.spacingMs = throttleDelay(usage, policy);
 		state.usage = usage;
-		// Recovered usage frees the next call at once; otherwise keep slots already handed out.
-		state.nextAt = spacingMs === 0 ? now : Math.max(state.nextAt, now + spacingMs);
 		this.states.set(key, state);
 	}
 
