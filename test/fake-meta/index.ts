@@ -70,15 +70,20 @@
  * - `POST /act_{n}/async_batch_requests` (`adbatch`, `name`) → `{id}`; `GET /{id}` → the set
  *   (`is_completed`, `*_count`); `GET /{id}/requests` → paged `{id, status, result, input}`
  *   (`statuses` filter; `result` is `{id}` or a Graph error body).
- * - `POST /act_{n}/insights` → `{report_run_id}`; `GET /{id}` → `async_status`,
- *   `async_percent_completion`; `GET /{id}/insights` → paged rows once "Job Completed".
+ * - `POST /act_{n}/insights` → `{report_run_id}`; `GET /{id}` → `async_status` ("Job Not Started"
+ *   below 10 %, "Job Started" below 50 %, "Job Running", then "Job Completed" / "Job Failed" /
+ *   "Job Skipped") and `async_percent_completion`; `GET /{id}/insights` → paged rows (`total`,
+ *   default 5) once "Job Completed", a code 100 error before.
  * - async sessions: `GET /{id}` → `{id, status:'IN_PROGRESS'}`, `{id, status:'SUCCESS', result}`,
  *   or `{result:{error}, error_code, status:'FAILED', exception, id}`.
  * - custom: `POST /v1/launch` (`{ads:[...]}`) → `{success, adBatchId}`; `GET /v1/batch-status/{id}`
  *   → `{id, status: processing|completed|partial|failed, progress, totalAds, successfulAds,
  *   errorMessage?, errors:[{index, adId, code, message}]}`; its errors use the internal shape
  *   `{success:false, message, requestId}`.
- * Jobs created over HTTP follow `jobDefaults` / `setJobDefaults()` (default: done on the 2nd poll).
+ * Progress is the share of `completeAfterPolls` polls made (default 2) or of `completeAfterMs`
+ * elapsed; items finish in index order. `getJob(id)` tells polls made, and when the job became
+ * done (`completedAt`, `completedAtPoll`) to measure a poller's detection delay.
+ * Jobs created over HTTP follow `jobDefaults` / `setJobDefaults()`.
  *
  * ## Admin (`/__admin/...`, no auth, not logged)
  * GET `requests?limit=`, `stats`, `writes`, `duplicates`, `jobs/{id}`, `objects/{id}`;

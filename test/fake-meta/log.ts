@@ -84,6 +84,8 @@ export class Recorder {
 	private requestSeq = 0;
 	private writeSeq = 0;
 	private counters = emptyStats();
+	/** Requests of this run still waiting for their answer; a reset() forgets older ones. */
+	private pending = new WeakSet<RequestRecord>();
 
 	constructor(logLimit: number) {
 		this.requestLog = new BoundedLog(logLimit);
@@ -93,12 +95,14 @@ export class Recorder {
 	request(record: Omit<RequestRecord, 'seq'>): RequestRecord {
 		const entry = { seq: ++this.requestSeq, ...record };
 		this.requestLog.push(entry);
+		this.pending.add(entry);
 		this.counters.total++;
 		return entry;
 	}
 
 	/** Call once the answer is sent (status) or the connection is gone (no status). */
 	finish(entry: RequestRecord): void {
+		if (!this.pending.delete(entry)) return;
 		const key = entry.status === undefined ? 'reset' : String(entry.status);
 		this.counters.byStatus[key] = (this.counters.byStatus[key] ?? 0) + 1;
 		if (entry.throttled) this.counters.throttled++;
@@ -150,6 +154,7 @@ export class Recorder {
 		this.writeLog.clear();
 		this.groups.clear();
 		this.counters = emptyStats();
+		this.pending = new WeakSet();
 		this.requestSeq = 0;
 		this.writeSeq = 0;
 	}
