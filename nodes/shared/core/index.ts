@@ -5,3 +5,4 @@ export * from './throttle';
 export * from './idempotency';
 export * from './windows';
 export * from './policy';
+export * from './jobs';

@@ -1,0 +1,237 @@
+// The Batch Status Poller's decisions: what a status answer means (running, completed, failed),
+// how long to wait before the next poll, and how result lists are ordered and split into
+// per-item successes and failures. Pure: the node does the HTTP and the waiting.
+
+export const JOB_KINDS = ['async_batch', 'report_run', 'async_session', 'custom'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export type JobState = 'running' | 'completed' | 'failed';
+
+export interface JobStatus {
+	state: JobState;
+	/** 0–100 when known. */
+	progress?: number;
+	total?: number;
+	succeeded?: number;
+	failed?: number;
+	/** The status as the API wrote it, e.g. `Job Running`, `IN_PROGRESS`, `partial`. */
+	status?: string;
+	/** What to classify when the whole job failed (the body, or a message wrapped as an internal failure). */
+	failure?: unknown;
+}
+
+/** Field names of a custom status API (dot paths allowed). Defaults follow `/v1/batch-status/:id`. */
+export interface StatusMapping {
+	status: string;
+	progress: string;
+	total: string;
+	succeeded: string;
+	errorMessage: string;
+	/** List of per-item failures in the status body. */
+	errors: string;
+	/** In each failure: its index in the batch and its id. */
+	itemIndex: string;
+	itemId: string;
+	/** Status values (any case) that mean done, and failed. Done with failures is still done. */
+	doneValues: readonly string[];
+	failedValues: readonly string[];
+}
+
+export const DEFAULT_STATUS_MAPPING: StatusMapping = {
+	status: 'status',
+	progress: 'progress',
+	total: 'totalAds',
+	succeeded: 'successfulAds',
+	errorMessage: 'errorMessage',
+	errors: 'errors',
+	itemIndex: 'index',
+	itemId: 'adId',
+	doneValues: ['completed', 'complete', 'partial', 'success', 'succeeded', 'done', 'finished'],
+	failedValues: ['failed', 'failure', 'error', 'canceled', 'cancelled', 'skipped'],
+};
+
+/** When to poll again: `initialMs × factor^n`, at most `maxIntervalMs`; the run ends at `timeoutMs`. */
+export interface PollSchedule {
+	initialMs: number;
+	factor: number;
+	maxIntervalMs: number;
+	timeoutMs: number;
+}
+
+export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
+	initialMs: 2_000,
+	factor: 1.5,
+	maxIntervalMs: 60_000,
+	timeoutMs: 5 * 60_000,
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads `a.b.c` (a key that itself contains dots is tried first). */
+export function readPath(value: unknown, path: string): unknown {
+	if (!isObject(value) || path === '') return undefined;
+	if (path in value) return value[path];
+	let current: unknown = value;
+	for (const key of path.split('.')) {
+		if (!isObject(current) && !Array.isArray(current)) return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
+}
+
+function num(value: unknown): number | undefined {
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	return undefined;
+}
+
+function str(value: unknown): string | undefined {
+	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+/** Drops undefined fields, so statuses compare and serialise cleanly. */
+function compact<T extends object>(value: T): T {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+const internalFailure = (message: string) => ({ success: false, message });
+
+/** What one status answer says. An answer in an unexpected shape counts as still running. */
+export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapping = DEFAULT_STATUS_MAPPING): JobStatus {
+	const b = isObject(body) ? body : {};
+	switch (kind) {
+		case 'async_batch': {
+			const total = num(b.total_count);
+			const succeeded = num(b.success_count);
+			const failed = num(b.error_count);
+			const canceled = num(b.canceled_count) ?? 0;
+			const finished = (succeeded ?? 0) + (failed ?? 0) + canceled;
+			const progress = b.is_completed === true ? 100 : total ? Math.floor((finished / total) * 100) : undefined;
+			const status = b.is_completed === true ? 'completed' : 'in_progress';
+			if (b.is_completed === true && total !== undefined && total > 0 && canceled === total) {
+				return compact({ state: 'failed', progress, total, succeeded, failed, status: 'canceled', failure: internalFailure('Every request of the async batch was canceled.') });
+			}
+			return compact({ state: b.is_completed === true ? 'completed' : 'running', progress, total, succeeded, failed, status });
+		}
+		case 'report_run': {
+			const status = str(b.async_status);
+			const progress = num(b.async_percent_completion);
+			if (status === 'Job Completed') return compact({ state: 'completed', progress: 100, status });
+			if (status === 'Job Failed' || status === 'Job Skipped') {
+				return compact({ state: 'failed', progress, status, failure: internalFailure(`The report run ended with "${status}".`) });
+			}
+			return compact({ state: 'running', progress, status });
+		}
+		case 'async_session': {
+			const status = str(b.status);
+			const upper = status?.toUpperCase();
+			if (upper === 'SUCCESS' || upper === 'COMPLETED') return compact({ state: 'completed', progress: 100, status });
+			if (upper === 'FAILED' || upper === 'ERROR') return compact({ state: 'failed', status, failure: body });
+			if (upper === 'CANCELED' || upper === 'CANCELLED') {
+				return compact({ state: 'failed', status, failure: internalFailure('The async session was canceled.') });
+			}
+			return compact({ state: 'running', progress: num(b.progress), status });
+		}
+		case 'custom': {
+			const status = str(readPath(b, mapping.status));
+			const progress = num(readPath(b, mapping.progress));
+			const total = num(readPath(b, mapping.total));
+			const succeeded = num(readPath(b, mapping.succeeded));
+			const errors = readPath(b, mapping.errors);
+			const failed = Array.isArray(errors) ? errors.length : undefined;
+			const is = (values: readonly string[]) => status !== undefined && values.some((v) => v.toLowerCase() === status.toLowerCase());
+			if (is(mapping.failedValues)) {
+				const message = str(readPath(b, mapping.errorMessage)) ?? `The job ended with status "${status}".`;
+				return compact({ state: 'failed', progress, total, succeeded, failed, status, failure: internalFailure(message) });
+			}
+			// Without a status field, 100 % means done.
+			const done = is(mapping.doneValues) || (status === undefined && progress !== undefined && progress >= 100);
+			return compact({ state: done ? 'completed' : 'running', progress: done ? 100 : progress, total, succeeded, failed, status });
+		}
+	}
+}
+
+/** The wait before poll `n + 1` (n = 0 after the first poll). */
+export function pollDelay(n: number, schedule: PollSchedule): number {
+	return Math.min(schedule.maxIntervalMs, schedule.initialMs * schedule.factor ** Math.max(0, n));
+}
+
+/** Numeric ids in numeric order, other text in text order. */
+function compareKeys(a: unknown, b: unknown): number {
+	const na = num(a);
+	const nb = num(b);
+	if (na !== undefined && nb !== undefined) {
+		// Graph ids exceed 2^53: compare digit strings by length first.
+		const sa = String(a);
+		const sb = String(b);
+		if (/^\d+$/.test(sa) && /^\d+$/.test(sb)) return sa.length - sb.length || (sa < sb ? -1 : sa > sb ? 1 : 0);
+		return na - nb;
+	}
+	if (a === undefined || b === undefined) return a === undefined ? (b === undefined ? 0 : 1) : -1;
+	const ta = String(a);
+	const tb = String(b);
+	return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+/**
+ * A result list in a stable order: by `primaryKey` when given, then by `id` as the tiebreak,
+ * each id once (a record seen on two pages is kept once). Records without an id are kept, last.
+ */
+export function orderRecords<T>(records: readonly T[], primaryKey = ''): T[] {
+	const seen = new Set<string>();
+	const unique = records.filter((record) => {
+		const id = str(readPath(record, 'id'));
+		if (id === undefined) return true;
+		if (seen.has(id)) return false;
+		seen.add(id);
+		return true;
+	});
+	return unique
+		.map((record, position) => ({ record, position }))
+		.sort(
+			(x, y) =>
+				(primaryKey ? compareKeys(readPath(x.record, primaryKey), readPath(y.record, primaryKey)) : 0) ||
+				compareKeys(readPath(x.record, 'id'), readPath(y.record, 'id')) ||
+				x.position - y.position,
+		)
+		.map(({ record }) => record);
+}
+
+export type SubOutcome = 'succeeded' | 'failed' | 'pending';
+
+/** One sub-request of an async batch (`{id, status, result, input}`): its outcome and what to classify. */
+export function subRequestOutcome(record: unknown): { outcome: SubOutcome; failure?: unknown } {
+	const status = str(readPath(record, 'status'))?.toUpperCase();
+	const result = readPath(record, 'result');
+	if (status === 'SUCCESS') return { outcome: 'succeeded' };
+	if (status === 'ERROR') return { outcome: 'failed', failure: result ?? internalFailure('The request failed without an error body.') };
+	if (status === 'CANCELED' || status === 'CANCELLED') {
+		return { outcome: 'failed', failure: internalFailure('The request was canceled before it ran.') };
+	}
+	return { outcome: 'pending' };
+}
+
+/** A custom status body's per-item failures: index, id and the entry to classify, in index order. */
+export function customItemFailures(
+	body: unknown,
+	mapping: StatusMapping = DEFAULT_STATUS_MAPPING,
+): Array<{ index?: number; id?: string; failure: unknown }> {
+	const errors = readPath(body, mapping.errors);
+	if (!Array.isArray(errors)) return [];
+	return orderRecords(
+		errors.map((entry) =>
+			compact({ index: num(readPath(entry, mapping.itemIndex)), id: str(readPath(entry, mapping.itemId)), failure: entry }),
+		),
+		'index',
+	);
+}
+
+/** Puts the job id into a status URL template: `{id}` (or `:id`), URL-encoded. */
+export function statusPath(template: string, jobId: string): string {
+	const encoded = encodeURIComponent(jobId);
+	if (template.includes('{id}')) return template.split('{id}').join(encoded);
+	if (/:id\b/.test(template)) return template.replace(/:id\b/g, encoded);
+	return `${template.replace(/\/+$/, '')}/${encoded}`;
+}
