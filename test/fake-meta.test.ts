@@ -1,3 +1,5 @@
+import { spawn } from 'child_process';
+import { once } from 'events';
 import { request } from 'undici';
 import { appSecretProof, chaosFaults, FAKE_META_TOKEN, startFakeMeta, type FakeMeta, type FakeMetaOptions, type GraphErrorBody } from './fake-meta';
 import { cliOptions, runCli } from './fake-meta/cli';
@@ -565,5 +567,30 @@ describe('admin API and CLI', () => {
 		expect((await call('GET', '/v24.0/me', { token: 'EAAcliToken' })).status).toBe(403);
 		expect(cliOptions(['--faults=chaos', '--chaos-rate', '0.1'], { FAKE_META_JOB_POLLS: '4' })).toMatchObject({ faults: [{ probability: 0.1 }], jobDefaults: { completeAfterPolls: 4 } });
 		expect(() => cliOptions(['--nope'], {})).toThrow(/unknown argument/);
+	});
+
+	it('runs as a child process: one JSON line when ready, answers, exits 0 on SIGTERM', async () => {
+		// Loads the TypeScript sources directly (transpiled on require), as the compiled cli.js would run.
+		const hook = `const ts = require('typescript'), fs = require('fs');
+			require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'),
+				{ compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, file);
+			require('./test/fake-meta/cli.ts').main(process.argv.slice(1), process.env);`;
+		const child = spawn(process.execPath, ['-e', hook, '--', '--job-polls', '1'], { cwd: `${__dirname}/..`, env: { ...process.env, FAKE_META_TOKEN: 'EAAchildToken' } });
+		let stderr = '';
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		const ready = new Promise<string>((resolve, reject) => {
+			child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+			child.once('exit', (code) => reject(new Error(`the CLI exited with ${code}: ${stderr}`)));
+		});
+		try {
+			const { url } = JSON.parse((await ready).split('\n')[0]) as { url: string };
+			fake = { url, token: 'EAAchildToken' } as FakeMeta;
+			expect((await call('GET', '/v24.0/me')).status).toBe(200);
+			expect((await call('GET', '/__admin/stats', { token: null })).json).toMatchObject({ total: 1 });
+		} finally {
+			child.kill('SIGTERM');
+		}
+		const [code] = (await once(child, 'exit')) as [number | null];
+		expect(code).toBe(0);
 	});
 });

@@ -97,17 +97,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ 
 	return { fake, line: JSON.stringify({ url: fake.url, port: fake.port }) };
 }
 
-if (require.main === module) {
-	runCli(process.argv.slice(2), process.env).then(
-		({ fake, line }) => {
-			process.stdout.write(`${line}\n`);
-			const stop = () => void fake.close().then(() => process.exit(0));
-			process.once('SIGTERM', stop);
-			process.once('SIGINT', stop);
-		},
-		(error: unknown) => {
-			process.stderr.write(`fake-meta: ${(error as Error).message}\n`);
-			process.exit(2);
-		},
-	);
+/** The command: start, print the address line, stop on SIGTERM / SIGINT. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+	try {
+		const { fake, line } = await runCli(argv, env);
+		process.stdout.write(`${line}\n`);
+		const stop = () => void fake.close().then(() => process.exit(0));
+		process.once('SIGTERM', stop);
+		process.once('SIGINT', stop);
+	} catch (error) {
+		process.stderr.write(`fake-meta: ${(error as Error).message}\n`);
+		process.exit(2);
+	}
 }
+
+if (require.main === module) void main(process.argv.slice(2), process.env);
