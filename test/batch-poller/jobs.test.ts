@@ -113,5 +113,6 @@ test('customItemFailures keeps index order and ids', () => {
 test('statusPath', () => {
 	expect(statusPath('/v1/batch-status/{id}', 'a b')).toBe('/v1/batch-status/a%20b');
 	expect(statusPath('/v1/batch-status/:id', '42')).toBe('/v1/batch-status/42');
+	expect(statusPath('/v1/jobs/{ID}/status', '$&')).toBe('/v1/jobs/%24%26/status');
 	expect(statusPath('/v1/batch-status/', '42')).toBe('/v1/batch-status/42');
 });

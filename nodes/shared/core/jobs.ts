@@ -228,10 +228,10 @@ export function customItemFailures(
 	);
 }
 
-/** Puts the job id into a status URL template: `{id}` (or `:id`), URL-encoded. */
+/** Puts the job id into a status URL template: `{id}` (any case) or `:id`, URL-encoded; else appends it. */
 export function statusPath(template: string, jobId: string): string {
 	const encoded = encodeURIComponent(jobId);
-	if (template.includes('{id}')) return template.split('{id}').join(encoded);
-	if (/:id\b/.test(template)) return template.replace(/:id\b/g, encoded);
+	if (/\{id\}/i.test(template)) return template.replace(/\{id\}/gi, () => encoded);
+	if (/:id\b/.test(template)) return template.replace(/:id\b/g, () => encoded);
 	return `${template.replace(/\/+$/, '')}/${encoded}`;
 }
