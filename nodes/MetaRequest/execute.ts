@@ -1,7 +1,7 @@
 // Meta Request's run: validate every item first (nothing is sent if the configuration is wrong),
 // then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
 import { deriveIdempotencyKey, isWriteMethod } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
@@ -107,13 +107,15 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const signal = ctx.getExecutionCancelSignal();
 	const outcomes: Array<{ success: INodeExecutionData[] } | { failed: INodeExecutionData }> = new Array(items.length);
 	const failedItem = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) => {
-		const item: INodeExecutionData = {
-			json: { ...items[itemIndex].json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats },
-			pairedItem: { item: itemIndex },
-		};
-		if (items[itemIndex].binary) item.binary = items[itemIndex].binary;
-		// With "On Error: Continue (using error output)", n8n moves items that carry `error` there.
-		if (toErrorOutput) item.error = apiError(ctx, itemIndex, error, options.errorField);
+		const input = items[itemIndex];
+		// "On Error: Continue (using error output)": n8n moves an item whose json is exactly
+		// { error, message } to the error output and merges it into the input item. (An item with
+		// `item.error` would arrive there as { error: message } only, losing the classification.)
+		const json: IDataObject = toErrorOutput
+			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
+			: { ...input.json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
+		const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+		if (input.binary) item.binary = input.binary;
 		return { failed: item };
 	};
 
@@ -194,14 +196,4 @@ function invalidConfiguration(message: string): MetaErrorInfo {
 		meaning: 'The node parameters for this item are invalid, so no request was sent.',
 		remedy: 'Fix the parameter named in the message.',
 	};
-}
-
-/** The n8n error for the error output: status, message and description set explicitly. */
-function apiError(ctx: IExecuteFunctions, itemIndex: number, error: MetaErrorInfo, errorField: string): NodeApiError {
-	return new NodeApiError(ctx.getNode(), { [errorField]: error } as unknown as JsonObject, {
-		message: error.message ?? error.meaning,
-		description: `${error.meaning} ${error.remedy}`,
-		httpCode: error.httpStatus !== undefined ? String(error.httpStatus) : undefined,
-		itemIndex,
-	});
 }
