@@ -12,12 +12,12 @@ const objectId = z
 	.string()
 	.trim()
 	.min(1, 'is empty: give an ID such as 120210000000000, act_123 or me')
-	.regex(/^[A-Za-z0-9_.:-]+$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL');
+	.regex(/^[A-Za-z0-9_.:-]*$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL');
 const edge = z
 	.string()
 	.trim()
 	.min(1, 'is empty: give an edge such as ads, campaigns or insights')
-	.regex(/^[A-Za-z0-9_]+$/, 'must be an edge name such as ads or insights, not a path');
+	.regex(/^[A-Za-z0-9_]*$/, 'must be an edge name such as ads or insights, not a path');
 
 /** A JSON Body parameter: n8n hands over a string as typed, or an object from an expression. */
 const jsonObject = z.preprocess(
@@ -87,14 +87,14 @@ export const optionsSchema = z.object({
 export type NodeOptions = z.infer<typeof optionsSchema>;
 
 export const credentialSchema = z.object({
-	accessToken: z.string().trim().min(1, 'the Access Token is empty'),
+	accessToken: z.string().trim().min(1, 'is empty'),
 	appSecret: z.string().trim().optional(),
 	apiVersion: z
 		.string()
 		.trim()
-		.regex(/^v\d+\.\d+$/, 'the Graph API Version must look like v24.0')
+		.regex(/^v\d+\.\d+$/, 'must look like v24.0')
 		.default('v24.0'),
-	baseUrl: z.url({ protocol: /^https?$/, error: 'the Base URL must be an http(s) URL' }).default('https://graph.facebook.com'),
+	baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://graph.facebook.com'),
 });
 export type MetaCredential = z.infer<typeof credentialSchema>;
 
