@@ -118,15 +118,22 @@ function loadPackageNodes() {
 	return packageNodes;
 }
 
-let credentialTypes: Record<string, ICredentialType> | undefined;
+const extraCredentialTypes: Record<string, ICredentialType> = {};
+
+/** Registers a credential type for the following runs (test-only types). */
+export function registerCredentialType(credentialType: ICredentialType): void {
+	extraCredentialTypes[credentialType.name] = credentialType;
+}
+
+let packageCredentialTypes: Record<string, ICredentialType> | undefined;
 
 function loadCredentialTypes(): Record<string, ICredentialType> {
-	credentialTypes ??= Object.fromEntries(
+	packageCredentialTypes ??= Object.fromEntries(
 		packageSources(PACKAGE.n8n.credentials)
 			.flatMap((file) => exportedInstances<ICredentialType>(file, 'name'))
 			.map((type) => [type.name, type]),
 	);
-	return credentialTypes;
+	return { ...packageCredentialTypes, ...extraCredentialTypes };
 }
 
 class TestNodeTypes implements INodeTypes {
@@ -277,7 +284,7 @@ export async function runWorkflow(
 		stopBackgroundTimers();
 	}
 
-	const { runData, error, lastNodeExecuted } = run.data.resultData;
+	const { runData, error } = run.data.resultData;
 	const outputs = (nodeName: string): INodeExecutionData[][] => {
 		if (!workflow.nodes[nodeName]) {
 			throw new Error(`No node named "${nodeName}" in the workflow (nodes: ${Object.keys(workflow.nodes).join(', ')})`);
@@ -285,15 +292,13 @@ export async function runWorkflow(
 		const main = runData[nodeName]?.at(-1)?.data?.main ?? [];
 		return main.map((items) => items ?? []);
 	};
-	// The failing node's own error keeps its class (NodeOperationError, NodeApiError...);
-	// resultData.error is a plain copy.
-	const nodeError = lastNodeExecuted ? runData[lastNodeExecuted]?.at(-1)?.error : undefined;
 	return {
 		outputs,
 		output: (nodeName, index = 0) => outputs(nodeName)[index] ?? [],
 		runData,
 		staticData,
-		error: error ? (nodeError ?? error) : undefined,
+		// A plain copy of the node's error made by the engine: message, description, node... but not its class.
+		error,
 	};
 }
 
