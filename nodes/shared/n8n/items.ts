@@ -1,0 +1,44 @@
+// Output items the way n8n expects them: paired to their input, never mistaken for error items.
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+/**
+ * A new output item from `json`, paired to input item `itemIndex`. Keeps the input's binary
+ * data when given. `item.error` is never copied: n8n would move the item to the error output.
+ */
+export function outputItem(
+	json: IDataObject,
+	itemIndex: number,
+	source?: INodeExecutionData,
+): INodeExecutionData {
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	if (source?.binary) item.binary = source.binary;
+	return item;
+}
+
+/**
+ * The input item's fields plus `fields` (which win on a name clash), paired to `itemIndex`.
+ * Add at least one field other than error/message/details (e.g. `metaError`), or n8n treats
+ * an item made only of those keys as an error item.
+ */
+export function annotateItem(
+	source: INodeExecutionData,
+	itemIndex: number,
+	fields: IDataObject,
+): INodeExecutionData {
+	return outputItem({ ...source.json, ...fields }, itemIndex, source);
+}
+
+/** Reads a dot path (`body.error`, `entry[0].changes`, `a.0.b`) from a value; undefined if absent. */
+export function getPath(value: unknown, path: string): unknown {
+	const keys = path
+		.replace(/\[(\d+)\]/g, '.$1')
+		.split('.')
+		.filter((key) => key !== '');
+	let current: unknown = value;
+	for (const key of keys) {
+		if (current === null || typeof current !== 'object') return undefined;
+		if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+		current = (current as Record<string, unknown>)[key];
+	}
+	return current;
+}
