@@ -88,7 +88,7 @@ function exportedInstances<T extends { description?: unknown; name?: unknown }>(
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const moduleExports = require(file) as Record<string, unknown>;
 	return Object.values(moduleExports)
-		.filter((value): value is new () => T => typeof value === 'function' && value.prototype !== undefined)
+		.filter((value): value is new () => T => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value)))
 		.map((Class) => new Class())
 		.filter((instance) => instance[key] !== undefined);
 }
