@@ -5,17 +5,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import type { z } from 'zod';
 import { deriveIdempotencyKey, isWriteMethod } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
+import { formatZodIssues, getMetaCredential, outputItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
-import {
-	buildRequest,
-	clientSettings,
-	credentialSchema,
-	describeIssues,
-	itemParamsSchema,
-	optionsSchema,
-	queryParamsSchema,
-} from './params';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from './params';
 import type { ItemParams, NodeOptions } from './params';
 
 interface Prepared {
@@ -46,17 +39,13 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const toErrorOutput = node.onError === 'continueErrorOutput';
 	const continueOnFail = ctx.continueOnFail();
 
-	const credential = credentialSchema.safeParse(await ctx.getCredentials('metaGraphApi'));
-	if (!credential.success) {
-		throw new NodeOperationError(node, `The Meta Graph API credential is invalid: ${describeIssues(credential.error)}`, {
-			description: 'Open the credential and fix the field named above.',
-		});
-	}
+	const { accessToken, appSecret, apiVersion, baseUrl } = await getMetaCredential(ctx);
 
 	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
 		const result = schema.safeParse(value);
 		if (result.success) return result.data;
-		throw new NodeOperationError(node, `Item ${itemIndex}: ${what} ${describeIssues(result.error)}`, {
+		const problems = formatZodIssues(result.error, PARAMETER_LABELS).split('\n').join('; ');
+		throw new NodeOperationError(node, `Item ${itemIndex}: invalid ${what} — ${problems}`, {
 			itemIndex,
 			description: `Fix the parameter named above (item ${itemIndex}, counting from 0).`,
 		});
@@ -114,9 +103,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		const json: IDataObject = toErrorOutput
 			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
 			: { ...input.json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
-		const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
-		if (input.binary) item.binary = input.binary;
-		return { failed: item };
+		return { failed: outputItem(json, itemIndex, input) };
 	};
 
 	const run = async (itemIndex: number) => {
@@ -126,7 +113,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			return;
 		}
 		const { params, options, request } = entry;
-		const client = new MetaClient({ ...credential.data, ...clientSettings(options), sleep });
+		const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...clientSettings(options), sleep });
 		const result =
 			params.operation === 'listEdge'
 				? await client.paginate(
@@ -141,10 +128,9 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		}
 		const bodies = 'records' in result ? result.records : [result.body];
 		outcomes[itemIndex] = {
-			success: bodies.map((body) => ({
-				json: isObject(body) ? { ...body, metaRequest: stats } : { data: body as IDataObject, metaRequest: stats },
-				pairedItem: { item: itemIndex },
-			})),
+			success: bodies.map((body) =>
+				outputItem(isObject(body) ? { ...body, metaRequest: stats } : { data: body as IDataObject, metaRequest: stats }, itemIndex),
+			),
 		};
 	};
 

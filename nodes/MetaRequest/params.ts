@@ -11,12 +11,12 @@ export type Operation = (typeof OPERATIONS)[number];
 const objectId = z
 	.string()
 	.trim()
-	.min(1, 'is empty: give an ID such as 120210000000000, act_123 or me')
+	.min(1, 'is empty; give an ID such as 120210000000000, act_123 or me')
 	.regex(/^[A-Za-z0-9_.:-]*$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL');
 const edge = z
 	.string()
 	.trim()
-	.min(1, 'is empty: give an edge such as ads, campaigns or insights')
+	.min(1, 'is empty; give an edge such as ads, campaigns or insights')
 	.regex(/^[A-Za-z0-9_]*$/, 'must be an edge name such as ads or insights, not a path');
 
 /** A JSON Body parameter: n8n hands over a string as typed, or an object from an expression. */
@@ -33,7 +33,7 @@ const jsonObject = z.preprocess(
 	z
 		.record(z.string(), z.unknown())
 		.refine((value) => !('__invalidJson' in value), {
-			message: 'is not valid JSON: write an object such as {"name": "My ad", "status": "PAUSED"}',
+			message: 'is not valid JSON; write an object such as {"name": "My ad", "status": "PAUSED"}',
 		}),
 );
 
@@ -56,7 +56,7 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({
 		operation: z.literal('custom'),
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-		path: z.string().trim().min(1, 'is empty: give a path such as act_123/ads, or a full Graph URL'),
+		path: z.string().trim().min(1, 'is empty; give a path such as act_123/ads, or a full Graph URL'),
 		jsonBody: jsonObject.optional(),
 	}),
 ]);
@@ -86,20 +86,8 @@ export const optionsSchema = z.object({
 });
 export type NodeOptions = z.infer<typeof optionsSchema>;
 
-export const credentialSchema = z.object({
-	accessToken: z.string().trim().min(1, 'is empty'),
-	appSecret: z.string().trim().optional(),
-	apiVersion: z
-		.string()
-		.trim()
-		.regex(/^v\d+\.\d+$/, 'must look like v24.0')
-		.default('v24.0'),
-	baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).default('https://graph.facebook.com'),
-});
-export type MetaCredential = z.infer<typeof credentialSchema>;
-
-/** Parameter names as the user sees them in the node. */
-const LABELS: Record<string, string> = {
+/** Parameter names as the user sees them in the node, for messages (which never echo values: a pasted URL may hold a token). */
+export const PARAMETER_LABELS: Record<string, string> = {
 	objectId: 'Object ID',
 	edge: 'Edge',
 	jsonBody: 'JSON Body',
@@ -108,9 +96,6 @@ const LABELS: Record<string, string> = {
 	limit: 'Limit',
 	fields: 'Fields',
 	returnAll: 'Return All',
-	accessToken: 'Access Token',
-	apiVersion: 'Graph API Version',
-	baseUrl: 'Base URL',
 	maxAttempts: 'Max Attempts',
 	baseDelayMs: 'Base Delay (Ms)',
 	maxDelayMs: 'Max Delay (Ms)',
@@ -126,16 +111,6 @@ const LABELS: Record<string, string> = {
 	retryWritesWithKey: 'Retry Writes With Idempotency Key',
 	errorField: 'Error Field',
 };
-
-/** `"Object ID" must be a single ID …; "Edge" is empty …` — never echoes the values (a pasted URL may hold a token). */
-export function describeIssues(error: z.ZodError): string {
-	return error.issues
-		.map((issue) => {
-			const name = issue.path.map(String).join('.');
-			return `${name ? `"${LABELS[name] ?? name}" ` : ''}${issue.message}`;
-		})
-		.join('; ');
-}
 
 /** The call an item's parameters stand for. List edges are read with `MetaClient.paginate`. */
 export function buildRequest(params: ItemParams, query: Record<string, QueryValue>): MetaRequestOptions {

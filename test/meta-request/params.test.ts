@@ -1,10 +1,11 @@
-import { buildRequest, clientSettings, credentialSchema, describeIssues, itemParamsSchema, optionsSchema } from '../../nodes/MetaRequest/params';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS } from '../../nodes/MetaRequest/params';
+import { formatZodIssues } from '../../nodes/shared/n8n';
 
 const parse = (raw: Record<string, unknown>) => itemParamsSchema.parse(raw);
 const issues = (raw: Record<string, unknown>) => {
 	const result = itemParamsSchema.safeParse(raw);
 	if (result.success) throw new Error('expected invalid parameters');
-	return describeIssues(result.error);
+	return formatZodIssues(result.error, PARAMETER_LABELS);
 };
 
 describe('Meta Request parameters', () => {
@@ -20,13 +21,13 @@ describe('Meta Request parameters', () => {
 	});
 
 	it('names the parameter and the fix, never the value', () => {
-		expect(issues({ operation: 'create', objectId: 'act_1', edge: 'ads', jsonBody: '{"name": ' })).toMatch(/^"JSON Body" is not valid JSON: write an object/);
-		expect(issues({ operation: 'update', objectId: '1', jsonBody: '[1,2]' })).toMatch(/^"JSON Body" /);
-		expect(issues({ operation: 'pause', objectId: '' })).toBe('"Object ID" is empty: give an ID such as 120210000000000, act_123 or me');
+		expect(issues({ operation: 'create', objectId: 'act_1', edge: 'ads', jsonBody: '{"name": ' })).toMatch(/^JSON Body: is not valid JSON; write an object/);
+		expect(issues({ operation: 'update', objectId: '1', jsonBody: '[1,2]' })).toMatch(/^JSON Body: /);
+		expect(issues({ operation: 'pause', objectId: '' })).toBe('Object ID: is empty; give an ID such as 120210000000000, act_123 or me');
 		const url = issues({ operation: 'getObject', objectId: 'https://evil.example/?access_token=EAAcanary0000SECRET0000TOKEN' });
-		expect(url).toMatch(/"Object ID" must be a single ID/);
+		expect(url).toMatch(/^Object ID: must be a single ID/);
 		expect(url).not.toContain('EAAcanary');
-		expect(issues({ operation: 'listEdge', objectId: 'act_1', edge: 'ads/../../x' })).toMatch(/"Edge" must be an edge name/);
+		expect(issues({ operation: 'listEdge', objectId: 'act_1', edge: 'ads/../../x' })).toMatch(/^Edge: must be an edge name/);
 	});
 
 	it('fills option defaults and maps them onto the client', () => {
@@ -39,12 +40,5 @@ describe('Meta Request parameters', () => {
 			timeouts: { headersMs: 5000, bodyMs: 5000 },
 		});
 		expect(optionsSchema.safeParse({ errorField: 'meta error' }).success).toBe(false);
-	});
-
-	it('checks the credential', () => {
-		expect(credentialSchema.parse({ accessToken: 'EAAx' })).toEqual({ accessToken: 'EAAx', apiVersion: 'v24.0', baseUrl: 'https://graph.facebook.com' });
-		const bad = credentialSchema.safeParse({ accessToken: '', apiVersion: '24', baseUrl: 'ftp://x' });
-		expect(bad.success).toBe(false);
-		if (!bad.success) expect(describeIssues(bad.error)).toMatch(/"Access Token" is empty; "Graph API Version" must look like v24.0; "Base URL" must be an http\(s\) URL/);
 	});
 });
