@@ -23,7 +23,8 @@ const authenticate = credential.authenticate as (
 
 /** What n8n stores: the defaults of every property, overlaid with what the user typed. */
 function stored(data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
-	return { ...Object.fromEntries(credential.properties.map((p) => [p.name, p.default])), ...data };
+	const defaults = Object.fromEntries(credential.properties.map((p) => [p.name, p.default])) as ICredentialDataDecryptedObject;
+	return { ...defaults, ...data };
 }
 
 describe('Meta Graph API credential — definition', () => {
@@ -78,10 +79,11 @@ describe('Meta Graph API credential — authenticate', () => {
 
 	it('refuses an empty token and a non-http base URL, without echoing any secret', async () => {
 		const errors: string[] = [];
-		for (const data of [
+		const cases: ICredentialDataDecryptedObject[] = [
 			{ accessToken: '' },
 			{ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `ftp://host/${TOKEN}` },
-		]) {
+		];
+		for (const data of cases) {
 			await authenticate(stored(data), { url: '/me' }).catch((error: Error) => errors.push(error.message));
 		}
 		expect(errors).toEqual([
