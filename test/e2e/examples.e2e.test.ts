@@ -1,0 +1,83 @@
+/**
+ * Every workflow in examples/ imports and runs in real n8n on each major line, against the fake
+ * Meta server: an example can never rot. New example files are picked up automatically; checks
+ * specific to one example go into EXAMPLE_CHECKS.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../fake-meta';
+import { createInstance, ensureN8n, executionError, nodeOutput, type ExecuteResult, type N8nInstance } from './n8n';
+import { e2eLines, packageTarball, REPO_DIR } from './setup';
+import { demoCredential } from './workflows';
+
+const EXAMPLES_DIR = path.join(REPO_DIR, 'examples');
+const examples = readdirSync(EXAMPLES_DIR)
+	.filter((f) => f.endsWith('.json'))
+	.sort()
+	.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as { id: string } }));
+
+interface ExampleCheck {
+	/** Puts what the example expects on the fake server before its run. */
+	prepare?(fake: FakeMeta): void;
+	/** Asserts on the run and on the fake server's logs after it. */
+	check?(run: ExecuteResult, fake: FakeMeta): void;
+}
+
+const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
+	'meta-request-list-ads.json': {
+		prepare: (fake) =>
+			fake.seedObjects(
+				Array.from({ length: 120 }, (_, i) => ({ name: `Ad ${i + 1}`, effective_status: 'ACTIVE' })),
+				{ parent: 'act_123456789', edge: 'ads' },
+			),
+		check: (run) => {
+			const ads = nodeOutput(run.data, 'One item per ad');
+			expect(ads).toHaveLength(120);
+			expect(new Set(ads.map((ad) => ad.id)).size).toBe(120);
+		},
+	},
+	'meta-request-pause-ads.json': {
+		prepare: (fake) =>
+			fake.seedObjects(
+				['120210000000000001', '120210000000000002', '120210000000000003'].map((id) => ({ id, status: 'ACTIVE' })),
+			),
+		check: (run, fake) => {
+			expect(nodeOutput(run.data, 'Paused')).toHaveLength(3);
+			expect(fake.getObject('120210000000000002')?.status).toBe('PAUSED');
+			expect(fake.duplicateWrites()).toEqual([]);
+		},
+	},
+};
+
+describe.each(e2eLines())('examples on n8n line %s', (line) => {
+	let n8n: N8nInstance;
+	let fake: FakeMeta;
+
+	beforeAll(async () => {
+		fake = await startFakeMeta();
+		n8n = await createInstance(await ensureN8n(line), packageTarball());
+		await n8n.importCredentials([demoCredential(fake)]);
+		if (examples.length > 0) await n8n.importWorkflows(examples.map((e) => e.workflow));
+	});
+	afterAll(async () => {
+		await n8n?.dispose();
+		await fake?.close();
+	});
+
+	test('examples/ holds at least one workflow', () => {
+		expect(examples.length).toBeGreaterThan(0);
+	});
+
+	test.each(examples)('$file runs to the end without an execution error or a token in its output', async ({ file, workflow }) => {
+		fake.reset();
+		EXAMPLE_CHECKS[file]?.prepare?.(fake);
+
+		const run = await n8n.execute(workflow.id);
+
+		expect({ error: executionError(run.data)?.message, timedOut: run.timedOut }).toEqual({ error: undefined, timedOut: false });
+		expect(run.ok).toBe(true);
+		expect(run.stdout + run.stderr).not.toContain(FAKE_META_TOKEN);
+		EXAMPLE_CHECKS[file]?.check?.(run, fake);
+	});
+});

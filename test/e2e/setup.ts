@@ -1,0 +1,19 @@
+import * as path from 'node:path';
+
+import type { N8nLine } from './n8n';
+
+export const REPO_DIR = path.resolve(__dirname, '..', '..');
+
+/** The lines to test: N8N_E2E_LINES="1", "2" or "1,2" (default). */
+export function e2eLines(): N8nLine[] {
+	const lines = (process.env.N8N_E2E_LINES ?? '1,2').split(',').map((s) => s.trim());
+	for (const line of lines) if (line !== '1' && line !== '2') throw new Error(`N8N_E2E_LINES: unknown line "${line}"`);
+	return lines as N8nLine[];
+}
+
+/** The package tarball packed by the global setup. */
+export function packageTarball(): string {
+	const tgz = process.env.META_E2E_TGZ;
+	if (!tgz) throw new Error('META_E2E_TGZ is not set: run the e2e tests with jest -c jest.e2e.config.js');
+	return tgz;
+}
