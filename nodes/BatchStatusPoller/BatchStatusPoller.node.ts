@@ -1,0 +1,30 @@
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the file name is fixed by DESIGN.md; the type name carries the `meta` prefix */
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { batchStatusPollerProperties, OUTPUT_NAMES } from './description';
+import { executeBatchStatusPoller } from './execute';
+
+export class BatchStatusPoller implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Batch Status Poller',
+		name: 'metaBatchStatusPoller',
+		icon: 'file:batchStatusPoller.svg',
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ { async_batch: "Async batch", report_run: "Report run", async_session: "Async session", custom: $parameter["statusUrl"] }[$parameter["jobKind"]] }}',
+		description:
+			'Follow asynchronous Meta work (async batches, report runs, async sessions, your own status URL) to the end and split it into per-item successes and failures',
+		defaults: { name: 'Batch Status Poller' },
+		inputs: ['main'],
+		// One output per outcome, so one failed ad of 200 is its own item on Item Failed.
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
+		outputs: ['main', 'main', 'main', 'main', 'main'],
+		outputNames: OUTPUT_NAMES,
+		credentials: [{ name: 'metaGraphApi', required: true }],
+		properties: batchStatusPollerProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeBatchStatusPoller(this);
+	}
+}

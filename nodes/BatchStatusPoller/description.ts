@@ -1,0 +1,181 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const OUTPUT_NAMES = ['Completed', 'Item Failed', 'Job Failed', 'Still Running', 'Item Succeeded'];
+
+const custom = { show: { jobKind: ['custom'] } };
+
+const mappingField = (displayName: string, name: string, fallback: string, description: string): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: fallback,
+	description,
+});
+
+export const batchStatusPollerProperties: INodeProperties[] = [
+	{
+		displayName: 'Job Kind',
+		name: 'jobKind',
+		type: 'options',
+		noDataExpression: true,
+		default: 'async_batch',
+		options: [
+			{
+				name: 'Ad Report Run',
+				value: 'report_run',
+				description: 'An async insights report run: async_status until Job Completed, Job Failed or Job Skipped',
+			},
+			{
+				name: 'Async Batch Request Set',
+				value: 'async_batch',
+				description: 'Marketing API async batch request set: one output item per failed sub-request',
+			},
+			{
+				name: 'Async Session',
+				value: 'async_session',
+				description: 'A Meta async session: IN_PROGRESS, SUCCESS, or FAILED with result.error',
+			},
+			{
+				name: 'Custom Status URL',
+				value: 'custom',
+				description: 'Your own batch status API, with mapped fields',
+			},
+		],
+	},
+	{
+		displayName: 'Job ID Field',
+		name: 'jobIdField',
+		type: 'string',
+		default: 'id',
+		description: 'Field of the input item that holds the job ID (dot notation for nested fields, e.g. body.adBatchId)',
+	},
+	{
+		displayName: 'Status URL',
+		name: 'statusUrl',
+		type: 'string',
+		default: '/v1/batch-status/{id}',
+		required: true,
+		description:
+			'Path (or URL on the credential\'s host) that answers the job\'s status; {ID} is replaced by the job ID. A path without a version gets the credential\'s API version.',
+		displayOptions: custom,
+	},
+	{
+		displayName: 'Field Mapping',
+		name: 'mapping',
+		type: 'collection',
+		placeholder: 'Change Field',
+		default: {},
+		description: 'Where the status answer keeps each value (dot notation allowed)',
+		displayOptions: custom,
+		options: [
+			mappingField('Done Status Values', 'doneValues', 'completed, complete, partial, success, succeeded, done, finished', 'Status values that mean the job ended (failures inside it are still reported per item), comma-separated'),
+			mappingField('Error Message Field', 'errorMessage', 'errorMessage', 'Message of a failed job'),
+			mappingField('Errors List Field', 'errors', 'errors', 'List of per-item failures in the status answer'),
+			mappingField('Failed Status Values', 'failedValues', 'failed, failure, error, canceled, cancelled, skipped', 'Status values that mean the whole job failed, comma-separated'),
+			mappingField('Item ID Field', 'itemId', 'adId', 'In each failure: the ID of the item'),
+			mappingField('Item Index Field', 'itemIndex', 'index', 'In each failure: the position of the item in the batch'),
+			mappingField('Progress Field', 'progress', 'progress', 'Progress in percent (0–100); 100 without a status field means done'),
+			mappingField('Status Field', 'status', 'status', 'Status of the job'),
+			mappingField('Succeeded Count Field', 'succeeded', 'successfulAds', 'How many items succeeded'),
+			mappingField('Total Count Field', 'total', 'totalAds', 'How many items the job has'),
+		],
+	},
+	{
+		displayName: 'Initial Interval (Seconds)',
+		name: 'initialInterval',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 3 },
+		default: 2,
+		description: 'Wait between the first and the second status poll',
+	},
+	{
+		displayName: 'Backoff Factor',
+		name: 'backoffFactor',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 2 },
+		default: 1.5,
+		description: 'Each wait is the previous one times this factor',
+	},
+	{
+		displayName: 'Max Interval (Seconds)',
+		name: 'maxInterval',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 3 },
+		default: 60,
+		description: 'Longest wait between two polls',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 3 },
+		default: 300,
+		description:
+			'How long this run follows a job. A job not done by then leaves on Still Running with its ID and progress; feed it to this node again later to resume.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 5,
+				description: 'How many jobs are followed at the same time',
+			},
+			{
+				displayName: 'Error Field',
+				name: 'errorField',
+				type: 'string',
+				default: 'metaError',
+				description: 'Field that receives the classified error on Item Failed and Job Failed items',
+			},
+			{
+				displayName: 'Max Result Pages',
+				name: 'maxPages',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 1000,
+				description: 'Pages of results read at most per job',
+			},
+			{
+				displayName: 'Output Succeeded Items',
+				name: 'outputSucceeded',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to send one item per succeeded sub-request (async batch) or per report row (report run) to the Item Succeeded output',
+			},
+			{
+				displayName: 'Poll Retries',
+				name: 'pollRetries',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 3,
+				description:
+					'Attempts per status poll for throttled or failing polls (with backoff and Meta\'s wait hints). A poll that still fails does not fail the job: polling goes on until the timeout.',
+			},
+			{
+				displayName: 'Retry Base Delay (Seconds)',
+				name: 'retryBaseDelay',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 3 },
+				default: 1,
+				description: 'First backoff of a poll retry; it doubles with each retry (with jitter)',
+			},
+			{
+				displayName: 'Sort Results By',
+				name: 'sortBy',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. updated_time',
+				description: 'Field that orders result lists before the ID tiebreak. Empty: by ID.',
+			},
+		],
+	},
+];

@@ -1,0 +1,146 @@
+// The Batch Status Poller's run: check every item's job ID first, follow the jobs (a few at a
+// time), then put each job's outcome on Completed, Item Failed, Job Failed, Still Running or
+// Item Succeeded, paired with the input item, in input order.
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { MetaErrorInfo } from '../shared/core';
+import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters } from '../shared/n8n';
+import { MetaClient } from '../shared/transport';
+import { followJob, type Followed, type ItemResult } from './follow';
+import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
+
+/** Output indexes, in the order of OUTPUT_NAMES. */
+const Out = { Completed: 0, ItemFailed: 1, JobFailed: 2, StillRunning: 3, ItemSucceeded: 4 } as const;
+
+function compact(value: Record<string, unknown>): IDataObject {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as IDataObject;
+}
+
+function invalidJobId(message: string): MetaErrorInfo {
+	return {
+		category: 'validation',
+		retryable: false,
+		action: 'dead_letter',
+		source: 'internal',
+		code: 'INVALID_JOB_ID',
+		message,
+		meaning: 'The item carries no usable job ID, so the job was not polled.',
+		remedy: 'Set Job ID Field to the field that holds the job ID.',
+	};
+}
+
+/** Runs `task(0 … count-1)` with at most `limit` in flight. */
+async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < count) await task(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const outputs: INodeExecutionData[][] = [[], [], [], [], []];
+	if (items.length === 0) return outputs;
+	const node = ctx.getNode();
+
+	const credential = await getMetaCredential(ctx);
+	const settings = parseParameters(
+		node,
+		settingsSchema,
+		{
+			jobKind: ctx.getNodeParameter('jobKind', 0),
+			jobIdField: ctx.getNodeParameter('jobIdField', 0),
+			statusUrl: ctx.getNodeParameter('statusUrl', 0, ''),
+			mapping: ctx.getNodeParameter('mapping', 0, {}),
+			initialInterval: ctx.getNodeParameter('initialInterval', 0),
+			backoffFactor: ctx.getNodeParameter('backoffFactor', 0),
+			maxInterval: ctx.getNodeParameter('maxInterval', 0),
+			timeout: ctx.getNodeParameter('timeout', 0),
+			options: ctx.getNodeParameter('options', 0, {}),
+		},
+		{ labels: LABELS },
+	);
+	const follow = followSettings(settings);
+	const { errorField } = settings.options;
+
+	// Every job ID is checked before any poll: a typo in item 7 should not cost minutes of polling first.
+	const idSchema = jobIdSchema(settings.jobKind, settings.jobIdField);
+	const jobIds = items.map((item, itemIndex) => {
+		const found = idSchema.safeParse(getPath(item.json, settings.jobIdField));
+		if (found.success) return found.data;
+		const message = `Item ${itemIndex} ${found.error.issues[0].message}`;
+		if (!ctx.continueOnFail()) throw new NodeOperationError(node, message, { itemIndex });
+		return invalidJobId(message);
+	});
+
+	const { secrets, ...connection } = credential;
+	const client = new MetaClient({
+		...connection,
+		retry: {
+			maxAttempts: settings.options.pollRetries,
+			baseDelayMs: settings.options.retryBaseDelay * 1000,
+			maxDelayMs: Math.max(follow.schedule.maxIntervalMs, settings.options.retryBaseDelay * 1000),
+			totalBudgetMs: Math.max(follow.schedule.timeoutMs, 1),
+		},
+		sleep,
+	});
+	const signal = ctx.getExecutionCancelSignal();
+	const results: Array<Followed | MetaErrorInfo> = new Array(items.length);
+	await forEachLimited(items.length, settings.options.concurrency, async (itemIndex) => {
+		const jobId = jobIds[itemIndex];
+		results[itemIndex] =
+			typeof jobId === 'string'
+				? await followJob(jobId, follow, { client, sleep, now: Date.now, signal, secrets })
+				: jobId;
+	});
+
+	const checkedAt = new Date().toISOString();
+	items.forEach((item, itemIndex) => {
+		const result = results[itemIndex];
+		const withInput = (extra: IDataObject) => annotateItem(item, itemIndex, extra);
+		if (!('polls' in result)) {
+			outputs[Out.JobFailed].push(withInput({ [errorField]: result as unknown as IDataObject }));
+			return;
+		}
+		const jobId = jobIds[itemIndex] as string;
+		const batchJob = compact({
+			id: jobId,
+			kind: settings.jobKind,
+			state: result.state,
+			status: result.status?.status,
+			progress: result.status?.progress,
+			total: result.status?.total,
+			succeeded: result.status?.succeeded,
+			failed: result.status?.failed,
+			polls: result.polls,
+			elapsedMs: result.elapsedMs,
+			resultsPending: result.resultsPending,
+			lastPollError: result.lastPollError as unknown as IDataObject | undefined,
+			checkedAt,
+		});
+		const perItem = (entry: ItemResult, extra: IDataObject) =>
+			outputItem(compact({ index: entry.index, id: entry.id, input: entry.input, ...extra, batchJob }), itemIndex);
+
+		switch (result.state) {
+			case 'completed':
+				if (result.failures.length === 0) outputs[Out.Completed].push(withInput({ batchJob }));
+				for (const failure of result.failures) {
+					outputs[Out.ItemFailed].push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
+				}
+				for (const success of result.successes) {
+					outputs[Out.ItemSucceeded].push(perItem(success, { result: success.result as IDataObject }));
+				}
+				break;
+			case 'failed':
+			case 'poll_failed':
+				outputs[Out.JobFailed].push(withInput({ [errorField]: result.error as unknown as IDataObject, batchJob }));
+				break;
+			case 'running':
+				outputs[Out.StillRunning].push(withInput({ batchJob }));
+				break;
+		}
+	});
+	return outputs;
+}

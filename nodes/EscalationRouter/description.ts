@@ -1,0 +1,251 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+export const OUTPUT_NAMES = ['Retry', 'Pause', 'Alert', 'Escalate', 'Dead Letter', 'Ignore'];
+
+const routeOptions: INodePropertyOptions[] = [
+	{ name: 'Alert', value: 'alert', description: 'Tell a human; nothing to pause' },
+	{ name: 'Dead Letter', value: 'dead_letter', description: 'Park the item: it will not succeed as it is' },
+	{ name: 'Escalate', value: 'escalate', description: 'A human must decide' },
+	{ name: 'Ignore', value: 'ignore', description: 'Nothing to do' },
+	{ name: 'Pause', value: 'pause', description: 'Pause the object (ad, ad set, campaign) to stop waste' },
+	{ name: 'Retry', value: 'retry', description: 'Try again later (up to the retry cap)' },
+];
+
+export const categoryOptions: INodePropertyOptions[] = [
+	{ name: 'Auth', value: 'auth' },
+	{ name: 'Business', value: 'business' },
+	{ name: 'Delivery', value: 'delivery' },
+	{ name: 'Network', value: 'network' },
+	{ name: 'Not Found', value: 'not_found' },
+	{ name: 'Permission', value: 'permission' },
+	{ name: 'Policy', value: 'policy' },
+	{ name: 'Rate Limit', value: 'rate_limit' },
+	{ name: 'Server', value: 'server' },
+	{ name: 'Template', value: 'template' },
+	{ name: 'Unknown', value: 'unknown' },
+	{ name: 'Validation', value: 'validation' },
+];
+
+const categoriesField: INodeProperties = {
+	displayName: 'Categories',
+	name: 'categories',
+	type: 'multiOptions',
+	options: categoryOptions,
+	default: [],
+	description: 'Error categories that match. None selected: any category.',
+};
+
+const codesField: INodeProperties = {
+	displayName: 'Codes',
+	name: 'codes',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 190, 368, RATE_LIMIT_EXCEEDED',
+	description: 'Error codes that match, separated by commas (Graph, AdCP or transport codes). Empty: any code.',
+};
+
+export const escalationRouterProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Thresholds and cooldowns are remembered in the workflow\'s static data, which n8n saves only for production executions (active workflow: Schedule, Webhook or other trigger). Manual test runs start from zero and forget their counts.',
+		name: 'staticDataNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Error Field',
+		name: 'errorField',
+		type: 'string',
+		default: 'metaError',
+		description: 'Field holding the classified error (as written by Meta Request or Classify Error). Items without it are classified here.',
+	},
+	{
+		displayName: 'Attempts Field',
+		name: 'attemptsField',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. retry.count',
+		description: 'Field holding how many attempts the item has made. Empty: metaRequest.attempts (written by Meta Request), else attempts.',
+	},
+	{
+		displayName: 'Retry Cap',
+		name: 'retryCap',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 5,
+		description: 'An item that would be retried after this many attempts goes to Dead Letter instead',
+	},
+	{
+		displayName: 'Never Automate Keywords',
+		name: 'neverAutomate',
+		type: 'string',
+		default: 'budget, bid_amount, bid_cap, spend_cap',
+		description:
+			'An item whose field names, object type or error field contain one of these words (comma-separated, any case) always goes to Escalate, before any rule. Empty: no guard.',
+	},
+	{
+		displayName: 'Rules',
+		name: 'rules',
+		type: 'fixedCollection',
+		placeholder: 'Add Rule',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		description: 'Checked in order; the first rule whose conditions all hold decides. Items no rule matches follow the default policy.',
+		options: [
+			{
+				displayName: 'Rule',
+				name: 'rule',
+				values: [
+					{
+						displayName: 'AdCP Codes',
+						name: 'adcpCodes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. CREATIVE_REJECTED',
+						description: 'AdCP error codes that match, separated by commas; only AdCP task failures match. Empty: any.',
+					},
+					categoriesField,
+					codesField,
+					{
+						displayName: 'Condition',
+						name: 'condition',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.spend > 100 }}',
+						description: 'An expression that must be true for this item. Empty: no condition.',
+					},
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Template errors to the content team',
+						description: 'Shown in the reason of every item this rule routes',
+					},
+					{
+						displayName: 'Object Types',
+						name: 'objectTypes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. ad, campaign',
+						description: 'Values of the Object Type Field (see Options) that match, separated by commas. Empty: any.',
+					},
+					{
+						displayName: 'Route To',
+						name: 'route',
+						type: 'options',
+						options: routeOptions,
+						default: 'escalate',
+					},
+					{
+						displayName: 'Subcodes',
+						name: 'subcodes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 463, 1487390',
+						description: 'Graph error subcodes that match, separated by commas. Empty: any subcode.',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Thresholds',
+		name: 'thresholds',
+		type: 'fixedCollection',
+		placeholder: 'Add Threshold',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		description:
+			'When Count matching items arrive within the window, the item that reaches the count goes to Route To (once per window); the others take their usual route',
+		options: [
+			{
+				displayName: 'Threshold',
+				name: 'threshold',
+				values: [
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Disapproval trend',
+						description: 'Shown in the reason of the item that fires it',
+					},
+					categoriesField,
+					codesField,
+					{
+						displayName: 'Count',
+						name: 'count',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 10000 },
+						default: 3,
+						description: 'Matching items within the window that fire the threshold',
+					},
+					{
+						displayName: 'Window (Minutes)',
+						name: 'windowMinutes',
+						type: 'number',
+						typeOptions: { minValue: 0.01 },
+						default: 60,
+					},
+					{
+						displayName: 'Route To',
+						name: 'route',
+						type: 'options',
+						options: routeOptions,
+						default: 'escalate',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Alert On Pause',
+				name: 'alertOnPause',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether items sent to Pause carry routing.alert = true (false for a repeat within the cooldown), so the Pause branch can also notify someone',
+			},
+			{
+				displayName: 'Cooldown (Minutes)',
+				name: 'cooldownMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 60,
+				description:
+					'The same alert or escalation (category, code, object) goes out at most once per cooldown; repeats go to Ignore. 0: no de-duplication.',
+			},
+			{
+				displayName: 'Object ID Field',
+				name: 'objectIdField',
+				type: 'string',
+				default: 'id',
+				description: 'Field naming the object an error is about, part of the cooldown key',
+			},
+			{
+				displayName: 'Object Type Field',
+				name: 'objectTypeField',
+				type: 'string',
+				default: 'objectType',
+				description: 'Field holding the object type (ad, adset, campaign, message…), for rules and the never-automate guard',
+			},
+			{
+				displayName: 'Token-Wide Categories',
+				name: 'objectlessCategories',
+				type: 'multiOptions',
+				options: categoryOptions,
+				default: ['auth', 'network', 'rate_limit', 'server'],
+				description:
+					'Categories about the token or app rather than one object: their cooldown ignores the object, so a storm of them escalates once',
+			},
+		],
+	},
+];

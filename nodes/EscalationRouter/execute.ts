@@ -1,0 +1,150 @@
+// The Escalation Router's run: read the policy once, then decide every item in order through the
+// pure engine, threading the thresholds' and cooldowns' state, which is saved in static data.
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { z } from 'zod';
+
+import {
+	classifyMetaError,
+	decide,
+	loadPolicyState,
+	ERROR_CATEGORIES,
+	ROUTES,
+	type Decision,
+	type MetaErrorInfo,
+	type PolicyInput,
+} from '../shared/core';
+import { annotateItem, getPath, parseParameters } from '../shared/n8n';
+import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
+
+/** Key of the router's state in the node's workflow static data. */
+const STATE_KEY = 'policyState';
+/** Key paths looked at by the never-automate guard, at most this many and this deep. */
+const MAX_SUBJECTS = 500;
+const MAX_DEPTH = 5;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every key path of the item (`body.daily_budget`, `ads.0.bid_amount`), for the guard. */
+function keyPaths(json: Record<string, unknown>, skip: string): string[] {
+	const paths: string[] = [];
+	const walk = (value: unknown, prefix: string, depth: number) => {
+		if (depth > MAX_DEPTH || paths.length >= MAX_SUBJECTS) return;
+		const entries = Array.isArray(value) ? value.slice(0, 20).map((v, i) => [String(i), v] as const) : isObject(value) ? Object.entries(value) : [];
+		for (const [key, child] of entries) {
+			if (depth === 0 && key === skip) continue;
+			const path = prefix ? `${prefix}.${key}` : key;
+			if (paths.length >= MAX_SUBJECTS) return;
+			paths.push(path);
+			walk(child, path, depth + 1);
+		}
+	};
+	walk(json, '', 0);
+	return paths;
+}
+
+/** A classified error as far as routing goes: any object with a known category (extra fields welcome). */
+const classifiedSchema = z.looseObject({ category: z.enum(ERROR_CATEGORIES) });
+
+/** The item's error: as given when it is already classified, else classified here (the field's value, or the whole item). */
+function readError(json: Record<string, unknown>, field: string): { error: MetaErrorInfo; classifiedHere: boolean } {
+	const given = json[field];
+	if (given !== undefined) {
+		if (classifiedSchema.safeParse(given).success) return { error: given as MetaErrorInfo, classifiedHere: false };
+		return { error: classifyMetaError(given), classifiedHere: true };
+	}
+	return { error: classifyMetaError(json), classifiedHere: true };
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
+export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const outputs: INodeExecutionData[][] = ROUTES.map(() => []);
+	if (items.length === 0) return outputs;
+	const node = ctx.getNode();
+
+	const settings = parseParameters(
+		node,
+		settingsSchema,
+		{
+			errorField: ctx.getNodeParameter('errorField', 0),
+			attemptsField: ctx.getNodeParameter('attemptsField', 0, ''),
+			retryCap: ctx.getNodeParameter('retryCap', 0),
+			neverAutomate: ctx.getNodeParameter('neverAutomate', 0, ''),
+			thresholds: ctx.getNodeParameter('thresholds.threshold', 0, []),
+			options: ctx.getNodeParameter('options', 0, {}),
+		},
+		{ labels: LABELS },
+	);
+	const { errorField, attemptsField } = settings;
+	const { objectIdField, objectTypeField } = settings.options;
+
+	const readAttempts = (json: Record<string, unknown>, itemIndex: number): number | undefined => {
+		const paths = attemptsField ? [attemptsField] : ['metaRequest.attempts', 'attempts'];
+		for (const path of paths) {
+			const value = getPath(json, path);
+			if (value === undefined || value === null || value === '') continue;
+			const attempts = Number(value);
+			if (Number.isInteger(attempts) && attempts >= 0) return attempts;
+			throw new NodeOperationError(node, `The attempts field "${path}" holds ${JSON.stringify(value)}, not a whole number`, {
+				itemIndex,
+				description: 'Point Attempts Field at a field with the number of attempts made, or leave it empty.',
+			});
+		}
+		return undefined;
+	};
+
+	const staticData = ctx.getWorkflowStaticData('node');
+	const now = Date.now();
+	let state = loadPolicyState(staticData[STATE_KEY], policyConfig(settings, []), now);
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const item = items[itemIndex];
+		const json = item.json as Record<string, unknown>;
+		let error: MetaErrorInfo | undefined;
+		let decision: Omit<Decision, 'by'> & { by: Decision['by'] | 'invalid_input' };
+		let classifiedHere = false;
+		try {
+			const { rules } = parseParameters(
+				node,
+				rulesSchema,
+				{ rules: ctx.getNodeParameter('rules.rule', itemIndex, []) },
+				{ labels: LABELS, itemIndex },
+			);
+			({ error, classifiedHere } = readError(json, errorField));
+			const input: PolicyInput = {
+				error,
+				attempts: readAttempts(json, itemIndex),
+				objectType: text(getPath(json, objectTypeField)),
+				objectId: text(getPath(json, objectIdField)),
+				subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],
+			};
+			const result = decide(input, policyConfig(settings, rules), state, now);
+			state = result.state;
+			decision = result.decision;
+		} catch (caught) {
+			if (!ctx.continueOnFail() || !(caught instanceof NodeOperationError)) throw caught;
+			// The item is never dropped: a human looks at what could not be decided.
+			decision = { route: 'escalate', by: 'invalid_input', reason: `could not route this item: ${caught.message} → escalate` };
+		}
+
+		const routing: IDataObject = { by: decision.by, at: new Date(now).toISOString() };
+		if (decision.rule !== undefined) routing.rule = decision.rule;
+		if (decision.threshold) routing.threshold = { ...decision.threshold };
+		if (decision.alert !== undefined) routing.alert = decision.alert;
+		if (decision.suppressed) routing.suppressed = { ...decision.suppressed };
+		if (classifiedHere) routing.classifiedHere = true;
+
+		const fields: IDataObject = { route: decision.route, reason: decision.reason, routing };
+		if (error) fields[errorField] = error as unknown as IDataObject;
+		outputs[ROUTES.indexOf(decision.route)].push(annotateItem(item, itemIndex, fields));
+	}
+
+	staticData[STATE_KEY] = state as unknown as IDataObject;
+	return outputs;
+}

@@ -1,0 +1,138 @@
+// The Escalation Router's parameters, validated with zod and turned into the policy engine's
+// config. No n8n imports: the node reads raw values, this module says what they mean or what is wrong.
+import { z } from 'zod';
+
+import {
+	DEFAULT_POLICY_CONFIG,
+	ERROR_CATEGORIES,
+	ROUTES,
+	type ErrorMatch,
+	type PolicyConfig,
+	type PolicyRule,
+	type Threshold,
+} from '../shared/core';
+
+const MINUTE = 60_000;
+
+const splitList = (value: string | number) =>
+	String(value)
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+
+const list = z.union([z.string(), z.number()]).default('').transform(splitList);
+
+const integers = list
+	.refine((values) => values.every((value) => /^\d+$/.test(value)), {
+		message: 'Subcodes must be whole numbers separated by commas, e.g. 463, 1487390',
+	})
+	.transform((values) => values.map(Number));
+
+const route = z.enum(ROUTES, { message: `must be one of ${ROUTES.join(', ')}` });
+const categories = z.array(z.enum(ERROR_CATEGORIES, { message: `must be one of ${ERROR_CATEGORIES.join(', ')}` })).default([]);
+
+/** An expression's result: true/false (or their text); empty means no condition. */
+const condition = z.unknown().transform((value, ctx): boolean | undefined => {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (value === true || value === 'true') return true;
+	if (value === false || value === 'false') return false;
+	ctx.addIssue({
+		code: 'custom',
+		message: `Condition must be true or false, e.g. {{ $json.spend > 100 }}; it gave ${JSON.stringify(value)?.slice(0, 80)}`,
+	});
+	return z.NEVER;
+});
+
+const ruleSchema = z.object({
+	name: z.string().trim().default(''),
+	categories,
+	codes: list,
+	subcodes: integers,
+	adcpCodes: list,
+	objectTypes: list,
+	condition,
+	route: route.default('escalate'),
+});
+
+const thresholdSchema = z.object({
+	name: z.string().trim().default(''),
+	categories,
+	codes: list,
+	count: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(3),
+	windowMinutes: z.number().positive('must be more than 0').default(60),
+	route: route.default('escalate'),
+});
+
+const fieldPath = z.string().trim();
+
+export const settingsSchema = z.object({
+	errorField: fieldPath.min(1, 'is empty: name the field that holds the error, e.g. metaError'),
+	attemptsField: fieldPath.default(''),
+	retryCap: z.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_POLICY_CONFIG.retryCap),
+	neverAutomate: list,
+	thresholds: z.array(thresholdSchema).default([]),
+	options: z
+		.object({
+			alertOnPause: z.boolean().default(DEFAULT_POLICY_CONFIG.alertOnPause),
+			cooldownMinutes: z.number().min(0, 'must be 0 or more').default(DEFAULT_POLICY_CONFIG.cooldownMs / MINUTE),
+			objectIdField: fieldPath.default('id'),
+			objectTypeField: fieldPath.default('objectType'),
+			objectlessCategories: categories.default([...DEFAULT_POLICY_CONFIG.objectlessCategories]),
+		})
+		.default({
+			alertOnPause: DEFAULT_POLICY_CONFIG.alertOnPause,
+			cooldownMinutes: DEFAULT_POLICY_CONFIG.cooldownMs / MINUTE,
+			objectIdField: 'id',
+			objectTypeField: 'objectType',
+			objectlessCategories: [...DEFAULT_POLICY_CONFIG.objectlessCategories],
+		}),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const rulesSchema = z.object({ rules: z.array(ruleSchema).default([]) });
+export type RuleParams = z.infer<typeof ruleSchema>;
+
+/** Parameter names as the user sees them. */
+export const LABELS: Record<string, string> = {
+	errorField: 'Error Field',
+	attemptsField: 'Attempts Field',
+	retryCap: 'Retry Cap',
+	neverAutomate: 'Never Automate Keywords',
+	thresholds: 'Thresholds',
+	options: 'Options',
+	rules: 'Rules',
+};
+
+const nonEmpty = <T>(values: T[]) => (values.length > 0 ? values : undefined);
+
+function match(params: Partial<RuleParams>): ErrorMatch {
+	return {
+		categories: nonEmpty(params.categories ?? []),
+		codes: nonEmpty(params.codes ?? []),
+		subcodes: nonEmpty(params.subcodes ?? []),
+		adcpCodes: nonEmpty(params.adcpCodes ?? []),
+		objectTypes: nonEmpty(params.objectTypes ?? []),
+		condition: params.condition,
+	};
+}
+
+/** The engine's config: node-wide settings plus this item's rules (their conditions are per item). */
+export function policyConfig(settings: Settings, rules: RuleParams[]): PolicyConfig {
+	return {
+		rules: rules.map((rule): PolicyRule => ({ name: rule.name || undefined, match: match(rule), route: rule.route })),
+		thresholds: settings.thresholds.map(
+			(t): Threshold => ({
+				name: t.name || undefined,
+				match: { categories: nonEmpty(t.categories), codes: nonEmpty(t.codes) },
+				count: t.count,
+				windowMs: t.windowMinutes * MINUTE,
+				route: t.route,
+			}),
+		),
+		retryCap: settings.retryCap,
+		cooldownMs: settings.options.cooldownMinutes * MINUTE,
+		alertOnPause: settings.options.alertOnPause,
+		neverAutomate: settings.neverAutomate,
+		objectlessCategories: settings.options.objectlessCategories,
+	};
+}
