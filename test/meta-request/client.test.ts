@@ -395,6 +395,14 @@ describe('pagination', () => {
 		expect(result).toMatchObject({ ok: true, pages: 2, attempts: 3, records: [{ id: '1' }, { id: '2' }, { id: '3' }] });
 	});
 
+	it('stops when a next link points back at a page already read', async () => {
+		const next = `${fake.url}/v24.0/act_8/ads`;
+		fake.addFault({ match: { path: /act_8/ }, fault: { type: 'status', status: 200, body: { data: [{ id: '1' }], paging: { next } } } });
+		const { client } = setup();
+		const result = await client.paginate({ method: 'GET', path: 'act_8/ads' });
+		expect(result).toMatchObject({ ok: true, pages: 1, more: false, records: [{ id: '1' }] });
+	});
+
 	it('fails as a whole when a page fails for good', async () => {
 		fake.seedObjects(Array.from({ length: 30 }, (_, i) => ({ name: `Ad ${i}` })), { parent: 'act_1', edge: 'ads' });
 		fake.addFault({ match: { path: /act_1/ }, every: 2, fault: { type: 'graphError', code: 100 } });

@@ -108,7 +108,7 @@ describe('Meta Request in the n8n engine', () => {
 		expect(failed).toEqual([]);
 		expect(success.map((item) => item.json.id)).toEqual(ids);
 		expect(success.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		expect(success[0].json.metaRequest).toMatchObject({ pages: 3, more: false, attempts: 3 });
+		expect(success[0].json.metaRequest).toMatchObject({ pages: 3, more: false, attempts: 3, url: `${fake.url}/v24.0/act_5/ads?fields=id%2Cname&limit=20` });
 		// act_6 has no ads: no record, no item (as n8n's own list operations do).
 
 		const limited = await run({ operation: 'listEdge', objectId: 'act_5', edge: 'ads', returnAll: false, limit: 7, options: FAST }, [{}]);

@@ -216,9 +216,10 @@ export class MetaClient {
 				if (id !== undefined) seenIds.add(id);
 				records.push(record);
 			}
-			visited.add(result.request.url);
+			visited.add(this.displayOf(next.path, next.query));
 			const paging = isObject(body.paging) ? body.paging : {};
 			const nextUrl = typeof paging.next === 'string' && paging.next ? paging.next : undefined;
+			// A next link already read would loop: Meta's cursors never point back.
 			const more = nextUrl !== undefined && !visited.has(this.displayOf(nextUrl));
 			if (!more || pages >= maxPages || records.length >= maxRecords) {
 				return {
@@ -238,9 +239,9 @@ export class MetaClient {
 	}
 
 	/** The display form of a URL, to recognise a `paging.next` already read; '' when refused. */
-	private displayOf(path: string): string {
+	private displayOf(path: string, query?: Record<string, QueryValue>): string {
 		try {
-			return resolveMetaUrl(this.options, path).display;
+			return resolveMetaUrl(this.options, path, query).display;
 		} catch {
 			return '';
 		}
@@ -254,10 +255,11 @@ export class MetaClient {
 			target = resolveMetaUrl(this.options, options.path, options.query);
 		} catch (error) {
 			// Only the refused host is shown: the URL itself may carry someone's token.
-			stats.request = { method, url: error instanceof ForeignHostError ? error.host : '' };
+			if (!stats.request.url) stats.request = { method, url: error instanceof ForeignHostError ? error.host : '' };
 			return this.fail(stats, 'refused', this.refusedError(error));
 		}
-		stats.request = { method, url: target.display };
+		// The first request names the call (a list shows its first page, not its last).
+		if (!stats.request.url) stats.request = { method, url: target.display };
 		const write = isWriteMethod(method);
 		const breakerKey = `${target.url.origin}${pathTemplate(target.url.pathname)}`;
 		const breaker = this.breakers.get(breakerKey, this.breakerPolicy);
