@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -264,10 +264,18 @@ async function ensureNode(version: string, log: (s: string) => void): Promise<st
 	return nodeBin;
 }
 
+/** test/e2e/locks, from the source (ts-jest) or from the compiled copy in .tools/test/e2e. */
+function locksDir(): string {
+	const candidates = [path.join(__dirname, 'locks'), path.resolve(__dirname, '..', '..', '..', 'test', 'e2e', 'locks')];
+	return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
+}
+
 /**
- * Installs (once) and returns the pinned n8n of a major line. npm runs with --ignore-scripts
- * because some optional natives (the Kafka client on 2.x) try to download sources from GitHub and
- * fail the whole install; the one native n8n needs, sqlite3, is then compiled with `npm rebuild`.
+ * Installs (once) and returns the pinned n8n of a major line, with the lockfile in test/e2e/locks:
+ * resolving n8n's ~2,000 dependencies afresh is slow and breaks when the registry's newest versions
+ * of one package require versions of another it does not have. npm runs with --ignore-scripts
+ * because some optional natives (the Kafka client on 2.x) download sources from GitHub and fail the
+ * whole install; the one native n8n needs, sqlite3, is then compiled with `npm rebuild`.
  */
 export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => {}): Promise<N8nEnv> {
 	const { version, node } = N8N_LINES[line];
@@ -285,7 +293,13 @@ export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => 
 			overrides: { xlsx: '0.18.5' },
 		};
 		await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+		const lock = path.join(locksDir(), `n8n-${version}.package-lock.json`);
+		const locked = existsSync(lock);
+		if (locked) await fs.copyFile(lock, path.join(dir, 'package-lock.json'));
+		else log(`No ${lock}: resolving from the registry (copy ${dir}/package-lock.json there to pin the tree)`);
 		const env = npmEnv(nodeBin);
+		// install, not ci: it keeps every locked version but tolerates a lock that misses the
+		// optional binaries of other platforms
 		await mustRun('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 			cwd: dir,
 			env,
