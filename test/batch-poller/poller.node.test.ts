@@ -1,10 +1,12 @@
 // The Batch Status Poller through n8n's real engine against the fake Meta server (real HTTP):
 // outputs, pairedItem, partial and whole failures, timeout then resume, throttled polls.
+import { readFileSync } from 'fs';
+import path from 'path';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { closeMetaPools } from '../../nodes/shared/transport';
 import { startFakeMeta, type FakeMeta } from '../fake-meta';
-import { runNode } from '../helpers/engine';
+import { runNode, runWorkflow } from '../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaBatchStatusPoller';
 const OUT = { completed: 0, itemFailed: 1, jobFailed: 2, stillRunning: 3, itemSucceeded: 4 } as const;
@@ -146,4 +148,20 @@ test('a missing job id stops the node before any poll, or goes to Job Failed wit
 		pairedItem: { item: 1 },
 		json: { other: 1, metaError: { category: 'validation', code: 'INVALID_JOB_ID' } },
 	});
+});
+
+test('example: scheduled monitoring creates a batch, follows it and routes the failed ad', async () => {
+	fake.setJobDefaults({ failIndices: [1], completeAfterPolls: 2 });
+	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples/batch-scheduled-monitoring.json'), 'utf8'));
+	const poller = workflow.nodes.find((n: { name: string }) => n.name === 'Follow the batch');
+	Object.assign(poller.parameters, FAST);
+	const run = await runWorkflow(workflow, {
+		credentials: { metaGraphApi: { accessToken: CANARY, baseUrl: fake.url, apiVersion: 'v24.0' } },
+	});
+	expect(run.error).toBeUndefined();
+	expect(counts(run.outputs('Follow the batch'))).toEqual([0, 1, 0, 0, 0]);
+	const [failedAd] = run.output('Dead letter');
+	expect(failedAd.json).toMatchObject({ index: 1, route: 'dead_letter', metaError: { category: 'validation' } });
+	expect(failedAd.json.input).toMatchObject({ relative_url: 'act_123456789/ads' });
+	expect(JSON.stringify(run.runData)).not.toContain(CANARY);
 });
