@@ -2,3 +2,4 @@
 export * from './credential';
 export * from './items';
 export * from './parameters';
+export * from './summary';
