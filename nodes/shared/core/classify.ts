@@ -121,7 +121,7 @@ function describe(
 	if (r.meaning) return { meaning: r.meaning, remedy: generic.remedy };
 	if (category !== 'unknown') return generic;
 	if (r.code !== undefined) return UNLISTED_CODE_TEXT;
-	return r.sure || r.message ? UNCLASSIFIED_TEXT : generic;
+	return r.sure ? UNCLASSIFIED_TEXT : generic;
 }
 
 function largest(...values: Array<number | undefined>): number | undefined {

@@ -398,10 +398,14 @@ class Walker {
 		const json = this.embeddedJson(text, depth);
 		if (json?.sure) return json;
 		const facts = readText(text);
-		const r: Reading = { source: facts.transport ? 'transport' : 'n8n', message: text };
+		const r: Reading = { source: 'unknown', message: text };
 		if (facts.code !== undefined) r.code = facts.code;
 		if (facts.category) r.category = facts.category;
-		if (facts.code !== undefined || facts.category) r.sure = true;
+		if (facts.code !== undefined || facts.category) {
+			r.sure = true;
+			// a bare text with a clue is what n8n keeps of a failure: its message
+			r.source = facts.transport ? 'transport' : 'n8n';
+		}
 		return r;
 	}
 
@@ -443,7 +447,8 @@ class Walker {
 		const json = c === '{' || c === '[' ? undefined : this.embeddedJson(text, 0);
 		if (json?.sure) return json;
 		const r: Reading = { source: 'transport', sure: true, meaning: NON_JSON_MEANING };
-		const code = metaCodeInText(text);
+		// A plain-text body may still name its Meta code; a cut-off JSON or HTML page goes by status.
+		const code = c === '{' || c === '[' || c === '<' ? undefined : metaCodeInText(text);
 		if (code !== undefined) r.code = code;
 		else r.category = nonJsonCategory(httpStatus);
 		const snippet = bodySnippet(text);
