@@ -1,7 +1,7 @@
 // The Batch Status Poller's run: check every item's job ID first, follow the jobs (a few at a
 // time), then put each job's outcome on Completed, Item Failed, Job Failed, Still Running or
 // Item Succeeded, paired with the input item, in input order.
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep, sleepWithAbort } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { MetaErrorInfo } from '../shared/core';
@@ -87,12 +87,14 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		sleep,
 	});
 	const signal = ctx.getExecutionCancelSignal();
+	// Waits between polls end when the execution is cancelled.
+	const wait = async (ms: number) => await sleepWithAbort(ms, signal);
 	const results: Array<Followed | MetaErrorInfo> = new Array(items.length);
 	await forEachLimited(items.length, settings.options.concurrency, async (itemIndex) => {
 		const jobId = jobIds[itemIndex];
 		results[itemIndex] =
 			typeof jobId === 'string'
-				? await followJob(jobId, follow, { client, sleep, now: Date.now, signal, secrets })
+				? await followJob(jobId, follow, { client, sleep: wait, now: Date.now, signal, secrets })
 				: jobId;
 	});
 
