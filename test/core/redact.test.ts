@@ -60,7 +60,7 @@ describe('redactDeep', () => {
 
 	it('turns errors into plain objects, survives cycles and depth, keeps __proto__ a plain key', () => {
 		const error = Object.assign(new Error(`failed for ${CANARY}`, { cause: new Error(`inner ${TOKEN}`) }), { code: 'X' });
-		const out = redactDeep({ error }, secrets) as { error: Record<string, unknown> };
+		const out = redactDeep({ error } as Record<string, unknown>, secrets) as { error: Record<string, unknown> };
 		expect(out.error).toMatchObject({ name: 'Error', message: 'failed for [REDACTED]', code: 'X', cause: { message: 'inner [REDACTED]' } });
 		const cyclic: Record<string, unknown> = { a: CANARY };
 		cyclic.self = cyclic;
