@@ -227,6 +227,18 @@ describe('thresholds over windows', () => {
 		expect(Object.values(state.thresholds)[0].events).toHaveLength(2);
 	});
 
+	test('thresholds on the same errors count separately, identical ones once', () => {
+		const two = config({
+			thresholds: [
+				{ match: { categories: ['policy'] }, count: 2, windowMs: 60 * MIN, route: 'alert' },
+				{ match: { categories: ['policy'] }, count: 3, windowMs: 60 * MIN, route: 'escalate' },
+				{ match: { categories: ['policy'] }, count: 3, windowMs: 60 * MIN, route: 'escalate' },
+			],
+		});
+		const { decisions } = decideAll(['a', 'b', 'c', 'd'].map(disapproval), two, EMPTY, T0);
+		expect(decisions.map((d) => d.route)).toEqual(['pause', 'alert', 'escalate', 'pause']);
+	});
+
 	test('unreadable saved state starts empty; removed thresholds are dropped', () => {
 		expect(loadPolicyState('garbage', trend, T0)).toEqual({ thresholds: {}, cooldowns: {} });
 		expect(loadPolicyState({ thresholds: { x: 5 }, cooldowns: { k: 'no' } }, trend, T0)).toEqual({

@@ -145,10 +145,11 @@ const stateSchema = z.object({
 	cooldowns: z.record(z.string(), z.number()).catch({}),
 });
 
-/** A stable key for a threshold, so editing its count or route keeps the events seen so far. */
+/** A threshold's key in the saved state: any edit to it starts its count over. */
 export function thresholdKey(threshold: Threshold): string {
 	const sorted = (values?: readonly string[]) => [...(values ?? [])].map((v) => v.toLowerCase()).sort().join(',');
-	return [threshold.name ?? '', sorted(threshold.match.categories), sorted(threshold.match.codes), threshold.windowMs].join('|');
+	const { name, match, count, windowMs, route } = threshold;
+	return [name ?? '', sorted(match.categories), sorted(match.codes), count, windowMs, route].join('|');
 }
 
 /**
@@ -240,9 +241,12 @@ export function decide(
 	// Every matching item counts towards its thresholds, whatever route it takes.
 	const thresholds = { ...state.thresholds };
 	let fired: { threshold: Threshold; key: string; count: number } | undefined;
+	const counted = new Set<string>();
 	for (const threshold of config.thresholds) {
-		if (!matches(threshold.match, input)) continue;
 		const key = thresholdKey(threshold);
+		// Two identical thresholds share one count; each event counts once.
+		if (counted.has(key) || !matches(threshold.match, input)) continue;
+		counted.add(key);
 		const previous = thresholds[key] ?? { events: [] };
 		const events = record(previous.events, now, threshold.windowMs, threshold.count);
 		thresholds[key] = { ...previous, events };
