@@ -274,10 +274,13 @@ const RULES: readonly Rule[] = [
 ];
 
 const byCode = new Map<number | string, CatalogEntry>();
-const bySubcode = new Map<string, CatalogEntry>();
+const bySubcode = new Map<number | string, Map<number, CatalogEntry>>();
 for (const row of CATALOG) {
 	if (row.subcode === undefined) byCode.set(row.code, row);
-	else bySubcode.set(`${row.code}:${row.subcode}`, row);
+	else {
+		const rows = bySubcode.get(row.code) ?? new Map<number, CatalogEntry>();
+		bySubcode.set(row.code, rows.set(row.subcode, row));
+	}
 }
 
 /** Accepts 190, "190" and AdCP/transport codes in any case; number codes stay numbers. */
@@ -295,7 +298,7 @@ function inRange(rule: Rule, value: number): boolean {
 export function lookupCatalog(code: number | string, subcode?: number): CatalogEntry | undefined {
 	const key = normalizeCode(code);
 	if (subcode !== undefined) {
-		const exact = bySubcode.get(`${key}:${subcode}`);
+		const exact = bySubcode.get(key)?.get(subcode);
 		if (exact) return exact;
 		for (const rule of RULES) {
 			if ('ofCode' in rule && rule.ofCode === key && inRange(rule, subcode)) return rule.entry;

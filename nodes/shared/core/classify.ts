@@ -49,7 +49,7 @@ function finish(r: Reading, ctx: ClassifyContext, ctxStatus: number | undefined)
 		entry?.category ??
 		r.category ??
 		statusCategory(httpStatus) ??
-		(r.message ? phraseCategory(r.message) : undefined) ??
+		(r.message && !r.textRead ? phraseCategory(r.message) : undefined) ??
 		'unknown';
 	// A transient body is retryable whatever its code; with no better idea, it is a server hiccup.
 	const transient = r.isTransient === true;
@@ -66,49 +66,54 @@ function finish(r: Reading, ctx: ClassifyContext, ctxStatus: number | undefined)
 		remedy,
 	};
 
-	const redact = makeRedactor(ctx.secrets);
-	const clean = (value: string | undefined, max: number): string | undefined => {
-		if (!value) return undefined;
-		let t = value.length > max + REDACT_MARGIN ? value.slice(0, max + REDACT_MARGIN) : value;
-		t = redact(t);
-		return t.length > max ? `${t.slice(0, max)}…` : t;
-	};
-
 	if (httpStatus !== undefined) out.httpStatus = httpStatus;
 	if (typeof r.code === 'number') out.code = r.code;
-	else if (typeof r.code === 'string') {
-		const code = clean(r.code.trim(), MAX_CODE_LENGTH);
-		if (code) out.code = code;
-	}
 	if (subcode !== undefined) out.subcode = subcode;
-	setText(out, 'type', clean(r.type, MAX_ID_LENGTH));
-	setText(out, 'message', clean(r.message, MAX_TEXT_LENGTH));
-	setText(out, 'userTitle', clean(r.userTitle, MAX_TEXT_LENGTH));
-	setText(out, 'userMessage', clean(r.userMessage, MAX_TEXT_LENGTH));
-	setText(out, 'details', clean(r.details, MAX_TEXT_LENGTH));
-	setText(out, 'fbtraceId', clean(r.fbtraceId, MAX_ID_LENGTH));
-	setText(out, 'requestId', clean(r.requestId, MAX_ID_LENGTH));
-	setText(out, 'asyncSessionId', clean(r.asyncSessionId, MAX_ID_LENGTH));
 	if (r.isTransient !== undefined) out.isTransient = r.isTransient;
+
+	// Cut every text, then look for secrets in all of them at once: the common case pays one test.
+	const code = typeof r.code === 'string' ? cut(r.code.trim(), MAX_CODE_LENGTH) : undefined;
+	const texts = TEXT_FIELDS.map(([key, max]) => cut(r[key], max));
+	const suggestions = r.suggestions?.map((s) => cut(s, MAX_TEXT_LENGTH)).filter((s): s is string => !!s);
+	const redact = makeRedactor(ctx.secrets);
+	const dirty = redact.mayChange([code, ...texts, ...(suggestions ?? [])].join('\n'));
+	const clean = (text: string, max: number) => {
+		const t = dirty ? redact(text) : text;
+		return t.length > max ? `${t.slice(0, max)}…` : t;
+	};
+	if (code) out.code = clean(code, MAX_CODE_LENGTH);
+	TEXT_FIELDS.forEach(([key, max], i) => {
+		const text = texts[i];
+		if (text) out[key] = clean(text, max);
+	});
+	if (suggestions && suggestions.length > 0) out.suggestions = suggestions.map((s) => clean(s, MAX_TEXT_LENGTH));
 
 	const headers: HeaderBag | undefined = ctx.headers ?? r.headers;
 	const usage = headers ? parseUsageHeaders(headers) : undefined;
 	const retryAfterMs = largest(r.retryAfterMs, headers ? parseRetryAfter(headers) : undefined, usage?.regainAccessMs);
 	if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
 	if (usage) out.usage = redactUsage(usage, redact);
-
-	setText(out, 'field', clean(r.field, MAX_TEXT_LENGTH));
-	if (r.suggestions) {
-		const suggestions = r.suggestions.map((s) => clean(s, MAX_TEXT_LENGTH)).filter((s): s is string => !!s);
-		if (suggestions.length > 0) out.suggestions = suggestions;
-	}
 	return out;
 }
 
 type TextField = 'type' | 'message' | 'userTitle' | 'userMessage' | 'details' | 'fbtraceId' | 'requestId' | 'asyncSessionId' | 'field';
 
-function setText(out: MetaErrorInfo, key: TextField, value: string | undefined): void {
-	if (value) out[key] = value;
+const TEXT_FIELDS: ReadonlyArray<readonly [TextField, number]> = [
+	['type', MAX_ID_LENGTH],
+	['message', MAX_TEXT_LENGTH],
+	['userTitle', MAX_TEXT_LENGTH],
+	['userMessage', MAX_TEXT_LENGTH],
+	['details', MAX_TEXT_LENGTH],
+	['fbtraceId', MAX_ID_LENGTH],
+	['requestId', MAX_ID_LENGTH],
+	['asyncSessionId', MAX_ID_LENGTH],
+	['field', MAX_TEXT_LENGTH],
+];
+
+/** Text cut a little past `max`, so that a secret straddling the final cut is still redacted whole. */
+function cut(value: string | undefined, max: number): string | undefined {
+	if (!value) return undefined;
+	return value.length > max + REDACT_MARGIN ? value.slice(0, max + REDACT_MARGIN) : value;
 }
 
 function describe(

@@ -40,6 +40,8 @@ export interface Reading {
 	category?: ErrorCategory;
 	meaning?: string;
 	headers?: HeaderBag;
+	/** The message already went through the text rules (codes, phrases). */
+	textRead?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -237,7 +239,7 @@ function internalReading(o: Obj, walker: Walker, depth: number): Reading {
 	const f = parsed.success ? parsed.data : undefined;
 	const inner = f?.error !== undefined ? walker.read(f.error, depth + 1) : undefined;
 	const r: Reading = inner?.sure ? inner : { source: 'internal', sure: true };
-	if (r.code === undefined && f?.code !== undefined) r.code = f.code;
+	if (r.code === undefined && f?.code !== undefined) r.code = toInt(f.code) ?? f.code;
 	if (!r.message) {
 		const message = f?.message || (typeof f?.error === 'string' ? f.error : undefined);
 		if (message) r.message = message;
@@ -249,6 +251,7 @@ function internalReading(o: Obj, walker: Walker, depth: number): Reading {
 		const facts = readText(r.message);
 		if (facts.code !== undefined) r.code = facts.code;
 		if (facts.category) r.category = facts.category;
+		r.textRead = true;
 	}
 	return r;
 }
@@ -383,7 +386,8 @@ class Walker {
 				break;
 			}
 		}
-		const r: Reading = found ?? { source: n8n ? 'n8n' : 'unknown' };
+		// Without a find, every text of the wrapper was already read as a child.
+		const r: Reading = found ?? { source: n8n ? 'n8n' : 'unknown', textRead: true };
 		if (found && n8n) r.source = 'n8n';
 		if (!r.message && w.message) r.message = w.message;
 		if (!found && w.description && w.description !== w.message) r.details = w.description;
@@ -398,7 +402,7 @@ class Walker {
 		const json = this.embeddedJson(text, depth);
 		if (json?.sure) return json;
 		const facts = readText(text);
-		const r: Reading = { source: 'unknown', message: text };
+		const r: Reading = { source: 'unknown', message: text, textRead: true };
 		if (facts.code !== undefined) r.code = facts.code;
 		if (facts.category) r.category = facts.category;
 		if (facts.code !== undefined || facts.category) {

@@ -49,10 +49,18 @@ export function redactText(text: string, secrets?: readonly string[]): string {
 	return redactWith(text, usableSecrets(secrets));
 }
 
+export interface Redactor {
+	(text: string): string;
+	/** False when `text` holds nothing to redact: check many fields joined, once. */
+	mayChange(text: string): boolean;
+}
+
 /** A redactText bound to one set of secrets, for redacting many fields in a row. */
-export function makeRedactor(secrets?: readonly string[]): (text: string) => string {
+export function makeRedactor(secrets?: readonly string[]): Redactor {
 	const list = usableSecrets(secrets);
-	return (text) => redactWith(text, list);
+	const redact = (text: string) => redactWith(text, list);
+	redact.mayChange = (text: string) => SUSPECT.test(text) || list.some((secret) => text.includes(secret));
+	return redact;
 }
 
 /**

@@ -11,8 +11,8 @@ export const intLikeSchema = z.union([
 	z.number().int(),
 	z.string().regex(/^\s*-?\d{1,15}\s*$/).transform(Number),
 ]);
-/** Graph codes are numbers; AdCP and transport codes are strings. */
-export const codeSchema = z.union([intLikeSchema, z.string().min(1).max(200)]);
+/** Graph codes are numbers (readers turn "190" into 190); AdCP and transport codes are strings. */
+export const codeSchema = z.union([z.number().int(), z.string().min(1).max(200)]);
 const boolLike = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const text = z.string();
 /** Seconds, as a number or numeric string. */
