@@ -55,6 +55,8 @@ function readError(json: Record<string, unknown>, field: string): { error: MetaE
 		if (classifiedSchema.safeParse(given).success) return { error: given as MetaErrorInfo, classifiedHere: false };
 		return { error: classifyMetaError(given), classifiedHere: true };
 	}
+	// n8n's error output (e.g. Meta Request with "Continue (using error output)") keeps it under `error`.
+	if (classifiedSchema.safeParse(json.error).success) return { error: json.error as MetaErrorInfo, classifiedHere: false };
 	return { error: classifyMetaError(json), classifiedHere: true };
 }
 

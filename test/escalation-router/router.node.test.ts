@@ -95,6 +95,10 @@ test('an existing metaError is used as given; attempts come from metaRequest.att
 	expect(routesByItem(run.nodeOutputs)).toEqual({ 0: 'retry', 1: 'dead_letter', 2: 'retry' });
 	expect(run.nodeOutputs[OUT.dead_letter][0].json.reason).toContain('retry cap is reached (5 attempts, cap 5)');
 	expect(run.nodeOutputs[OUT.retry][0].json.routing).not.toHaveProperty('classifiedHere');
+	// From an error output: the classification sits under `error`.
+	const fromErrorOutput = await route([{ error: { ...metaError, category: 'policy', action: 'pause' }, message: 'x' }]);
+	expect(routesByItem(fromErrorOutput.nodeOutputs)).toEqual({ 0: 'pause' });
+	expect(fromErrorOutput.nodeOutputs[OUT.pause][0].json.metaError).toMatchObject({ category: 'policy', code: 17 });
 	const custom = await route([{ metaError, tries: 3 }], { attemptsField: 'tries', retryCap: 3 });
 	expect(routesByItem(custom.nodeOutputs)).toEqual({ 0: 'dead_letter' });
 });
