@@ -132,3 +132,28 @@ test('a poll that cannot succeed (unknown job id) is a poll failure, not a hang'
 	const followed = await followJob('424242424242', settings(), deps());
 	expect(followed).toMatchObject({ state: 'poll_failed', polls: 1, error: { category: 'not_found' } });
 });
+
+test('polls that keep failing transiently end at the timeout as still running, with the last error', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 2, completeAfterPolls: 1 });
+	fake.addFault({ match: { path: `/${id}` }, fault: { type: 'graphError', code: 2, isTransient: true } });
+	const followed = await followJob(
+		id,
+		settings({ schedule: { initialMs: 2, factor: 1, maxIntervalMs: 2, timeoutMs: 40 } }),
+		deps({ maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalBudgetMs: 1_000 }),
+	);
+	expect(followed.state).toBe('running');
+	expect(followed.polls).toBeGreaterThan(1);
+	expect(followed.lastPollError).toMatchObject({ category: 'server', code: 2 });
+	expect(fake.getJob(id)?.polls).toBe(0);
+});
+
+test('a done job whose results cannot be read yet stays running with resultsPending, then resumes', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 3, failIndices: [2], completeAfterPolls: 1 });
+	fake.addFault({ match: { path: `/${id}/requests` }, times: 1, fault: { type: 'graphError', code: 17 } });
+	const retryOnce = { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalBudgetMs: 1_000 };
+	const first = await followJob(id, settings(), deps(retryOnce));
+	expect(first).toMatchObject({ state: 'running', resultsPending: true, lastPollError: { category: 'rate_limit' } });
+	const second = await followJob(id, settings(), deps(retryOnce));
+	expect(second.state).toBe('completed');
+	expect(second.failures.map((f) => f.index)).toEqual([2]);
+});
