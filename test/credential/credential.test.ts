@@ -1,13 +1,14 @@
 import { createHmac } from 'crypto';
 import type {
-	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
+	IDataObject,
 	IHttpRequestOptions,
 	INodeType,
 } from 'n8n-workflow';
 
 import { MetaGraphApi } from '../../credentials/MetaGraphApi.credentials';
-import { getMetaCredential, metaAuthParts, parseMetaCredential } from '../../nodes/shared/n8n';
+import { getMetaCredential, getPath, metaAuthParts, parseMetaCredential } from '../../nodes/shared/n8n';
 import { startFakeMeta, type FakeMeta } from '../fake-meta';
 import { registerNodeType, runNode } from '../helpers/engine';
 
@@ -129,10 +130,15 @@ const credentialTestNode: INodeType = {
 };
 registerNodeType('test.metaCredentialTest', credentialTestNode);
 
-/** Which message n8n's credential tester shows for a failed test with this HTTP status. */
-function testerMessage(status: number): string | undefined {
-	const rules = (credential.test.rules ?? []) as IAuthenticateRuleResponseCode[];
-	return rules.find((rule) => rule.type === 'responseCode' && rule.properties.value === status)?.properties.message;
+/**
+ * What n8n's credential tester answers once the request returned: the first
+ * `responseSuccessBody` rule whose key (a path into the answer) equals its value gives the
+ * error message; no match means "Connection successful!".
+ */
+function testerVerdict(answer: IDataObject): { status: 'OK' | 'Error'; message: string } {
+	const rules = (credential.test.rules ?? []) as IAuthenticateRuleResponseSuccessBody[];
+	const hit = rules.find((rule) => getPath(answer, rule.properties.key) === rule.properties.value);
+	return hit ? { status: 'Error', message: hit.properties.message } : { status: 'OK', message: 'Connection successful!' };
 }
 
 describe('Meta Graph API credential — test request (real HTTP, fake Meta)', () => {
@@ -145,45 +151,70 @@ describe('Meta Graph API credential — test request (real HTTP, fake Meta)', ()
 	});
 	beforeEach(() => fake.reset());
 
-	const runTest = (data: ICredentialDataDecryptedObject) =>
-		runNode('test.metaCredentialTest', {}, [{}], { credentials: { metaGraphApi: { baseUrl: fake.url, ...data } } });
+	/** Runs the test request through n8n's engine and returns what the tester would show. */
+	async function credentialTest(data: ICredentialDataDecryptedObject) {
+		const run = await runNode('test.metaCredentialTest', {}, [{}], {
+			credentials: { metaGraphApi: { baseUrl: fake.url, ...data } },
+		});
+		if (run.error) return { status: 'Error', message: run.error.message };
+		return testerVerdict(run.nodeOutputs[0][0].json);
+	}
 
-	it('is GET {baseUrl}/{apiVersion}/me, and succeeds with a good token and app secret', async () => {
-		const run = await runTest({ accessToken: TOKEN, appSecret: APP_SECRET, apiVersion: 'v23.0' });
-		expect(run.error).toBeUndefined();
-		expect(run.nodeOutputs[0][0].json).toMatchObject({ id: expect.any(String) });
+	it('is GET {baseUrl}/{apiVersion}/me, written as n8n expressions, reading errors as data', () => {
+		expect(credential.test.request).toMatchObject({
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '=/{{$credentials.apiVersion}}/me',
+			ignoreHttpStatusErrors: true,
+		});
+		expect(credential.test.request.method ?? 'GET').toBe('GET');
+	});
+
+	it('succeeds with a good token and app secret', async () => {
+		expect(await credentialTest({ accessToken: TOKEN, appSecret: APP_SECRET, apiVersion: 'v23.0' })).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 		expect(fake.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v23.0/me 200']);
 		expect(fake.requests[0].query).toHaveProperty('appsecret_proof');
 	});
 
-	it('is written as n8n expressions over the credential, method GET', () => {
-		expect(credential.test.request).toMatchObject({ baseURL: '={{$credentials.baseUrl}}', url: '=/{{$credentials.apiVersion}}/me' });
-		expect(credential.test.request.method ?? 'GET').toBe('GET');
-	});
-
-	it('fails with HTTP 400 for a bad token, and the tester then shows what to fix (not the token)', async () => {
-		const run = await runTest({ accessToken: 'EAAwrong0000TOKEN', appSecret: APP_SECRET });
-		expect(run.error).toBeDefined();
+	it('a bad token: says the token is invalid or expired (Meta error 190), without the token', async () => {
+		const verdict = await credentialTest({ accessToken: 'EAAwrong0000TOKEN', appSecret: APP_SECRET });
 		expect(fake.requests.map((r) => r.status)).toEqual([400]);
-		expect(testerMessage(400)).toMatch(/access token is invalid, expired or revoked \(error 190\)/);
-		expect(JSON.stringify(run.error)).not.toContain('EAAwrong0000TOKEN');
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toMatch(/^Meta rejected the access token \(error 190\)/);
+		expect(verdict.message).not.toContain('EAAwrong');
 	});
 
-	it('fails with HTTP 400 for a wrong app secret, which the 400 message names', async () => {
-		const run = await runTest({ accessToken: TOKEN, appSecret: 'wrong-app-secret-0000' });
-		expect(run.error).toBeDefined();
-		expect(fake.requests.map((r) => r.status)).toEqual([400]);
-		expect(testerMessage(400)).toMatch(/App Secret/);
+	it('a wrong app secret: names App Secret', async () => {
+		const verdict = await credentialTest({ accessToken: TOKEN, appSecret: 'wrong-app-secret-0000' });
+		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/^App Secret does not belong to the token's app/) });
 	});
 
-	it('has a message for each status Meta (or a proxy) answers a bad credential with', () => {
-		for (const status of [400, 401, 403, 404, 429]) expect(testerMessage(status)).toEqual(expect.any(String));
-		expect(testerMessage(404)).toMatch(/Base URL.*API Version/);
+	it('no app secret for an app that requires one: asks for App Secret', async () => {
+		const verdict = await credentialTest({ accessToken: TOKEN });
+		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/requires appsecret_proof.*fill in App Secret/) });
+	});
+
+	it('a rate limit: says the token may be fine', async () => {
+		fake.addFault({ match: { path: '/v24.0/me' }, fault: { type: 'graphError', code: 17 } });
+		const verdict = await credentialTest({ accessToken: TOKEN, appSecret: APP_SECRET });
+		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/rate-limiting .*\(error 17\)/) });
+	});
+
+	it('anything that is not a Graph user (a proxy page, a wrong Base URL) fails, never "successful"', async () => {
+		fake.addFault({ match: { path: '/v24.0/me' }, fault: { type: 'html502' } });
+		const html = await credentialTest({ accessToken: TOKEN, appSecret: APP_SECRET });
+		fake.clearFaults();
+		const wrongBase = await credentialTest({ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `${fake.url}/not-graph` });
+		for (const verdict of [html, wrongBase]) {
+			expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/Base URL.*API Version/) });
+		}
 	});
 
 	it('stops before any request when API Version is malformed, with the fix in the message', async () => {
-		const run = await runTest({ accessToken: TOKEN, appSecret: APP_SECRET, apiVersion: '24' });
-		expect(run.error?.message).toMatch(/API Version must look like v24\.0/);
+		const verdict = await credentialTest({ accessToken: TOKEN, appSecret: APP_SECRET, apiVersion: '24' });
+		expect(verdict.message).toMatch(/API Version must look like v24\.0/);
 		expect(fake.requests).toEqual([]);
 	});
 });
