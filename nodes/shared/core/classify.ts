@@ -8,7 +8,7 @@ import {
 	lookupCatalog,
 } from './catalog';
 import { readInput, statusCategory, toHttpStatus, type Reading } from './read';
-import { makeRedactor } from './redact';
+import { makeRedactor, type Redactor } from './redact';
 import { phraseCategory } from './text';
 import type { ClassifyContext, ErrorCategory, HeaderBag, MetaErrorInfo, MetaUsage } from './types';
 import { parseRetryAfter, parseUsageHeaders } from './usage';
@@ -17,8 +17,10 @@ import { parseRetryAfter, parseUsageHeaders } from './usage';
 export const MAX_TEXT_LENGTH = 2000;
 const MAX_ID_LENGTH = 256;
 const MAX_CODE_LENGTH = 200;
-/** Text is redacted a little past the cut, so a secret straddling it is still caught whole. */
+/** Text is redacted a little past the cut, so that a secret straddling it is still caught whole. */
 const REDACT_MARGIN = 1024;
+/** Inputs up to this size are checked once for secrets as a whole (see classifyMetaError). */
+const CLEAN_CHECK_LIMIT = 65_536;
 
 /**
  * Classifies any failure (a Meta body, an async job, an AdCP task, an internal result, a transport
@@ -29,7 +31,15 @@ export function classifyMetaError(input: unknown, context?: ClassifyContext): Me
 	try {
 		const ctx: ClassifyContext = context !== null && typeof context === 'object' ? context : {};
 		const status = toHttpStatus(ctx.httpStatus);
-		return finish(readInput(input, status), ctx, status);
+		const redact = makeRedactor(ctx.secrets);
+		// Every text of the result comes from the input: a JSON text without escapes and without
+		// anything to redact cannot give a field that has something, so the fields skip the check.
+		const cleanInput =
+			typeof input === 'string' &&
+			input.length <= CLEAN_CHECK_LIMIT &&
+			!input.includes('\\') &&
+			!redact.mayChange(input);
+		return finish(readInput(input, status), ctx, status, cleanInput ? undefined : redact);
 	} catch {
 		// Hostile getters or proxies; everything else is handled above.
 		return { ...fallback(), meaning: CATEGORY_TEXT.unknown.meaning, remedy: CATEGORY_TEXT.unknown.remedy };
@@ -40,7 +50,13 @@ function fallback(): Pick<MetaErrorInfo, 'category' | 'retryable' | 'action' | '
 	return { category: 'unknown', retryable: false, action: 'escalate', source: 'unknown' };
 }
 
-function finish(r: Reading, ctx: ClassifyContext, ctxStatus: number | undefined): MetaErrorInfo {
+/** `redact` is left out when the input is known to hold nothing to redact. */
+function finish(
+	r: Reading,
+	ctx: ClassifyContext,
+	ctxStatus: number | undefined,
+	redact: Redactor | undefined,
+): MetaErrorInfo {
 	const httpStatus = ctxStatus ?? toHttpStatus(r.httpStatus);
 	const subcode = Number.isInteger(r.subcode) ? r.subcode : undefined;
 	const entry = r.code !== undefined ? lookupCatalog(r.code, subcode) : undefined;
@@ -71,49 +87,40 @@ function finish(r: Reading, ctx: ClassifyContext, ctxStatus: number | undefined)
 	if (subcode !== undefined) out.subcode = subcode;
 	if (r.isTransient !== undefined) out.isTransient = r.isTransient;
 
-	// Cut every text, then look for secrets in all of them at once: the common case pays one test.
-	const code = typeof r.code === 'string' ? cut(r.code.trim(), MAX_CODE_LENGTH) : undefined;
-	const texts = TEXT_FIELDS.map(([key, max]) => cut(r[key], max));
-	const suggestions = r.suggestions?.map((s) => cut(s, MAX_TEXT_LENGTH)).filter((s): s is string => !!s);
-	const redact = makeRedactor(ctx.secrets);
-	const dirty = redact.mayChange([code, ...texts, ...(suggestions ?? [])].join('\n'));
-	const clean = (text: string, max: number) => {
-		const t = dirty ? redact(text) : text;
+	const clean = (value: string | undefined, max: number): string | undefined => {
+		if (!value) return undefined;
+		let t = value.length > max + REDACT_MARGIN ? value.slice(0, max + REDACT_MARGIN) : value;
+		if (redact?.mayChange(t)) t = redact.text(t);
 		return t.length > max ? `${t.slice(0, max)}…` : t;
 	};
-	if (code) out.code = clean(code, MAX_CODE_LENGTH);
-	TEXT_FIELDS.forEach(([key, max], i) => {
-		const text = texts[i];
-		if (text) out[key] = clean(text, max);
-	});
-	if (suggestions && suggestions.length > 0) out.suggestions = suggestions.map((s) => clean(s, MAX_TEXT_LENGTH));
+	// Written out field by field: a loop over keys costs a slow keyed lookup per field.
+	if (typeof r.code === 'string') setText(out, 'code', clean(r.code.trim(), MAX_CODE_LENGTH));
+	setText(out, 'type', clean(r.type, MAX_ID_LENGTH));
+	setText(out, 'message', clean(r.message, MAX_TEXT_LENGTH));
+	setText(out, 'userTitle', clean(r.userTitle, MAX_TEXT_LENGTH));
+	setText(out, 'userMessage', clean(r.userMessage, MAX_TEXT_LENGTH));
+	setText(out, 'details', clean(r.details, MAX_TEXT_LENGTH));
+	setText(out, 'fbtraceId', clean(r.fbtraceId, MAX_ID_LENGTH));
+	setText(out, 'requestId', clean(r.requestId, MAX_ID_LENGTH));
+	setText(out, 'asyncSessionId', clean(r.asyncSessionId, MAX_ID_LENGTH));
+	setText(out, 'field', clean(r.field, MAX_TEXT_LENGTH));
+	if (r.suggestions) {
+		const suggestions = r.suggestions.map((s) => clean(s, MAX_TEXT_LENGTH)).filter((s): s is string => !!s);
+		if (suggestions.length > 0) out.suggestions = suggestions;
+	}
 
 	const headers: HeaderBag | undefined = ctx.headers ?? r.headers;
 	const usage = headers ? parseUsageHeaders(headers) : undefined;
 	const retryAfterMs = largest(r.retryAfterMs, headers ? parseRetryAfter(headers) : undefined, usage?.regainAccessMs);
 	if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
-	if (usage) out.usage = redactUsage(usage, redact);
+	if (usage) out.usage = redactUsage(usage, makeRedactor(ctx.secrets));
 	return out;
 }
 
-type TextField = 'type' | 'message' | 'userTitle' | 'userMessage' | 'details' | 'fbtraceId' | 'requestId' | 'asyncSessionId' | 'field';
+type TextField = 'code' | 'type' | 'message' | 'userTitle' | 'userMessage' | 'details' | 'fbtraceId' | 'requestId' | 'asyncSessionId' | 'field';
 
-const TEXT_FIELDS: ReadonlyArray<readonly [TextField, number]> = [
-	['type', MAX_ID_LENGTH],
-	['message', MAX_TEXT_LENGTH],
-	['userTitle', MAX_TEXT_LENGTH],
-	['userMessage', MAX_TEXT_LENGTH],
-	['details', MAX_TEXT_LENGTH],
-	['fbtraceId', MAX_ID_LENGTH],
-	['requestId', MAX_ID_LENGTH],
-	['asyncSessionId', MAX_ID_LENGTH],
-	['field', MAX_TEXT_LENGTH],
-];
-
-/** Text cut a little past `max`, so that a secret straddling the final cut is still redacted whole. */
-function cut(value: string | undefined, max: number): string | undefined {
-	if (!value) return undefined;
-	return value.length > max + REDACT_MARGIN ? value.slice(0, max + REDACT_MARGIN) : value;
+function setText(out: MetaErrorInfo, key: TextField, value: string | undefined): void {
+	if (value) out[key] = value;
 }
 
 function describe(
@@ -138,13 +145,13 @@ function largest(...values: Array<number | undefined>): number | undefined {
 }
 
 /** Business ids and use-case types come from a header: redact them like any other text. */
-function redactUsage(usage: MetaUsage, redact: (text: string) => string): MetaUsage {
+function redactUsage(usage: MetaUsage, redact: Redactor): MetaUsage {
 	if (!usage.byBusiness) return usage;
 	const byBusiness: Record<string, Record<string, number>> = {};
 	for (const [business, types] of Object.entries(usage.byBusiness)) {
 		const clean: Record<string, number> = {};
-		for (const [type, pct] of Object.entries(types)) clean[redact(type)] = pct;
-		byBusiness[redact(business)] = clean;
+		for (const [type, pct] of Object.entries(types)) clean[redact.text(type)] = pct;
+		byBusiness[redact.text(business)] = clean;
 	}
 	return { ...usage, byBusiness };
 }

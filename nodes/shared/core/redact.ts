@@ -9,8 +9,11 @@ const META_TOKEN = /EAA[A-Za-z0-9]+/g;
 const SECRET_PARAM =
 	/((?:access_token|appsecret_proof|client_secret|fb_exchange_token|input_token)\\?["']?\s*(?:=|:|%3D)\s*\\?["']?)[^&\s"'\\,;}#<>]+/gi;
 const BEARER = /(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
-/** Cheap pre-check so that ordinary text pays one regex test. */
-const SUSPECT = /EAA|access_token|appsecret_proof|client_secret|fb_exchange_token|input_token|bearer/i;
+/**
+ * Cheap pre-check, so that ordinary text pays one test: every pattern above needs one of these.
+ * (Key names are matched here in lower, upper or title case only.)
+ */
+const SUSPECT = /EAA|_(?:token|TOKEN|Token|proof|PROOF|Proof|secret|SECRET|Secret)|[Bb]earer|BEARER/;
 /** Object keys whose string values are secrets whatever they look like. */
 const SECRET_KEY =
 	/^(access_?token|appsecret_?proof|app_?secret|client_?secret|authorization|password|fb_exchange_token|input_token)$/i;
@@ -50,17 +53,18 @@ export function redactText(text: string, secrets?: readonly string[]): string {
 }
 
 export interface Redactor {
-	(text: string): string;
-	/** False when `text` holds nothing to redact: check many fields joined, once. */
+	text(text: string): string;
+	/** False when `text` holds nothing to redact (one cheap test). */
 	mayChange(text: string): boolean;
 }
 
-/** A redactText bound to one set of secrets, for redacting many fields in a row. */
+/** redactText bound to one set of secrets, for redacting many fields in a row. */
 export function makeRedactor(secrets?: readonly string[]): Redactor {
 	const list = usableSecrets(secrets);
-	const redact = (text: string) => redactWith(text, list);
-	redact.mayChange = (text: string) => SUSPECT.test(text) || list.some((secret) => text.includes(secret));
-	return redact;
+	return {
+		text: (text) => redactWith(text, list),
+		mayChange: (text) => SUSPECT.test(text) || (list.length > 0 && list.some((secret) => text.includes(secret))),
+	};
 }
 
 /**
