@@ -188,21 +188,22 @@ export class ClassifyError implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const node = this.getNode();
+		const mode = this.getNodeParameter('mode', 0);
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 		const params = parseParameters(
 			node,
 			parametersSchema,
 			{
-				mode: this.getNodeParameter('mode', 0),
-				categories:
-					this.getNodeParameter('mode', 0) === 'route' ? this.getNodeParameter('categories', 0, []) : [],
+				mode,
+				categories: mode === 'route' ? this.getNodeParameter('categories', 0, []) : [],
 				failureSource: this.getNodeParameter('failureSource', 0),
 				outputField: this.getNodeParameter('outputField', 0),
 				summaryField: options.summaryField ?? '',
 			},
 			{ labels: LABELS },
 		);
-		const picked: ErrorCategory[] = params.mode === 'route' ? params.categories : [];
+		// Annotate reads no categories: everything lands on the single (last) output.
+		const picked: ErrorCategory[] = params.categories;
 		const outputs: INodeExecutionData[][] = Array.from({ length: picked.length + 1 }, () => []);
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
