@@ -439,3 +439,13 @@ describe('ad disapproval', () => {
 		expect(info).toMatchObject({ category: 'policy', action: 'pause', details: 'Misleading Claims: Ads must not ...' });
 	});
 });
+
+describe('bounded work', () => {
+	it('a wide tree of wrappers (many distinct objects) is cut off quickly', () => {
+		const tree = (depth: number): unknown =>
+			depth === 0 ? { message: 'leaf' } : { error: tree(depth - 1), cause: tree(depth - 1), description: 'x', httpCode: '400' };
+		const started = Date.now();
+		expect(classify(tree(16)).category).toBe('unknown');
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+});

@@ -47,6 +47,8 @@ export interface Reading {
 type Obj = Record<string, unknown>;
 
 const MAX_DEPTH = 12;
+/** Objects looked at per input: a failure is never buried under hundreds of wrappers. */
+const MAX_OBJECTS = 200;
 /** JSON embedded in a text ("400 - {...}") is looked for only near its start. */
 const EMBEDDED_JSON_WINDOW = 200;
 const MAX_LIST = 50;
@@ -302,14 +304,15 @@ function whatsappWebhookReading(o: Obj): Reading | undefined {
 }
 
 class Walker {
-	private readonly seen = new Set<object>();
+	/** Objects visited. A budget bounds the walk, so a short list beats a Set here. */
+	private readonly seen: object[] = [];
 
 	/** A reading of any value, or undefined when it holds nothing at all. */
 	read(value: unknown, depth: number): Reading | undefined {
 		if (depth > MAX_DEPTH) return undefined;
 		if (typeof value === 'string') return this.text(value, depth);
-		if (!isObj(value) || this.seen.has(value)) return undefined;
-		this.seen.add(value);
+		if (!isObj(value) || this.seen.length >= MAX_OBJECTS || this.seen.includes(value)) return undefined;
+		this.seen.push(value);
 		return this.object(value, depth);
 	}
 
