@@ -1,6 +1,7 @@
 // followJob against the fake Meta server over real HTTP: every job kind, partial and whole
 // failures, the timeout, resuming, and throttled polls.
 import { DEFAULT_STATUS_MAPPING } from '../../nodes/shared/core';
+import { BreakerRegistry } from '../../nodes/shared/core';
 import { closeMetaPools, MetaClient } from '../../nodes/shared/transport';
 import { followJob, type FollowSettings } from '../../nodes/BatchStatusPoller/follow';
 import { startFakeMeta, type FakeMeta } from '../fake-meta';
@@ -32,8 +33,18 @@ function settings(overrides: Partial<FollowSettings> = {}): FollowSettings {
 	};
 }
 
-function deps(retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalBudgetMs: 5_000 }) {
-	const client = new MetaClient({ baseUrl: fake.url, apiVersion: 'v24.0', accessToken: CANARY, retry, throttle: false, sleep });
+// Each test gets its own circuit breakers: one test's failing polls must not open another's breaker.
+function deps(retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalBudgetMs: 5_000 }, failureThreshold = 5) {
+	const client = new MetaClient({
+		baseUrl: fake.url,
+		apiVersion: 'v24.0',
+		accessToken: CANARY,
+		retry,
+		throttle: false,
+		sleep,
+		breakers: new BreakerRegistry(),
+		breaker: { failureThreshold },
+	});
 	return { client, sleep, now: Date.now, secrets: [CANARY] };
 }
 
@@ -139,7 +150,8 @@ test('polls that keep failing transiently end at the timeout as still running, w
 	const followed = await followJob(
 		id,
 		settings({ schedule: { initialMs: 2, factor: 1, maxIntervalMs: 2, timeoutMs: 40 } }),
-		deps({ maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalBudgetMs: 1_000 }),
+		// A breaker threshold out of reach, so every poll reaches the server and fails there.
+		deps({ maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, totalBudgetMs: 1_000 }, 1_000),
 	);
 	expect(followed.state).toBe('running');
 	expect(followed.polls).toBeGreaterThan(1);
