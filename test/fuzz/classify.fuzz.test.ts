@@ -25,7 +25,7 @@ function classifyChecked(input: unknown, context?: ClassifyContext): string {
 // ---------- values that replace a field ("retyped") ----------
 
 const oversizedString = fc
-	.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 1_000, max: 200_000 }))
+	.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.integer({ min: 1_000, max: 50_000 }))
 	.map(([s, n]) => s.repeat(Math.ceil(n / s.length)));
 
 const retyped: fc.Arbitrary<Json> = fc.oneof(
@@ -33,10 +33,10 @@ const retyped: fc.Arbitrary<Json> = fc.oneof(
 	{ weight: 3, arbitrary: fc.string() },
 	{ weight: 2, arbitrary: fc.integer() },
 	{ weight: 2, arbitrary: fc.double() },
-	{ weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-	{ weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
+	{ weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+	{ weight: 1, arbitrary: fc.anything({ maxDepth: 1 }) },
 	{ weight: 1, arbitrary: oversizedString },
-	{ weight: 1, arbitrary: fc.array(fc.integer(), { minLength: 1_000, maxLength: 5_000 }) },
+	{ weight: 1, arbitrary: fc.array(fc.integer(), { minLength: 1_000, maxLength: 2_000 }) },
 );
 
 // ---------- mutation of a realistic body: fields removed, retyped, mutated recursively, added ----------
@@ -58,7 +58,7 @@ function mutated(value: Json, depth = 0): fc.Arbitrary<Json> {
 				{ weight: 1, arbitrary: fc.constant(undefined) }, // removed
 			),
 		);
-		const extra = fc.dictionary(fc.string({ maxLength: 12 }), retyped, { maxKeys: 2 });
+		const extra = fc.option(fc.dictionary(fc.string({ maxLength: 12 }), retyped, { minKeys: 1, maxKeys: 2 }), { nil: {}, freq: 3 });
 		return fc.oneof(
 			{
 				weight: 8,
@@ -73,11 +73,12 @@ function mutated(value: Json, depth = 0): fc.Arbitrary<Json> {
 	}
 	if (typeof value === 'string') {
 		return fc.oneof(
-			{ weight: 5, arbitrary: same },
-			{ weight: 1, arbitrary: fc.string() },
-			{ weight: 1, arbitrary: fc.nat(value.length).map((n) => value.slice(0, n)) },
+			{ weight: 12, arbitrary: same },
+			{ weight: 2, arbitrary: fc.string() },
+			{ weight: 2, arbitrary: fc.nat(value.length).map((n) => value.slice(0, n)) },
+			// Rare per field, so that about one body in five carries an oversized text.
 			{ weight: 1, arbitrary: oversizedString.map((s) => value + s) },
-			{ weight: 1, arbitrary: retyped },
+			{ weight: 2, arbitrary: retyped },
 		);
 	}
 	if (typeof value === 'number') {
@@ -105,7 +106,7 @@ function nested(inner: fc.Arbitrary<Json>): fc.Arbitrary<Json> {
 		(v) => ({ error_data: JSON.stringify(v) ?? null }),
 	];
 	return fc
-		.tuple(inner, fc.array(fc.nat(wrappers.length - 1), { maxLength: 4 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2_000 })))
+		.tuple(inner, fc.array(fc.nat(wrappers.length - 1), { maxLength: 4 }), fc.oneof({ weight: 9, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 300 }) }))
 		.map(([v, picks, deep]) => {
 			let out = picks.reduce((acc, i) => wrappers[i](acc), v);
 			for (let i = 0; i < deep; i++) out = { error: out };
@@ -113,7 +114,8 @@ function nested(inner: fc.Arbitrary<Json>): fc.Arbitrary<Json> {
 		});
 }
 
-const seedBody = fc.constantFrom(...corpus).chain((entry) => mutated(entry.body));
+// Built once: rebuilding the mutation arbitraries per sample would dominate the run time.
+const seedBody = fc.oneof(...corpus.map((entry) => mutated(entry.body)));
 
 const httpStatus = fc.option(
 	fc.oneof(fc.constantFrom(200, 400, 401, 403, 404, 429, 500, 502, 503, 504), fc.integer({ min: -1, max: 1_000 })),
@@ -144,7 +146,7 @@ const headers: fc.Arbitrary<ClassifyContext['headers']> = fc.option(
 		},
 		{ requiredKeys: [] },
 	),
-	{ nil: undefined },
+	{ nil: undefined, freq: 1 },
 );
 
 const context: fc.Arbitrary<ClassifyContext | undefined> = fc.option(
@@ -152,16 +154,21 @@ const context: fc.Arbitrary<ClassifyContext | undefined> = fc.option(
 	{ nil: undefined },
 );
 
-/** A body as a wire string: exact JSON, pretty JSON, or cut anywhere (truncated reads). */
+/** A body as a wire string: exact JSON, pretty JSON, padded, or cut anywhere (truncated reads). */
 function asWire(body: fc.Arbitrary<Json>): fc.Arbitrary<string> {
-	return body.chain((b) => {
+	return fc.tuple(body, fc.nat(3), fc.double({ min: 0, max: 1, noNaN: true })).map(([b, form, cut]) => {
 		const text = JSON.stringify(b) ?? String(b);
-		return fc.oneof(
-			fc.constant(text),
-			fc.constant(JSON.stringify(b, null, 2) ?? text),
-			fc.nat(text.length).map((n) => text.slice(0, n)),
-			fc.constant(`  ${text}\n`),
-		);
+		switch (form) {
+			case 0:
+				return text;
+			case 1:
+				// Pretty-printing deep nesting grows with depth², so only for bodies of ordinary size.
+				return text.length < 20_000 ? (JSON.stringify(b, null, 2) ?? text) : text;
+			case 2:
+				return `  ${text}\n`;
+			default:
+				return text.slice(0, Math.floor(cut * text.length));
+		}
 	});
 }
 
