@@ -65,6 +65,15 @@ describe('1. Graph error bodies', () => {
 		expect(Object.keys(info)).not.toEqual(expect.arrayContaining(['message', 'type', 'fbtraceId', 'subcode']));
 	});
 
+	it('keeps only safe integers as codes and caps absurd waits', () => {
+		for (const code of [5e-324, 2 ** 53, -(2 ** 53), 1.5, Number.MAX_VALUE]) {
+			const info = classify({ error: { code, error_subcode: code, message: 'x', fbtrace_id: 't' } });
+			expect(info.code).toBeUndefined();
+			expect(info.subcode).toBeUndefined();
+		}
+		expect(classify({ status: 'failed', error_code: 'RATE_LIMIT_EXCEEDED', retry_after: 1e300 }).retryAfterMs).toBe(7 * 24 * 3600 * 1000);
+	});
+
 	it('takes the code from "(#NNN)" when the body has none', () => {
 		expect(classify({ error: { message: '(#613) Calls to this api have exceeded the rate limit.', type: 'OAuthException' } })).toMatchObject({
 			code: 613,

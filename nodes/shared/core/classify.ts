@@ -58,7 +58,9 @@ function finish(
 	redact: Redactor | undefined,
 ): MetaErrorInfo {
 	const httpStatus = ctxStatus ?? toHttpStatus(r.httpStatus);
-	const subcode = Number.isInteger(r.subcode) ? r.subcode : undefined;
+	// Readers only keep safe integers; this guards the contract whatever a reader let through.
+	if (typeof r.code === 'number' && !Number.isSafeInteger(r.code)) r.code = undefined;
+	const subcode = Number.isSafeInteger(r.subcode) ? r.subcode : undefined;
 	const entry = r.code !== undefined ? lookupCatalog(r.code, subcode) : undefined;
 
 	let category: ErrorCategory =
@@ -136,12 +138,15 @@ function describe(
 	return r.sure ? UNCLASSIFIED_TEXT : generic;
 }
 
+/** Longest wait a hint may ask for: beyond a week it is garbage, not advice. */
+const MAX_RETRY_AFTER_MS = 7 * 24 * 3600 * 1000;
+
 function largest(...values: Array<number | undefined>): number | undefined {
 	let max: number | undefined;
 	for (const v of values) {
-		if (v !== undefined && Number.isFinite(v) && v > 0 && (max === undefined || v > max)) max = Math.ceil(v);
+		if (v !== undefined && Number.isFinite(v) && v > 0 && (max === undefined || v > max)) max = v;
 	}
-	return max;
+	return max === undefined ? undefined : Math.min(Math.ceil(max), MAX_RETRY_AFTER_MS);
 }
 
 /** Business ids and use-case types come from a header: redact them like any other text. */

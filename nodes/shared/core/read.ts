@@ -76,7 +76,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 function toInt(v: unknown): number | undefined {
-	if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+	if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
 	return typeof v === 'string' && INT_TEXT.test(v) ? Number(v) : undefined;
 }
 

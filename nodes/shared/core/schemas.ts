@@ -28,8 +28,8 @@ const secondsSchema = z.union([
 export const graphErrorSchema = z.object({
 	message: text.optional(),
 	type: text.optional(),
-	code: z.number().optional(),
-	error_subcode: z.number().optional(),
+	code: z.number().int().optional(),
+	error_subcode: z.number().int().optional(),
 	is_transient: z.boolean().optional(),
 	error_user_title: text.optional(),
 	error_user_msg: text.optional(),
