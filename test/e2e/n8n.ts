@@ -105,7 +105,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 export async function run(
 	cmd: string,
 	args: string[],
-	opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number; onLine?: (line: string) => void },
+	opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
 ): Promise<RunResult> {
 	return await new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, {
@@ -116,15 +116,8 @@ export async function run(
 		});
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
-		let partial = '';
-		const forward = (chunk: Buffer) => {
-			if (!opts.onLine) return;
-			const lines = (partial + chunk.toString('utf8')).split('\n');
-			partial = lines.pop() ?? '';
-			for (const line of lines) opts.onLine(line);
-		};
-		child.stdout.on('data', (c: Buffer) => (out.push(c), forward(c)));
-		child.stderr.on('data', (c: Buffer) => (err.push(c), forward(c)));
+		child.stdout.on('data', (c: Buffer) => out.push(c));
+		child.stderr.on('data', (c: Buffer) => err.push(c));
 		let timedOut = false;
 		const timer = setTimeout(() => {
 			timedOut = true;
@@ -142,7 +135,6 @@ export async function run(
 				killGroup(child.pid, 'SIGKILL');
 				liveGroups.delete(child.pid);
 			}
-			if (partial && opts.onLine) opts.onLine(partial);
 			resolve({
 				code,
 				signal,
@@ -229,8 +221,6 @@ function npmEnv(nodeBin: string): NodeJS.ProcessEnv {
 		npm_config_audit: 'false',
 		npm_config_fund: 'false',
 		npm_config_update_notifier: 'false',
-		// prebuilt binaries come from GitHub, which may be unreachable: compile instead
-		npm_config_build_from_source: 'true',
 	};
 	// Local headers spare node-gyp a download from nodejs.org
 	if (!process.env.npm_config_nodedir) env.npm_config_nodedir = nodeHome;
@@ -306,7 +296,12 @@ export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => 
 			timeoutMs: 30 * MINUTE,
 		});
 		log(`Compiling sqlite3 for Node ${node ?? process.versions.node}...`);
-		await mustRun('npm', ['rebuild', 'sqlite3'], { cwd: dir, env, timeoutMs: 15 * MINUTE });
+		// its prebuilt binaries come from GitHub, which may be unreachable: compile right away
+		await mustRun('npm', ['rebuild', 'sqlite3'], {
+			cwd: dir,
+			env: { ...env, npm_config_build_from_source: 'true' },
+			timeoutMs: 15 * MINUTE,
+		});
 		await mustRun(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env, timeoutMs: MINUTE });
 		const seconds = Math.round((Date.now() - started) / 1000);
 		await fs.writeFile(path.join(dir, MARKER), JSON.stringify({ version, node: node ?? process.version, seconds }));
@@ -338,11 +333,14 @@ async function freePort(): Promise<number> {
 	});
 }
 
-/** The parent's n8n settings must not leak into a test instance. */
+/**
+ * The parent's n8n settings must not leak into an instance, nor jest's NODE_ENV=test (with it,
+ * n8n's CLI prints nothing, not even --rawOutput).
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [k, v] of Object.entries(process.env)) {
-		if (!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|NODE_OPTIONS$|NODE_FUNCTION_ALLOW)/.test(k)) env[k] = v;
+		if (!/^(N8N_|DB_|EXECUTIONS_|QUEUE_|JEST_|NODE_ENV$|NODE_OPTIONS$|NODE_FUNCTION_ALLOW)/.test(k)) env[k] = v;
 	}
 	return env;
 }

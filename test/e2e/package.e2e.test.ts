@@ -15,7 +15,7 @@ import {
 	PACKAGE_NAME,
 	type N8nInstance,
 } from './n8n';
-import { e2eLines, packageTarball } from './setup';
+import { e2eLines, outcome, packageTarball, SUCCEEDED } from './setup';
 import { DEMO_CREDENTIAL_REF, demoCredential, itemsOf, noOp, trigger, workflow } from './workflows';
 
 const NODE_TYPES = ['metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter'];
@@ -56,7 +56,7 @@ describe.each(e2eLines())('n8n line %s', (line) => {
 		await n8n.importWorkflows([ok, failing]);
 
 		const good = await n8n.execute('e2eBaseNodes');
-		expect(good.ok).toBe(true);
+		expect(outcome(good)).toEqual(SUCCEEDED);
 		expect(nodeOutput(good.data, 'Done')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
 
 		const bad = await n8n.execute('e2eStopAndError');
@@ -75,6 +75,39 @@ describe.each(e2eLines())('n8n line %s', (line) => {
 		} finally {
 			await editor.stop();
 		}
+	});
+
+	test('Classify Error turns Graph error bodies into metaError on each item', async () => {
+		const bodies = [
+			{ error: { message: '(#17) User request limit reached', type: 'OAuthException', code: 17, error_subcode: 2446079, fbtrace_id: 'AbCd1' } },
+			{ error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } },
+		];
+		await n8n.importWorkflow(
+			workflow('e2eClassifyError', [
+				trigger,
+				...itemsOf('response', bodies),
+				{
+					name: 'Classify',
+					type: `${PACKAGE_NAME}.metaClassifyError`,
+					parameters: { mode: 'annotate', failureSource: 'field', failureField: 'response' },
+				},
+			], [
+				['Run', 'Values'],
+				['Values', 'One item each'],
+				['One item each', 'Classify'],
+			]),
+		);
+
+		const run = await n8n.execute('e2eClassifyError');
+
+		expect(outcome(run)).toEqual(SUCCEEDED);
+		const items = nodeOutput(run.data, 'Classify');
+		expect(items.map((item) => item.metaError)).toEqual([
+			expect.objectContaining({ category: 'rate_limit', action: 'retry', retryable: true, code: 17, fbtraceId: 'AbCd1' }),
+			expect.objectContaining({ category: 'auth', action: 'escalate', retryable: false, code: 190, subcode: 463 }),
+		]);
+		// the original fields stay beside the classification
+		expect(items[0].response).toEqual(bodies[0]);
 	});
 
 	test('Meta Request retries a rate limit, dead-letters a missing ad, writes once, never shows the token', async () => {
@@ -109,7 +142,7 @@ describe.each(e2eLines())('n8n line %s', (line) => {
 
 		const run = await n8n.execute('e2eMetaRequestPause');
 
-		expect(run.ok).toBe(true);
+		expect(outcome(run)).toEqual(SUCCEEDED);
 		expect(outputCounts(run.data, 'Pause ad')).toEqual([2, 1]);
 		const failed = nodeOutput(run.data, 'Not paused');
 		expect(failed[0].metaError).toMatchObject({ category: 'not_found', action: 'dead_letter', code: 100, subcode: 33 });

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import type { N8nLine } from './n8n';
+import { executionError, type ExecuteResult, type N8nLine } from './n8n';
 
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
 
@@ -17,3 +17,12 @@ export function packageTarball(): string {
 	if (!tgz) throw new Error('META_E2E_TGZ is not set: run the e2e tests with jest -c jest.e2e.config.js');
 	return tgz;
 }
+
+/** What to compare when a run must succeed: on failure it carries n8n's error and output tail. */
+export function outcome(run: ExecuteResult) {
+	const seen: Record<string, unknown> = { ok: run.ok, error: executionError(run.data)?.message, timedOut: run.timedOut };
+	if (!run.ok) seen.output = (run.stdout + run.stderr).slice(-3000);
+	return seen;
+}
+
+export const SUCCEEDED = { ok: true, error: undefined, timedOut: false };

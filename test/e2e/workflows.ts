@@ -26,7 +26,11 @@ export const trigger: NodeSpec = { name: 'Run', type: 'n8n-nodes-base.manualTrig
 
 export const noOp = (name: string): NodeSpec => ({ name, type: 'n8n-nodes-base.noOp', typeVersion: 1 });
 
-/** A Set node holding `values` under `field`, and a Split Out node making one item per value. */
+/**
+ * A Set node holding `values` under `field`, and a Split Out node making one item per value. The
+ * values are an expression, indented so that nested objects never close with `}}`, which would
+ * end the expression early.
+ */
 export function itemsOf(field: string, values: unknown[]): [NodeSpec, NodeSpec] {
 	return [
 		{
@@ -36,7 +40,7 @@ export function itemsOf(field: string, values: unknown[]): [NodeSpec, NodeSpec] 
 			parameters: {
 				mode: 'manual',
 				assignments: {
-					assignments: [{ id: 'values', name: 'values', value: `={{ ${JSON.stringify(values)} }}`, type: 'array' }],
+					assignments: [{ id: 'values', name: 'values', value: `={{ ${JSON.stringify(values, null, 1)} }}`, type: 'array' }],
 				},
 				options: {},
 			},
