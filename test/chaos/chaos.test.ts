@@ -8,7 +8,7 @@ import { runInNewContext } from 'node:vm';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { metaErrorInfoSchema } from '../../nodes/shared/core';
 import { closeMetaPools } from '../../nodes/shared/transport';
-import { chaosFaults, startFakeMeta, type FakeMeta } from '../fake-meta';
+import { chaosFaults, startFakeMeta, type FakeMeta, type Fault, type FaultRule } from '../fake-meta';
 import { runNode } from '../helpers/engine';
 
 const ITEMS = Number(process.env.CHAOS_ITEMS ?? 10_000);
@@ -44,6 +44,24 @@ const PARAMETERS = {
 	},
 };
 
+/**
+ * The fake server's chaos mix, with one change: its rate-limit answers say usage is at 100 % but
+ * access comes back at once (the preset's reset_time_duration of 1 s would make the throttle,
+ * rightly, space every following call 1 s apart, and the run would take an hour).
+ */
+function chaosRule(): FaultRule {
+	const preset = chaosFaults({ rate: 0.3, stallMs: STALL_MS });
+	const usage = JSON.stringify({ call_count: 100, total_cputime: 100, total_time: 100 });
+	const headers = {
+		'x-app-usage': usage,
+		'x-business-use-case-usage': JSON.stringify({
+			'100000000000001': [{ type: 'ads_management', call_count: 100, total_cputime: 100, total_time: 100, estimated_time_to_regain_access: 0 }],
+		}),
+	};
+	const faults = (preset.fault as Fault[]).map((fault) => (fault.type === 'graphError' && fault.headers ? { ...fault, headers } : fault));
+	return { ...preset, fault: faults };
+}
+
 /** Item g of the run: a quarter each of reads, field reads, updates and creates. */
 function chaosItem(g: number, objectIds: string[]): IDataObject {
 	const id = objectIds[g % objectIds.length];
@@ -63,7 +81,7 @@ describe(`chaos: ${ITEMS} items through Meta Request, 30 % faults`, () => {
 	let fake: FakeMeta;
 
 	beforeAll(async () => {
-		fake = await startFakeMeta({ logLimit: 2_000, faults: [chaosFaults({ rate: 0.3, stallMs: STALL_MS })] });
+		fake = await startFakeMeta({ logLimit: 2_000, faults: [chaosRule()] });
 	});
 
 	afterAll(async () => {
