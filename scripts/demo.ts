@@ -276,6 +276,9 @@ async function main(argv: string[]): Promise<void> {
 	if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')} (known: --ui)`);
 	// a random token, so "it never shows up in any output" is checked against a secret nobody typed
 	const token = `EAAdemo${randomBytes(24).toString('hex')}`;
+	// npm would otherwise install the peer n8n-workflow (the newest, whose isolated-vm needs a
+	// compiler and newer Node headers) next to the package; n8n brings its own
+	process.env.npm_config_legacy_peer_deps ??= 'true';
 	const redact = (s: string) => s.split(token).join('***');
 	const fake = await startFakeMeta({ token });
 	say(`Fake Meta server (an embedded stand-in for graph.facebook.com) at ${fake.url}`);
