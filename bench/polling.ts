@@ -10,7 +10,7 @@ import { round, type BenchReport, type Row } from './report';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
-const LENGTHS_MS = [1 * SECOND, 5 * SECOND, 20 * SECOND, 1 * MINUTE, 4 * MINUTE, 15 * MINUTE, 60 * MINUTE];
+const LENGTHS_MS = [1 * SECOND, 5 * SECOND, 20 * SECOND, 45 * SECOND, 100 * SECOND, 270 * SECOND, 13 * MINUTE, 47 * MINUTE];
 const KINDS: JobKind[] = ['report_run', 'async_batch'];
 
 function duration(ms: number): string {
