@@ -133,6 +133,12 @@ function outputsOf(runData: RunData, node: string): Json[][][] {
 	return (runData[node] ?? []).map((run) => (run.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
 }
 
+/** A failed item of a batch (Item Failed) or the whole job (Job Failed). */
+function batchLabel(json: Json): string {
+	if (!json.batchJob) return text(json.id);
+	return json.index === undefined ? `batch job ${text(json.batchJob.id)}` : `batch item #${json.index}`;
+}
+
 /** One row per ad update and per failed batch item, from a run's runData (n8n's or the engine's). */
 export function summarizeRun(runData: RunData): Summary {
 	const adRows: SummaryRow[] = [];
@@ -154,7 +160,7 @@ export function summarizeRun(runData: RunData): Summary {
 		for (const json of run.flat()) {
 			const error: Json = json.metaError ?? {};
 			const row: SummaryRow = {
-				item: json.adId ?? (json.batchJob ? `batch item #${json.index}` : text(json.id)),
+				item: json.adId ?? batchLabel(json),
 				route: text(json.route),
 				category: text(error.category),
 				code: error.subcode === undefined ? text(error.code) : `${error.code}/${error.subcode}`,

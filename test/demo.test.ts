@@ -72,3 +72,22 @@ describe('npm run demo: the showcase workflow', () => {
 		expect(JSON.stringify(run.runData)).not.toContain(TOKEN);
 	});
 });
+
+test('without the demo setup (as the e2e suite runs every example) the showcase still runs to the end', async () => {
+	const fake = await startFakeMeta({ token: TOKEN });
+	try {
+		const run = await runWorkflow('examples/showcase-demo.json', {
+			credentials: { metaGraphApi: { accessToken: TOKEN, apiVersion: 'v24.0', baseUrl: fake.url } },
+			timeoutMs: 30_000,
+		});
+		expect(run.error).toBeUndefined();
+		// unknown ads are not found, the placeholder job cannot be polled: all routed, none lost
+		const rows = summarizeRun(run.runData as never).rows;
+		expect(rows.map(({ item, route, category }) => `${item} ${route} ${category}`)).toEqual([
+			...Object.values(AD_IDS).map((id) => `${id} dead_letter not_found`),
+			'batch job 120330000000000001 dead_letter not_found',
+		]);
+	} finally {
+		await fake.close();
+	}
+}, 40_000);
