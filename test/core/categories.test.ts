@@ -6,7 +6,7 @@ import { expectValidInfo } from './expect-info';
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 const GRAPH_CODES: Array<[ErrorCategory, number[]]> = [
-	['auth', [190, 102, 0]],
+	['auth', [190, 102, 104, 0]], // 104: the token is missing (what Meta answers a request without one)
 	['permission', [3, 10, ...range(200, 299), 131005]],
 	['validation', [100, 131008, 131009, 131021, 131051, 131053, 135000]],
 	['not_found', [803]],

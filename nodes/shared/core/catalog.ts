@@ -10,7 +10,7 @@
  *   133005–133010, 133015 and 135xxx other than 135000: exact category unsure, not listed.
  * - Placed, but with less confidence: WhatsApp 33 (not_found: phone number deleted), 80007,
  *   133016 (rate_limit), Graph 492 (auth), 506 (validation: duplicate post), 2635 (validation).
- * - Graph 104, 2500 (used both for "active access token required" and for query parse errors),
+ * - Graph 2500 (used both for "active access token required" and for query parse errors),
  *   4 + subcode 1504022, 17 + subcode 2446079 (the parent code's row applies).
  * - Individual Marketing API subcodes 1487xxx (e.g. 1487390, 1487301, 1487124): only the family
  *   rule "ad object failed validation" is applied; error_user_title/msg carry the specifics.
@@ -151,6 +151,7 @@ export const CATALOG: readonly CatalogEntry[] = [
 	entry(32, 'rate_limit', 'Page request limit reached: too many calls for this Page.', BACK_OFF),
 	entry(100, 'validation', 'Invalid parameter: a field is missing, misspelled, of the wrong type or not allowed here.', 'Validate payload schema against the endpoint reference and fix the field the message names.'),
 	entry(100, 'not_found', 'The object does not exist, cannot be loaded with this token\'s permissions, or does not support this operation.', 'Check that the ID is correct and current and that the token can see the object.', 33),
+	entry(104, 'auth', 'No access token reached Meta: the request was sent without a token.', 'Set the Access Token on the Meta Graph API credential (and check that a proxy does not strip the Authorization header).'),
 	entry(102, 'auth', 'The API session is invalid: the user\'s login or access token is no longer valid.', NEW_TOKEN),
 	entry(190, 'auth', 'Access token invalid/expired: it was revoked, has expired or is malformed.', NEW_TOKEN),
 	entry(190, 'auth', 'The user has not authorized the app (app not installed or removed).', 'Have the user log in to the app and grant access again, then update the token.', 458),
