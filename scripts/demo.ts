@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { startFakeMeta, type FakeMeta } from '../test/fake-meta';
-import { createInstance, ensureN8n, executionError, packPackage, runDataOf, type N8nInstance } from '../test/e2e/n8n';
+import { cacheRoot, createInstance, ensureN8n, executionError, N8N_LINES, packPackage, runDataOf, type N8nInstance } from '../test/e2e/n8n';
 
 /** The repository root, from scripts/ (ts-jest) or from .tools/scripts/ (compiled). */
 const REPO_DIR = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) =>
@@ -205,7 +205,7 @@ async function withHeartbeat<T>(what: string, work: Promise<T>): Promise<T> {
 }
 
 async function prepareN8n(fake: FakeMeta, token: string, port?: number): Promise<N8nInstance> {
-	say('Installing n8n 1.123.50 (cached after the first run; the first install takes several minutes)...');
+	say(`Getting n8n ${N8N_LINES['1'].version} (installed once into ${cacheRoot()}, then reused)...`);
 	const env = await withHeartbeat('installing n8n', ensureN8n('1', (line) => say(`  ${line}`)));
 	say('Packing this package (npm pack) and installing it into a fresh n8n user folder...');
 	const tgz = await withHeartbeat('packing', packPackage(REPO_DIR));
