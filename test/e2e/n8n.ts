@@ -32,8 +32,10 @@ export interface N8nEnv {
 }
 
 export interface ExecuteResult {
-	/** The run finished without an execution error (exit code 0 and no resultData.error). */
+	/** n8n printed a finished, successful run (no resultData.error) and exited with 0 or crashedOnExit. */
 	ok: boolean;
+	/** n8n was killed by a signal after printing a finished run. */
+	crashedOnExit: boolean;
 	/** The run data n8n printed (IRun: { data: { resultData: { runData, error? } }, status, ... }). */
 	data?: any;
 	code: number | null;
@@ -382,7 +384,6 @@ export async function createInstance(
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_SECURE_COOKIE: 'false',
 		DB_TYPE: 'sqlite',
-		DB_SQLITE_POOL_SIZE: '2',
 		// 1.x: no task runner at all; 2.x always has one, on a port that cannot collide
 		N8N_RUNNERS_ENABLED: env.line === '1' ? 'false' : 'true',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
@@ -435,8 +436,11 @@ export async function createInstance(
 		execute: async (id, o = {}) => {
 			const r = await cli(['execute', `--id=${id}`, '--rawOutput'], { timeoutMs: o.timeoutMs ?? 2 * MINUTE });
 			const data = findRunData(r.stdout);
-			const ok = r.code === 0 && data !== undefined && !data.data?.resultData?.error;
-			return { ok, data, ...r };
+			const finished = data?.finished === true && data.status === 'success' && !data.data?.resultData?.error;
+			// n8n 2.x on Node 24 sometimes dies of SIGSEGV while shutting down, after printing a
+			// finished run: the run counts, the crash is reported beside it
+			const crashedOnExit = finished && r.signal !== null;
+			return { ok: finished && (r.code === 0 || crashedOnExit), crashedOnExit, data, ...r };
 		},
 		startEditor: async (o = {}) => {
 			const editor = await startEditor(env, processEnv, userFolder, o);

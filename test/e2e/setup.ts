@@ -21,7 +21,7 @@ export function packageTarball(): string {
 /** What to compare when a run must succeed: on failure it carries n8n's error and output tail. */
 export function outcome(run: ExecuteResult) {
 	const seen: Record<string, unknown> = { ok: run.ok, error: executionError(run.data)?.message, timedOut: run.timedOut };
-	if (!run.ok) seen.output = (run.stdout + run.stderr).slice(-3000);
+	if (!run.ok) Object.assign(seen, { code: run.code, signal: run.signal, output: (run.stdout + run.stderr).slice(-3000) });
 	return seen;
 }
 
