@@ -82,6 +82,23 @@ function httpRequestNode(baseUrl: string) {
 	};
 }
 
+/**
+ * npm 7+ installs peer dependencies: the tarball's `n8n-workflow: *` peer then brings the newest
+ * n8n-workflow and its isolated-vm, whose native build fails on Node 20. n8n provides
+ * n8n-workflow itself, so the package is installed without peers (npm reads this from the
+ * environment the harness passes on).
+ */
+async function withoutPeerInstall<T>(fn: () => Promise<T>): Promise<T> {
+	const before = process.env.npm_config_legacy_peer_deps;
+	process.env.npm_config_legacy_peer_deps = 'true';
+	try {
+		return await fn();
+	} finally {
+		if (before === undefined) delete process.env.npm_config_legacy_peer_deps;
+		else process.env.npm_config_legacy_peer_deps = before;
+	}
+}
+
 interface Contender {
 	name: string;
 	workflowId: string;
@@ -110,7 +127,7 @@ export async function runThroughput(options: ThroughputOptions = {}): Promise<Be
 	const rows: Row[] = [];
 	const targets = [];
 	try {
-		n8n = await createInstance(env, tgz);
+		n8n = await withoutPeerInstall(async () => await createInstance(env, tgz));
 		await n8n.importCredentials([
 			{ ...CREDENTIAL, type: 'metaGraphApi', data: { accessToken: TOKEN, appSecret: '', apiVersion: 'v24.0', baseUrl: fake.url } },
 		]);
