@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+
 import { ensureN8n, packPackage } from './n8n';
 import { e2eLines, REPO_DIR } from './setup';
 
@@ -11,6 +13,9 @@ export default async function globalSetup(): Promise<void> {
 		log(`n8n ${env.version} ready (${env.nodeBin})`);
 	}
 	// META_E2E_TGZ set by the caller: test that tarball (a release candidate) instead of packing one
-	process.env.META_E2E_TGZ ||= await packPackage(REPO_DIR);
+	if (!process.env.META_E2E_TGZ) {
+		process.env.META_E2E_TGZ = await packPackage(REPO_DIR);
+		process.env.META_E2E_PACK_DIR = path.dirname(process.env.META_E2E_TGZ);
+	}
 	log(`package ${process.env.META_E2E_TGZ} (setup took ${Math.round((Date.now() - started) / 1000)} s)`);
 }
