@@ -32,7 +32,7 @@ export interface N8nEnv {
 }
 
 export interface ExecuteResult {
-	/** n8n printed a finished, successful run (no resultData.error) and exited with 0 or crashedOnExit. */
+	/** n8n printed a finished run without resultData.error, then exited with 0 (or crashed: crashedOnExit). */
 	ok: boolean;
 	/** n8n was killed by a signal after printing a finished run. */
 	crashedOnExit: boolean;
@@ -354,6 +354,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export async function createInstance(
 	env: N8nEnv,
 	tgz: string,
+	/** port: the editor's default port (else a free one); env: extra n8n settings. */
 	opts: { port?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<N8nInstance> {
 	const userFolder = await fs.mkdtemp(path.join(os.tmpdir(), `n8n${env.line}-e2e-`));
@@ -374,7 +375,6 @@ export async function createInstance(
 		PATH: `${path.dirname(env.nodeBin)}${path.delimiter}${process.env.PATH ?? ''}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
-		N8N_PORT: String(opts.port ?? 5678),
 		N8N_LOG_LEVEL: 'info', // execute prints a failed run's data at info level
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -443,7 +443,7 @@ export async function createInstance(
 			return { ok: finished && (r.code === 0 || crashedOnExit), crashedOnExit, data, ...r };
 		},
 		startEditor: async (o = {}) => {
-			const editor = await startEditor(env, processEnv, userFolder, o);
+			const editor = await startEditor(env, processEnv, userFolder, opts.port, o);
 			editors.add(editor.stop);
 			return {
 				...editor,
@@ -464,9 +464,10 @@ async function startEditor(
 	env: N8nEnv,
 	baseEnv: NodeJS.ProcessEnv,
 	userFolder: string,
+	defaultPort: number | undefined,
 	opts: EditorOptions,
 ): Promise<Editor> {
-	const port = opts.port ?? Number(baseEnv.N8N_PORT);
+	const port = opts.port ?? defaultPort ?? (await freePort());
 	const url = `http://localhost:${port}`;
 	const child = spawn(env.nodeBin, [env.n8nBin, 'start'], {
 		cwd: userFolder,
