@@ -368,6 +368,9 @@ export async function createInstance(
 		cwd: nodesDir,
 		env: npmEnv(env.nodeBin),
 		timeoutMs: 5 * MINUTE,
+	}).catch(async (error: unknown) => {
+		await fs.rm(userFolder, { recursive: true, force: true });
+		throw error;
 	});
 
 	const processEnv: NodeJS.ProcessEnv = {
