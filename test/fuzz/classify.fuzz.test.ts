@@ -9,6 +9,8 @@ import { corpus } from '../../bench/corpus';
 const CANARY = 'EAAcanary0000SECRET0000TOKEN';
 
 if (process.env.FUZZ_SEED) fc.configureGlobal({ seed: Number(process.env.FUZZ_SEED) });
+// About 25 s of CPU in all; a busy CI machine may stretch one property past jest's default.
+jest.setTimeout(180_000);
 
 type Json = unknown;
 
