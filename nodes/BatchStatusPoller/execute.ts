@@ -1,11 +1,11 @@
 // The Batch Status Poller's run: check every item's job ID first, follow the jobs (a few at a
 // time), then put each job's outcome on Completed, Item Failed, Job Failed, Still Running or
 // Item Succeeded, paired with the input item, in input order.
-import { NodeOperationError, sleep, sleepWithAbort } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { MetaErrorInfo } from '../shared/core';
-import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters } from '../shared/n8n';
+import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, sleepUnlessCancelled } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { followJob, type Followed, type ItemResult } from './follow';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
@@ -88,7 +88,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 	});
 	const signal = ctx.getExecutionCancelSignal();
 	// Waits between polls end when the execution is cancelled.
-	const wait = async (ms: number) => await sleepWithAbort(ms, signal);
+	const wait = async (ms: number) => await sleepUnlessCancelled(ms, signal);
 	const results: Array<Followed | MetaErrorInfo> = new Array(items.length);
 	await forEachLimited(items.length, settings.options.concurrency, async (itemIndex) => {
 		const jobId = jobIds[itemIndex];
