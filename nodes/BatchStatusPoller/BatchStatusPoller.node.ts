@@ -15,6 +15,8 @@ export class BatchStatusPoller implements INodeType {
 		description:
 			'Follow asynchronous Meta work (async batches, report runs, async sessions, your own status URL) to the end and split it into per-item successes and failures',
 		defaults: { name: 'Batch Status Poller' },
+		// An AI agent can follow a job it started; the Router is left out: its thresholds belong to one workflow.
+		usableAsTool: true,
 		inputs: ['main'],
 		// One output per outcome, so one failed ad of 200 is its own item on Item Failed.
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
