@@ -2,7 +2,7 @@
 // category rules are applied. Cheap key checks pick the shape; zod then reads only that small
 // object. Recursion is bounded and cycle-safe; nothing here is meant to throw, and the caller
 // guards against what still could (hostile getters, proxies).
-import type { ErrorCategory, ErrorSource, HeaderBag } from './types';
+import type { ErrorCategory, ErrorSource, HeaderBag, MetaErrorInfo } from './types';
 import { NON_JSON_MEANING } from './catalog';
 import {
 	adcpFailureSchema,
@@ -17,28 +17,33 @@ import {
 } from './schemas';
 import { bodySnippet, metaCodeInText, readText } from './text';
 
-export interface Reading {
+/** What one input told about the failure: the result's own fields, as far as the input gave them. */
+export interface Reading
+	extends Partial<
+		Pick<
+			MetaErrorInfo,
+			| 'code'
+			| 'subcode'
+			| 'type'
+			| 'message'
+			| 'userTitle'
+			| 'userMessage'
+			| 'details'
+			| 'fbtraceId'
+			| 'requestId'
+			| 'asyncSessionId'
+			| 'isTransient'
+			| 'retryAfterMs'
+			| 'field'
+			| 'suggestions'
+			| 'httpStatus'
+			| 'category'
+			| 'meaning'
+		>
+	> {
 	source: ErrorSource;
 	/** A failure shape or a telling text was recognised (not just "some object"). */
 	sure?: boolean;
-	code?: number | string;
-	subcode?: number;
-	type?: string;
-	message?: string;
-	userTitle?: string;
-	userMessage?: string;
-	details?: string;
-	fbtraceId?: string;
-	requestId?: string;
-	asyncSessionId?: string;
-	isTransient?: boolean;
-	/** The body's own wait hint (AdCP / internal `retry_after`), in ms. */
-	retryAfterMs?: number;
-	field?: string;
-	suggestions?: string[];
-	httpStatus?: number;
-	category?: ErrorCategory;
-	meaning?: string;
 	headers?: HeaderBag;
 	/** The message already went through the text rules (codes, phrases). */
 	textRead?: boolean;
