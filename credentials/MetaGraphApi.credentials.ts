@@ -1,7 +1,5 @@
 import type {
-	IAuthenticateRuleResponseSuccessBody,
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	Icon,
@@ -77,33 +75,10 @@ export class MetaGraphApi implements ICredentialType {
 		};
 	};
 
-	// n8n's credential test shows a rule's fixed message or the request error's generic text
-	// ("Bad request - please check your parameters"), never Meta's body. So Meta's answer is read
-	// as data (ignoreHttpStatusErrors) and each known failure gets a message saying what to fix;
-	// rules are tried in order, the last one catches any answer without the user's id.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '=/{{$credentials.apiVersion}}/me',
-			qs: { fields: 'id,name' },
-			ignoreHttpStatusErrors: true,
-		},
-		rules: [
-			rule('error.code', 190, 'Meta rejected the access token (error 190): it is invalid, expired or was revoked. Generate a new one (a System User token does not expire) and paste it into Access Token.'),
-			rule('error.code', 102, 'Meta says the session behind this token is no longer valid (error 102): generate a new access token.'),
-			rule('error.code', 104, 'Meta received no access token (error 104): paste one into Access Token.'),
-			rule('error.message', 'Invalid appsecret_proof provided in the API argument', "App Secret does not belong to the token's app (Meta: invalid appsecret_proof). Use the secret of the app that issued the token, or leave App Secret empty."),
-			rule('error.message', 'API calls from the server require an appsecret_proof argument', 'This app requires appsecret_proof (Meta setting "Require App Secret"): fill in App Secret.'),
-			rule('error.code', 10, 'The token lacks a permission needed to read /me (error 10): check the permissions granted to the token.'),
-			...[4, 17, 32, 613].map((code) =>
-				rule('error.code', code, `Meta is rate-limiting this token or app (error ${code}): the token may be fine; test again in a few minutes.`),
-			),
-			rule('error.type', 'OAuthException', 'Meta refused the request (OAuthException): check the access token is valid and unexpired, and that Base URL and API Version point at the Graph API.'),
-			rule('id', undefined, 'No Graph API user came back from Base URL + API Version + /me: check the token, Base URL (e.g. https://graph.facebook.com) and API Version (e.g. v24.0).'),
-		],
-	};
-}
-
-function rule(key: string, value: unknown, message: string): IAuthenticateRuleResponseSuccessBody {
-	return { type: 'responseSuccessBody', properties: { key, value, message } };
+	// No declarative `test` here, on purpose: n8n would send it through its request helper, which
+	// follows redirects and sends the Authorization header to whatever host Base URL redirects to,
+	// and a declarative rule's message is fixed text. n8n tests a credential type without `test`
+	// with the `testedBy` function of a node that uses it: Meta Request's `metaGraphApiTest`
+	// (nodes/shared/n8n/credentialTest.ts) sends GET {Base URL}/{API Version}/me itself, follows
+	// no redirect, names the host a redirect points at, and explains Meta's error codes.
 }

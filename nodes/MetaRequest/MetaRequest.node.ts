@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { META_CREDENTIAL_TEST, testMetaCredential } from '../shared/n8n/credentialTest';
 import { metaRequestProperties } from './description';
 import { executeMetaRequest } from './execute';
 
@@ -19,9 +20,12 @@ export class MetaRequest implements INodeType {
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong -- two named outputs (Success, Failed) are the node's contract; the rule only knows If/Switch
 		outputs: ['main', 'main'],
 		outputNames: ['Success', 'Failed'],
-		credentials: [{ name: 'metaGraphApi', required: true }],
+		// The credential's Test button runs testMetaCredential (it follows no redirect with the token)
+		credentials: [{ name: 'metaGraphApi', required: true, testedBy: META_CREDENTIAL_TEST }],
 		properties: metaRequestProperties,
 	};
+
+	methods = { credentialTest: { [META_CREDENTIAL_TEST]: testMetaCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeMetaRequest(this);
