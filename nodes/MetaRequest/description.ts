@@ -111,7 +111,8 @@ export const metaRequestProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		default: {},
 		placeholder: 'Add Parameter',
-		description: 'Sent in the URL. Objects and arrays (from expressions) are sent as JSON, as Meta expects.',
+		description:
+			'Sent in the URL, each name once. Objects and arrays (from expressions) are sent as JSON, as Meta expects; an empty value is sent empty; an expression that gives undefined leaves the parameter out; null is refused.',
 		options: [
 			{
 				displayName: 'Parameter',
@@ -167,7 +168,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				name: 'errorField',
 				type: 'string',
 				default: 'metaError',
-				description: 'Field of a failed item that receives the classified error',
+				description: 'Field of a failed item that receives the classified error (not metaRequest, which holds the call details)',
 			},
 			{
 				displayName: 'Idempotency Key',

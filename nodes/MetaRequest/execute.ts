@@ -57,8 +57,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		for (const name of ITEM_PARAMETERS) raw[name] = ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
 		const params = parse(itemParamsSchema, raw, itemIndex, 'parameter');
 		const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
-		const entries = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
-		const query = Object.fromEntries(entries.map(({ name, value }) => [name, value as QueryValue]));
+		const query: Record<string, QueryValue> = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
 		const request = buildRequest(params, query);
 		if (isWriteMethod(request.method)) {
 			request.idempotencyKey =

@@ -8,11 +8,32 @@ import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../share
 export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-const objectId = z
-	.string()
-	.trim()
-	.min(1, 'is empty; give an ID such as 120210000000000, act_123 or me')
-	.regex(/^[A-Za-z0-9_.:-]*$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL');
+/**
+ * Text, or a number from an expression such as {{ $json.adId }}: a number is accepted while it is
+ * exact (a safe integer ≥ 0) and becomes its decimal text. Graph IDs are longer than 2^53, so a
+ * larger number has already lost its last digits before the node sees it: refused, never rounded.
+ */
+export const idText = (example: string) =>
+	z.union([z.string(), z.number()], { error: `must be an ID as text, e.g. ${example}` }).transform((value, ctx) => {
+		if (typeof value === 'string') return value;
+		if (Number.isSafeInteger(value) && value >= 0) return String(value);
+		ctx.addIssue({
+			code: 'custom',
+			message:
+				Number.isInteger(value) && value > 0
+					? 'is a number larger than 2^53, so its last digits are already lost; keep the ID as text where it comes from (Meta sends IDs as strings; String() in an expression is too late)'
+					: `is a number that is not an ID (negative or not whole); give the ID as text, e.g. ${example}`,
+		});
+		return z.NEVER;
+	});
+
+const objectId = idText('120210000000000').pipe(
+	z
+		.string()
+		.trim()
+		.min(1, 'is empty; give an ID such as 120210000000000, act_123 or me')
+		.regex(/^[A-Za-z0-9_.:-]*$/, 'must be a single ID (letters, digits, _ . : -), not a path or a URL'),
+);
 const edge = z
 	.string()
 	.trim()
@@ -37,7 +58,6 @@ const jsonObject = z.preprocess(
 		}),
 );
 
-const queryEntry = z.object({ name: z.string().trim().min(1, 'a query parameter has no name'), value: z.unknown() });
 
 export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({ operation: z.literal('getObject'), objectId, fields: z.string().trim().default('') }),
@@ -62,7 +82,36 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 ]);
 export type ItemParams = z.infer<typeof itemParamsSchema>;
 
-export const queryParamsSchema = z.array(queryEntry).default([]);
+/** Query parameters the credential sets; the URL builder drops them from anything else. */
+const CREDENTIAL_QUERY = ['access_token', 'appsecret_proof'];
+
+/**
+ * Query Parameters → the query object. A value resolving to null is refused (it used to vanish
+ * from the URL); undefined (an expression that gives nothing) leaves the parameter out; an empty
+ * text is sent empty (`name=`). A name given twice, or one the credential sets, is refused.
+ */
+export const queryParamsSchema = z
+	.array(z.object({ name: z.unknown(), value: z.unknown() }), { error: 'must be a list of name and value pairs' })
+	.default([])
+	.transform((entries, ctx) => {
+		const query: Record<string, QueryValue> = {};
+		const issue = (message: string, name?: string) =>
+			ctx.addIssue({ code: 'custom', path: name === undefined ? ['queryParameters'] : ['queryParameters', name], message });
+		entries.forEach(({ name: raw, value }, position) => {
+			const name = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+			if (name === '') return issue(`parameter ${position + 1} has no name`);
+			if (CREDENTIAL_QUERY.includes(name)) return issue('is set by the credential; remove this parameter', name);
+			if (Object.prototype.hasOwnProperty.call(query, name)) {
+				return issue('is given more than once; give each parameter once (for a list, one value holding a JSON array such as ["a","b"])', name);
+			}
+			if (value === null) return issue('resolved to null; remove the parameter or give it a value', name);
+			query[name] = value as QueryValue;
+		});
+		return query;
+	});
+
+/** Fields Meta Request writes on its output items besides the error. */
+const NODE_FIELDS = ['metaRequest'];
 
 export const optionsSchema = z.object({
 	maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_RETRY_POLICY.maxAttempts),
@@ -76,12 +125,15 @@ export const optionsSchema = z.object({
 	timeoutMs: z.number().min(1).default(DEFAULT_TIMEOUTS.headersMs),
 	concurrency: z.number().int().min(1).max(50).default(1),
 	maxPages: z.number().int().min(1).default(100),
-	idempotencyKey: z.string().trim().max(255, 'must be at most 255 characters').default(''),
+	idempotencyKey: idText('order-1234').pipe(z.string().trim().max(255, 'must be at most 255 characters')).default(''),
 	retryWritesWithKey: z.boolean().default(false),
 	errorField: z
 		.string()
 		.trim()
 		.regex(/^[A-Za-z_$][\w$]*$/, 'must be a plain field name such as metaError')
+		.refine((name) => !NODE_FIELDS.includes(name), {
+			message: `must not be ${NODE_FIELDS.join(' or ')}: the node writes the call's details there, which would replace the error; keep metaError`,
+		})
 		.default('metaError'),
 });
 export type NodeOptions = z.infer<typeof optionsSchema>;
@@ -110,6 +162,7 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	idempotencyKey: 'Idempotency Key',
 	retryWritesWithKey: 'Retry Writes With Idempotency Key',
 	errorField: 'Error Field',
+	queryParameters: 'Query Parameters',
 };
 
 /** The call an item's parameters stand for. List edges are read with `MetaClient.paginate`. */

@@ -1,4 +1,4 @@
-import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS } from '../../nodes/MetaRequest/params';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from '../../nodes/MetaRequest/params';
 import { formatZodIssues } from '../../nodes/shared/n8n';
 
 const parse = (raw: Record<string, unknown>) => itemParamsSchema.parse(raw);
@@ -40,5 +40,73 @@ describe('Meta Request parameters', () => {
 			timeouts: { headersMs: 5000, bodyMs: 5000 },
 		});
 		expect(optionsSchema.safeParse({ errorField: 'meta error' }).success).toBe(false);
+	});
+
+	it('takes a whole number as an ID, and refuses one that has already lost digits', () => {
+		expect(parse({ operation: 'pause', objectId: 120210000000001 })).toMatchObject({ objectId: '120210000000001' });
+		expect(parse({ operation: 'getObject', objectId: Number.MAX_SAFE_INTEGER })).toMatchObject({ objectId: '9007199254740991' });
+		expect(parse({ operation: 'delete', objectId: 0 })).toMatchObject({ objectId: '0' });
+		// 120210000000000001 as a JavaScript number is already 120210000000000000.
+		const lost = issues({ operation: 'pause', objectId: 120210000000000001 });
+		expect(lost).toMatch(/^Object ID: is a number larger than 2\^53, so its last digits are already lost; keep the ID as text/);
+		expect(lost).not.toMatch(/12021/);
+		expect(issues({ operation: 'pause', objectId: 2 ** 53 })).toMatch(/larger than 2\^53/);
+		expect(issues({ operation: 'pause', objectId: 12.5 })).toMatch(/^Object ID: is a number that is not an ID \(negative or not whole\); give the ID as text/);
+		expect(issues({ operation: 'pause', objectId: -3 })).toMatch(/^Object ID: is a number that is not an ID/);
+		expect(issues({ operation: 'pause', objectId: Number.NaN })).toBe('Object ID: must be an ID as text, e.g. 120210000000000');
+		expect(issues({ operation: 'pause', objectId: true })).toBe('Object ID: must be an ID as text, e.g. 120210000000000');
+	});
+
+	it('takes a whole number as the idempotency key, never a rounded one', () => {
+		expect(optionsSchema.parse({ idempotencyKey: 42 }).idempotencyKey).toBe('42');
+		const result = optionsSchema.safeParse({ idempotencyKey: 2 ** 60 });
+		expect(result.success).toBe(false);
+		expect(formatZodIssues(result.error!, PARAMETER_LABELS)).toMatch(/^Idempotency Key: is a number larger than 2\^53/);
+	});
+
+	describe('Query Parameters', () => {
+		const query = (entries: unknown) => queryParamsSchema.parse(entries);
+		const problems = (entries: unknown) => {
+			const result = queryParamsSchema.safeParse(entries);
+			if (result.success) throw new Error('expected invalid query parameters');
+			return formatZodIssues(result.error, PARAMETER_LABELS);
+		};
+
+		it('become the query object: objects as they are, an empty value sent empty, undefined left out', () => {
+			expect(query(undefined)).toEqual({});
+			expect(query([{ name: ' limit ', value: '20' }, { name: 'filtering', value: [{ field: 'x' }] }, { name: 'after', value: '' }, { name: 'before', value: undefined }])).toEqual({
+				limit: '20',
+				filtering: [{ field: 'x' }],
+				after: '',
+			});
+		});
+
+		it('refuse a value that resolved to null, naming the parameter, not the value', () => {
+			expect(problems([{ name: 'limit', value: '5' }, { name: 'date_preset', value: null }])).toBe(
+				'Query Parameters → date_preset: resolved to null; remove the parameter or give it a value',
+			);
+		});
+
+		it('refuse a name given twice instead of sending only the last', () => {
+			expect(problems([{ name: 'fields', value: 'id' }, { name: 'fields ', value: 'name' }])).toBe(
+				'Query Parameters → fields: is given more than once; give each parameter once (for a list, one value holding a JSON array such as ["a","b"])',
+			);
+		});
+
+		it('refuse a parameter without a name, or one the credential sets', () => {
+			expect(problems([{ name: 'a', value: '1' }, { name: '  ', value: 'x' }])).toBe('Query Parameters: parameter 2 has no name');
+			const token = problems([{ name: 'access_token', value: 'EAAcanary0000SECRET0000TOKEN' }]);
+			expect(token).toBe('Query Parameters → access_token: is set by the credential; remove this parameter');
+			expect(token).not.toContain('EAAcanary');
+		});
+	});
+
+	it('refuses an Error Field that the node writes itself', () => {
+		const result = optionsSchema.safeParse({ errorField: 'metaRequest' });
+		expect(result.success).toBe(false);
+		expect(formatZodIssues(result.error!, PARAMETER_LABELS)).toBe(
+			"Error Field: must not be metaRequest: the node writes the call's details there, which would replace the error; keep metaError",
+		);
+		expect(optionsSchema.parse({ errorField: 'failure' }).errorField).toBe('failure');
 	});
 });
