@@ -84,9 +84,9 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		displayName: 'Initial Interval (Seconds)',
 		name: 'initialInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 1, numberPrecision: 3 },
 		default: 2,
-		description: 'Wait between the first and the second status poll',
+		description: 'Wait between the first and the second status poll; at least 1 s',
 	},
 	{
 		displayName: 'Backoff Factor',
@@ -100,9 +100,9 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		displayName: 'Max Interval (Seconds)',
 		name: 'maxInterval',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 1, numberPrecision: 3 },
 		default: 60,
-		description: 'Longest wait between two polls',
+		description: 'Longest wait between two polls; at least 1 s',
 	},
 	{
 		displayName: 'Timeout (Seconds)',

@@ -20,6 +20,19 @@ const list = (fallback: readonly string[]) =>
 
 const field = (fallback: string) => z.string().trim().min(1, 'is empty: name a field of the status answer').default(fallback);
 const seconds = (fallback: number) => z.number().min(0, 'must be 0 or more').default(fallback / SECOND);
+/** Shortest wait between two polls: 0 polled a job in a tight loop (over 500 polls a second). */
+export const MIN_POLL_INTERVAL_SECONDS = 1;
+const interval = (fallback: number) =>
+	z
+		.number()
+		.min(
+			MIN_POLL_INTERVAL_SECONDS,
+			`must be at least ${MIN_POLL_INTERVAL_SECONDS} s: shorter waits poll the job in a tight loop and spend your rate limit`,
+		)
+		.default(fallback / SECOND);
+
+/** Fields the poller writes on its output items: an error written under one of these names would replace it, or be replaced. */
+const POLLER_FIELDS = ['batchJob', 'id', 'index', 'input'];
 
 const m = DEFAULT_STATUS_MAPPING;
 const mappingSchema = z
@@ -43,14 +56,21 @@ export const settingsSchema = z
 		jobIdField: z.string().trim().min(1, 'is empty: name the field that holds the job ID, e.g. id'),
 		statusUrl: z.string().trim().default(''),
 		mapping: mappingSchema,
-		initialInterval: seconds(DEFAULT_POLL_SCHEDULE.initialMs),
+		initialInterval: interval(DEFAULT_POLL_SCHEDULE.initialMs),
 		backoffFactor: z.number().min(1, 'must be 1 or more').default(DEFAULT_POLL_SCHEDULE.factor),
-		maxInterval: seconds(DEFAULT_POLL_SCHEDULE.maxIntervalMs),
+		maxInterval: interval(DEFAULT_POLL_SCHEDULE.maxIntervalMs),
 		timeout: seconds(DEFAULT_POLL_SCHEDULE.timeoutMs),
 		options: z
 			.object({
 				concurrency: z.number().int().min(1).max(20).default(5),
-				errorField: z.string().trim().min(1, 'is empty: name the field for the error, e.g. metaError').default('metaError'),
+				errorField: z
+					.string()
+					.trim()
+					.min(1, 'is empty: name the field for the error, e.g. metaError')
+					.refine((name) => !POLLER_FIELDS.includes(name), {
+						message: `must not be ${POLLER_FIELDS.join(', ')}: the node writes those fields itself; keep metaError`,
+					})
+					.default('metaError'),
 				maxPages: z.number().int().min(1).default(1000),
 				outputSucceeded: z.boolean().default(false),
 				pollRetries: z.number().int().min(1).max(20).default(3),
@@ -87,7 +107,20 @@ export function jobIdSchema(kind: Settings['jobKind'], fieldName: string) {
 	const missing = `has no job ID in "${fieldName}": set Job ID Field to the field that holds it`;
 	return z
 		.union([z.string(), z.number()], { message: missing })
-		.transform((value) => String(value).trim())
+		.transform((value, ctx) => {
+			// A number is exact up to 2^53; Meta's job IDs are longer, so a larger one has lost its last digits.
+			if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) {
+				ctx.addIssue({
+					code: 'custom',
+					message:
+						Number.isInteger(value) && value > 0
+							? `holds a job ID in "${fieldName}" that is a number larger than 2^53, so its last digits are already lost; keep the ID as text where it comes from (Meta sends IDs as strings)`
+							: `holds a job ID in "${fieldName}" that is a number but not an ID (negative or not whole); give the ID as text`,
+				});
+				return z.NEVER;
+			}
+			return String(value).trim();
+		})
 		.pipe(
 			kind === 'custom'
 				? z.string().min(1, missing)

@@ -22,8 +22,8 @@ afterAll(async () => {
 	await closeMetaPools();
 });
 
-/** Short intervals: milliseconds, not seconds. */
-const FAST: INodeParameters = { initialInterval: 0.002, backoffFactor: 1.5, maxInterval: 0.01, timeout: 10, options: { retryBaseDelay: 0.001 } };
+/** The shortest intervals the node takes (1 s); poll retries in milliseconds. */
+const FAST: INodeParameters = { initialInterval: 1, backoffFactor: 1, maxInterval: 1, timeout: 10, options: { retryBaseDelay: 0.001 } };
 
 async function poll(items: IDataObject[], parameters: INodeParameters = {}, onError?: 'continueRegularOutput') {
 	const run = await runNode(TYPE, { jobKind: 'async_batch', ...FAST, ...parameters }, items, {
@@ -134,6 +134,15 @@ test('several jobs: each outcome paired with its own input item', async () => {
 		pairedItem: { item: 2 },
 		json: { batchJob: { state: 'poll_failed' }, metaError: { category: 'not_found' } },
 	});
+});
+
+test('an Initial Interval of 0 stops the node before any poll, instead of polling in a tight loop', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 1, completeAfterPolls: 1000 });
+	const run = await poll([{ id }], { initialInterval: 0, timeout: 2 });
+	expect(run.error?.message).toBe(
+		'Invalid parameter — Initial Interval (Seconds): must be at least 1 s: shorter waits poll the job in a tight loop and spend your rate limit',
+	);
+	expect(fake.getJob(id)?.polls).toBe(0);
 });
 
 test('a missing job id stops the node before any poll, or goes to Job Failed with continue-on-fail', async () => {
