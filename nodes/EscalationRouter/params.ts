@@ -65,8 +65,13 @@ const thresholdSchema = z.object({
 
 const fieldPath = z.string().trim();
 
+/** Fields the router writes on every item: the error written back under one of these names would replace the decision. */
+const ROUTER_FIELDS = ['route', 'reason', 'routing'];
+
 export const settingsSchema = z.object({
-	errorField: fieldPath.min(1, 'is empty: name the field that holds the error, e.g. metaError'),
+	errorField: fieldPath.min(1, 'is empty: name the field that holds the error, e.g. metaError').refine((name) => !ROUTER_FIELDS.includes(name), {
+		message: `must not be ${ROUTER_FIELDS.join(', ')}: the router writes its decision there; keep metaError`,
+	}),
 	attemptsField: fieldPath.default(''),
 	retryCap: z.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_POLICY_CONFIG.retryCap),
 	neverAutomate: list,
