@@ -125,3 +125,49 @@ describe('classifyMetaError output carries no token', () => {
 		expect(info.message!.length).toBeLessThanOrEqual(2001);
 	});
 });
+
+describe('one redactor: every encoding of a secret (issue: redaction holes)', () => {
+	const APP_TOKEN = '1234567890123|canaryAppSecretValue0042';
+	const b64 = (s: string) => Buffer.from(s).toString('base64');
+	const b64url = (s: string) => Buffer.from(s).toString('base64url');
+
+	it.each([
+		['raw', TOKEN],
+		['URL-encoded', encodeURIComponent(APP_TOKEN)],
+		['JSON-escaped, every character', [...TOKEN].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')],
+		['JSON-escaped, first character only', `\\u0073${TOKEN.slice(1)}`],
+		['lowercased', TOKEN.toLowerCase()],
+		['uppercased', TOKEN.toUpperCase()],
+		['mixed %-encoding', TOKEN.replace(/-/g, '%2D')],
+		['base64', b64(TOKEN)],
+		['base64 of "Bearer <token>"', b64(`Bearer ${TOKEN}`)],
+		['base64 of "x:<token>" (basic auth)', b64(`x:${TOKEN}`)],
+		['base64url of "ab<token>"', b64url(`ab${TOKEN}`)],
+	])('%s', (_label, form) => {
+		const text = `before ${form} after`;
+		const out = redactText(text, [TOKEN, APP_TOKEN]);
+		expect(out).toContain('[REDACTED]');
+		expect(out.startsWith('before ')).toBe(true);
+		expect(out.endsWith(' after')).toBe(true);
+		expect(out).not.toContain(form);
+	});
+
+	it('an app token id|secret: its secret half is a secret even when it stands alone', () => {
+		const half = APP_TOKEN.split('|')[1];
+		expect(redactText(`next=https://x/?t=${encodeURIComponent(APP_TOKEN)}&s=${half}`, [APP_TOKEN])).toBe(
+			'next=https://x/?t=[REDACTED]&s=[REDACTED]',
+		);
+	});
+
+	it('redacts keys as well as values, and leaves ordinary text alone', () => {
+		expect(redactDeep({ [TOKEN]: 1, plain: 'nothing secret here' }, [TOKEN])).toEqual({ '[REDACTED]': 1, plain: 'nothing secret here' });
+	});
+
+	it('a long token straddling the point where classification cuts text is removed whole', () => {
+		const longToken = `EAAB${'Zq9'.repeat(400)}`.toLowerCase();
+		const message = `${'x'.repeat(1900)}${longToken}${'y'.repeat(9000)}`;
+		const info = classifyMetaError({ error: { code: 1, message } }, { secrets: [longToken] });
+		expect(info.message!.includes(longToken.slice(0, 12))).toBe(false);
+		expect(info.message!.length).toBeLessThanOrEqual(2001);
+	});
+});

@@ -8,16 +8,19 @@ import {
 	lookupCatalog,
 } from './catalog';
 import { readInput, statusCategory, toHttpStatus, type Reading } from './read';
-import { makeRedactor, type Redactor } from './redact';
+import { createRedactor, type Redactor } from './redact';
 import { phraseCategory } from './text';
-import type { ClassifyContext, ErrorCategory, HeaderBag, MetaErrorInfo, MetaUsage } from './types';
+import type { ClassifyContext, ErrorCategory, HeaderBag, MetaErrorInfo } from './types';
 import { parseRetryAfter, parseUsageHeaders } from './usage';
 
 /** Longest text kept per field, so that a 1 MB message gives a small result. */
 export const MAX_TEXT_LENGTH = 2000;
 const MAX_ID_LENGTH = 256;
 const MAX_CODE_LENGTH = 200;
-/** Text is redacted a little past the cut, so that a secret straddling it is still caught whole. */
+/**
+ * Text is redacted a little past the cut (at least as far as the longest form of a secret
+ * reaches), so that a secret straddling the cut is caught whole before the cut is made.
+ */
 const REDACT_MARGIN = 1024;
 /** Inputs up to this size are checked once for secrets as a whole (see classifyMetaError). */
 const CLEAN_CHECK_LIMIT = 65_536;
@@ -31,7 +34,7 @@ export function classifyMetaError(input: unknown, context?: ClassifyContext): Me
 	try {
 		const ctx: ClassifyContext = context !== null && typeof context === 'object' ? context : {};
 		const status = toHttpStatus(ctx.httpStatus);
-		const redact = makeRedactor(ctx.secrets);
+		const redact = createRedactor(ctx.secrets);
 		// Every text of the result comes from the input: a JSON text without escapes and without
 		// anything to redact cannot give a field that has something, so the fields skip the check.
 		const cleanInput =
@@ -89,9 +92,10 @@ function finish(
 	if (subcode !== undefined) out.subcode = subcode;
 	if (r.isTransient !== undefined) out.isTransient = r.isTransient;
 
+	const margin = Math.max(REDACT_MARGIN, redact?.longest ?? 0);
 	const clean = (value: string | undefined, max: number): string | undefined => {
 		if (!value) return undefined;
-		let t = value.length > max + REDACT_MARGIN ? value.slice(0, max + REDACT_MARGIN) : value;
+		let t = value.length > max + margin ? value.slice(0, max + margin) : value;
 		if (redact?.mayChange(t)) t = redact.text(t);
 		return t.length > max ? `${t.slice(0, max)}…` : t;
 	};
@@ -115,7 +119,7 @@ function finish(
 	const usage = headers ? parseUsageHeaders(headers) : undefined;
 	const retryAfterMs = largest(r.retryAfterMs, headers ? parseRetryAfter(headers) : undefined, usage?.regainAccessMs);
 	if (retryAfterMs !== undefined) out.retryAfterMs = retryAfterMs;
-	if (usage) out.usage = redactUsage(usage, makeRedactor(ctx.secrets));
+	if (usage) out.usage = createRedactor(ctx.secrets).deep(usage);
 	return out;
 }
 
@@ -147,16 +151,4 @@ function largest(...values: Array<number | undefined>): number | undefined {
 		if (v !== undefined && Number.isFinite(v) && v > 0 && (max === undefined || v > max)) max = v;
 	}
 	return max === undefined ? undefined : Math.min(Math.ceil(max), MAX_RETRY_AFTER_MS);
-}
-
-/** Business ids and use-case types come from a header: redact them like any other text. */
-function redactUsage(usage: MetaUsage, redact: Redactor): MetaUsage {
-	if (!usage.byBusiness) return usage;
-	const byBusiness: Record<string, Record<string, number>> = {};
-	for (const [business, types] of Object.entries(usage.byBusiness)) {
-		const clean: Record<string, number> = {};
-		for (const [type, pct] of Object.entries(types)) clean[redact.text(type)] = pct;
-		byBusiness[redact.text(business)] = clean;
-	}
-	return { ...usage, byBusiness };
 }

@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-work
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { appSecretProof } from '../transport/url';
+import { appSecretProof, credentialSecrets } from '../core/redact';
 
 export const META_CREDENTIAL_NAME = 'metaGraphApi';
 export const DEFAULT_API_VERSION = 'v24.0';
@@ -71,9 +71,7 @@ export function parseMetaCredential(raw: unknown): MetaCredentialConfig {
 		);
 	}
 	const { accessToken, appSecret, apiVersion, baseUrl } = parsed.data;
-	const secrets = appSecret
-		? [accessToken, appSecret, appSecretProof(accessToken, appSecret)]
-		: [accessToken];
+	const secrets = credentialSecrets({ accessToken, appSecret });
 	return { accessToken, apiVersion, baseUrl, secrets, ...(appSecret ? { appSecret } : {}) };
 }
 

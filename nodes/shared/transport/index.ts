@@ -1,5 +1,6 @@
 // The HTTP side of the package: undici only, no n8n imports.
 export * from './MetaClient';
 export { closeMetaPools } from './pool';
-export { appSecretProof, ForeignHostError, resolveMetaUrl } from './url';
+export { appSecretProof } from '../core/redact';
+export { ForeignHostError, resolveMetaUrl } from './url';
 export type { QueryValue, ResolvedUrl } from './url';

@@ -1,6 +1,6 @@
 // Where a request goes. The token is only ever sent to the credential's own origin, so every
 // path, full URL and `paging.next` is resolved against it and checked before anything is sent.
-import { createHmac } from 'node:crypto';
+import { appSecretProof } from '../core/redact';
 
 export type QueryValue = string | number | boolean | null | undefined | object;
 
@@ -24,11 +24,6 @@ export interface ResolvedUrl {
 	url: URL;
 	/** What may be shown: the same URL without any credential parameter. */
 	display: string;
-}
-
-/** HMAC-SHA256 of the token keyed with the app secret, hex: Meta's `appsecret_proof`. */
-export function appSecretProof(accessToken: string, appSecret: string): string {
-	return createHmac('sha256', appSecret).update(accessToken).digest('hex');
 }
 
 function encodeQueryValue(value: QueryValue): string | undefined {
