@@ -2,9 +2,22 @@
 
 import type { GraphErrorSpec } from './errors';
 
-export type Fault =
-	/** A Meta error body (defaults per code from the catalog); nothing is applied. */
+/** Faults that answer in Meta's place; nothing is applied unless wrapped in `applyThen`. */
+export type AnswerFault =
+	/** A Meta error body (defaults per code from the catalog). */
 	| ({ type: 'graphError'; headers?: Record<string, string> } & GraphErrorSpec)
+	/** A proxy's HTML error page, status 502. */
+	| { type: 'html502' }
+	/** Any status with any body (object → JSON, string → as is). */
+	| { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> };
+
+export type Fault =
+	| AnswerFault
+	/**
+	 * The request is applied, then the answer is the given fault (a 500 with code 2 and
+	 * `is_transient`, a 503 with code 1, a gateway's HTML 504): a 5xx does not prove nothing happened.
+	 */
+	| { type: 'applyThen'; fault: AnswerFault }
 	/**
 	 * TCP reset. `before`: nothing is applied. `after`: the request is applied, the response
 	 * headers and half the body are sent, then the connection is reset.
@@ -12,12 +25,8 @@ export type Fault =
 	| { type: 'reset'; when: 'before' | 'after' }
 	/** The request is applied, but the answer comes only after `ms` (if the client still waits). */
 	| { type: 'stall'; ms: number }
-	/** A proxy's HTML error page, status 502; nothing is applied. */
-	| { type: 'html502' }
 	/** The request is applied; the 200 answer declares a longer content-length than it sends. */
-	| { type: 'truncated' }
-	/** Any status with any body (object → JSON, string → as is); nothing is applied. */
-	| { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> };
+	| { type: 'truncated' };
 
 export interface FaultMatch {
 	method?: string | string[];
@@ -105,15 +114,35 @@ export function faultLabel(fault: Fault): string {
 			return `reset:${fault.when}`;
 		case 'status':
 			return `status:${fault.status}`;
+		case 'applyThen':
+			return `applied+${faultLabel(fault.fault)}`;
 		default:
 			return fault.type;
 	}
 }
 
-/** Faults that answer before the request is applied. */
+/** Faults under which the request is applied (the others answer before it is). */
 export function appliesRequest(fault: Fault): boolean {
-	return fault.type === 'stall' || fault.type === 'truncated' || (fault.type === 'reset' && fault.when === 'after');
+	return (
+		fault.type === 'stall' ||
+		fault.type === 'truncated' ||
+		fault.type === 'applyThen' ||
+		(fault.type === 'reset' && fault.when === 'after')
+	);
 }
+
+/** A gateway's HTML error page with the given status, as a load balancer in front of Meta sends it. */
+export function gatewayPage(status: 502 | 503 | 504): AnswerFault {
+	const body = `<!DOCTYPE html><html><head><title>${status} Gateway Error</title></head><body><h1>${status} Gateway Time-out</h1><p>The server didn't respond in time.</p></body></html>`;
+	return { type: 'status', status, body, headers: { 'content-type': 'text/html; charset=utf-8' } };
+}
+
+/** The apply-then-fail answers: the write happened, the answer says 5xx. */
+export const APPLY_THEN_FAIL: Fault[] = [
+	{ type: 'applyThen', fault: { type: 'graphError', code: 2, status: 500, isTransient: true } },
+	{ type: 'applyThen', fault: { type: 'graphError', code: 1, status: 503 } },
+	{ type: 'applyThen', fault: gatewayPage(504) },
+];
 
 export interface ChaosOptions {
 	/** Share of requests that fail (default 0.3). */
@@ -124,8 +153,9 @@ export interface ChaosOptions {
 }
 
 /**
- * The mix of issue 6's chaos run: every rate-limit code with the status Meta uses, 500/503,
- * 131016, resets before and after the request was sent, stalls, an HTML 502, truncated JSON.
+ * The chaos mix: every rate-limit code with the status Meta uses, 500/503, 131016, resets before
+ * and after the request was sent, stalls, an HTML 502, truncated JSON, and writes that are applied
+ * and then answered with a 5xx or a gateway page.
  * The rate-limit answers carry usage headers at 100 % that allow access again right away.
  */
 export function chaosFaults(options: ChaosOptions = {}): FaultRule {
@@ -154,6 +184,7 @@ export function chaosFaults(options: ChaosOptions = {}): FaultRule {
 			{ type: 'stall', ms: options.stallMs ?? 2000 },
 			{ type: 'html502' },
 			{ type: 'truncated' },
+			...APPLY_THEN_FAIL,
 		],
 	};
 }

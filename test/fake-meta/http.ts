@@ -55,8 +55,9 @@ export function parseBody(raw: string, contentType: string | undefined): { body?
 	return { body: formParams(new URLSearchParams(raw)) };
 }
 
+/** An answer with `body: undefined` (a redirect) is sent with an empty body. */
 export function sendJson(res: ServerResponse, answer: Answer, headers: Record<string, string>): void {
-	const text = JSON.stringify(answer.body);
+	const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
 	res.writeHead(answer.status, {
 		...headers,
 		...answer.headers,

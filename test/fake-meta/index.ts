@@ -99,8 +99,8 @@
 export { startFakeMeta, FAKE_META_TOKEN, ME_ID } from './server';
 export type { FakeMeta, FakeMetaOptions, JobDefaults, SeedOptions } from './server';
 export type { BudgetOptions, BudgetStyle } from './budget';
-export { chaosFaults } from './faults';
-export type { ChaosOptions, Fault, FaultMatch, FaultRule } from './faults';
+export { APPLY_THEN_FAIL, chaosFaults, gatewayPage } from './faults';
+export type { AnswerFault, ChaosOptions, Fault, FaultMatch, FaultRule } from './faults';
 export type { AsyncJobOptions, JobKind, JobOutcome, JobSummary } from './jobs';
 export type { DuplicateWrite, FakeMetaStats, RequestRecord, WriteRecord } from './log';
 export type { GraphErrorBody, GraphErrorSpec } from './errors';

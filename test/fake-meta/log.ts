@@ -26,6 +26,8 @@ export interface RequestRecord {
 
 export interface WriteRecord {
 	seq: number;
+	/** It made a new object (create, message, job); updates and deletes do not. */
+	creates: boolean;
 	method: string;
 	/** Path without version prefix, e.g. `/act_1/ads`. */
 	path: string;
@@ -39,7 +41,8 @@ export interface WriteRecord {
 }
 
 /**
- * Writes applied more than once: grouped by idempotency key when the writes carried one,
+ * Creating writes applied more than once (an update or a delete applied twice harms nothing and
+ * is not counted): grouped by idempotency key when the writes carried one,
  * otherwise by fingerprint (without a key, two identical writes in one run cannot be told
  * apart from a retried one, so they count as a duplicate).
  */
@@ -116,6 +119,7 @@ export class Recorder {
 		const entry = { seq: ++this.writeSeq, ...record };
 		this.writeLog.push(entry);
 		this.counters.writes++;
+		if (!entry.creates) return;
 		const groupKey = entry.idempotencyKey !== undefined ? `key:${entry.idempotencyKey}` : `fp:${entry.fingerprint}`;
 		const group = this.groups.get(groupKey);
 		if (!group) this.groups.set(groupKey, { count: 1, writes: [entry] });

@@ -1,7 +1,7 @@
 // The fake Meta Graph server: authentication, budget, faults, then Graph routing over the store.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import type { AddressInfo, Socket } from 'net';
 import { handleAdmin } from './admin';
 import { Budget, DEFAULT_BUSINESS_ID, usageHeaders, type BudgetOptions, type Usage } from './budget';
 import { graphError, unsupportedRequest, type GraphErrorSpec } from './errors';
@@ -38,6 +38,11 @@ export interface FakeMetaOptions {
 	jobDefaults?: JobDefaults;
 	/** Clock for budget windows and time-based jobs. Default Date.now. */
 	clock?: () => number;
+	/**
+	 * A kept-alive connection idle this long is closed by the server, without a `Keep-Alive`
+	 * hint having told the client (as many front ends do): reuse races happen. Default 5,000 ms.
+	 */
+	idleCloseMs?: number;
 }
 
 export interface SeedOptions {
@@ -123,7 +128,21 @@ class FakeMetaServer implements FakeMeta {
 		this.server = createServer((req, res) => {
 			this.handle(req, res).catch(() => res.socket?.destroy());
 		});
+		// No `Keep-Alive: timeout=…` hint; idle connections are closed by the timers below.
+		this.server.keepAliveTimeout = 0;
+		const idleMs = options.idleCloseMs ?? 5_000;
+		this.server.on('connection', (socket: Socket) => socket.once('close', () => clearTimeout(this.idleTimers.get(socket))));
+		this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+			const socket = req.socket;
+			clearTimeout(this.idleTimers.get(socket));
+			res.on('finish', () => {
+				if (!socket.destroyed) this.idleTimers.set(socket, setTimeout(() => socket.destroy(), idleMs).unref());
+			});
+		});
 	}
+
+	/** Per connection: the timer that closes it once idle. */
+	private readonly idleTimers = new WeakMap<object, NodeJS.Timeout>();
 
 	async listen(): Promise<void> {
 		await new Promise<void>((resolve, reject) => {
@@ -201,6 +220,7 @@ class FakeMetaServer implements FakeMeta {
 	}
 
 	async close(): Promise<void> {
+		this.server.removeAllListeners('request');
 		for (const timer of this.stalls) clearTimeout(timer);
 		this.stalls.clear();
 		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -263,13 +283,19 @@ class FakeMetaServer implements FakeMeta {
 		}
 		const answer = parsed.invalid ? this.error(ctx, { code: 100, message: '(#100) The request body is not valid JSON' }) : this.answer(ctx, req);
 		const headers = this.headers(ctx);
-		if (!fault) sendJson(res, answer, headers);
+		if (fault?.type === 'applyThen') this.sendFault(req, res, ctx, fault.fault);
+		else if (!fault) sendJson(res, this.suppressHttpCode(ctx, answer), headers);
 		else if (fault.type === 'truncated') sendTruncated(res, answer, headers);
 		else if (fault.type === 'reset') sendThenReset(res, answer, headers);
 		else if (fault.type === 'stall') this.stall(res, fault.ms, () => sendJson(res, answer, this.headers(ctx)));
 	}
 
-	/** Faults that answer instead of Meta: nothing is applied. */
+	/** `suppress_http_code=1`: Meta answers every error with HTTP 200 and the error body. */
+	private suppressHttpCode(ctx: Ctx, answer: Answer): Answer {
+		return ctx.query.get('suppress_http_code') === '1' && answer.status >= 400 ? { ...answer, status: 200 } : answer;
+	}
+
+	/** Faults that answer instead of Meta (nothing is applied, unless the fault said so before). */
 	private sendFault(req: IncomingMessage, res: ServerResponse, ctx: Ctx, fault: Fault): void {
 		switch (fault.type) {
 			case 'reset':
@@ -280,7 +306,7 @@ class FakeMetaServer implements FakeMeta {
 				return;
 			case 'graphError': {
 				const { type: _type, headers, ...spec } = fault;
-				sendJson(res, { ...this.error(ctx, spec), headers }, this.headers(ctx));
+				sendJson(res, this.suppressHttpCode(ctx, { ...this.error(ctx, spec), headers }), this.headers(ctx));
 				return;
 			}
 			case 'status':
@@ -370,6 +396,7 @@ class FakeMetaServer implements FakeMeta {
 			if (ctx.method === 'POST') return this.updateObject(ctx, id);
 			if (ctx.method === 'DELETE') return this.deleteObject(ctx, id);
 		} else {
+			if (ctx.method === 'GET' && edge === 'picture') return this.picture(ctx, id);
 			if (ctx.method === 'GET') return this.listEdge(ctx, id, edge);
 			if (ctx.method === 'POST') return this.createOnEdge(ctx, id, edge);
 		}
@@ -409,14 +436,14 @@ class FakeMetaServer implements FakeMeta {
 		const fields = objectFields(ctx.params);
 		if (typeof fields.status === 'string') fields.effective_status = fields.status;
 		this.store.update(id, fields);
-		this.recordWrite(ctx, id);
+		this.recordWrite(ctx, id, false);
 		return ok({ success: true });
 	}
 
 	private deleteObject(ctx: Ctx, rawId: string): Answer {
 		const id = this.resolveId(rawId);
 		if (!this.store.delete(id)) return this.error(ctx, unsupportedRequest('DELETE', rawId));
-		this.recordWrite(ctx, id);
+		this.recordWrite(ctx, id, false);
 		return ok({ success: true });
 	}
 
@@ -434,6 +461,18 @@ class FakeMetaServer implements FakeMeta {
 		}
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
 		return this.page(ctx, this.store.edge(id, edge), (key) => this.store.get(key) as GraphObject);
+	}
+
+	/** Like Meta: a 302 to the image on the CDN, or with `redirect=0` the image's data as JSON. */
+	private picture(ctx: Ctx, rawId: string): Answer {
+		const id = this.resolveId(rawId);
+		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
+		const url = `https://scontent.fake-cdn.test/v/t1.30497-1/${id}_picture.jpg?stp=dst-jpg_s50x50&_nc_ht=scontent.fake-cdn.test`;
+		const redirect = stringParam(ctx.params.redirect);
+		if (redirect === '0' || redirect === 'false' || ctx.params.redirect === false) {
+			return ok({ data: { height: 50, width: 50, is_silhouette: false, url } });
+		}
+		return { status: 302, body: undefined, headers: { location: url } };
 	}
 
 	private createOnEdge(ctx: Ctx, rawId: string, edge: string): Answer {
@@ -529,19 +568,22 @@ class FakeMetaServer implements FakeMeta {
 		return ok({ data, paging });
 	}
 
-	/** Meta echoes the query, `access_token` included when it came in the query. */
+	/** Meta echoes the query, with `access_token` in it even when the token came in the header. */
 	private pageLink(ctx: Ctx, direction: 'after' | 'before', cursor: string): string {
 		const query = new URLSearchParams(ctx.query);
 		query.delete('after');
 		query.delete('before');
+		query.set('access_token', this.token);
 		if (!query.has('limit')) query.set('limit', String(DEFAULT_LIMIT));
 		query.set(direction, cursor);
 		return `${this.url}${ctx.path}?${query.toString()}`;
 	}
 
-	private recordWrite(ctx: Ctx, objectId: string): void {
+	/** `creates`: the write made a new object (a second one would be a duplicate). */
+	private recordWrite(ctx: Ctx, objectId: string, creates = true): void {
 		const params = objectFields(ctx.params, SECRET_PARAMS_AND_TIME);
 		this.recorder.write({
+			creates,
 			method: ctx.method,
 			path: ctx.graphPath,
 			params,

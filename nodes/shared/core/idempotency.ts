@@ -9,6 +9,26 @@ export function isWriteMethod(method: string): boolean {
 	return !SAFE_METHODS.has(method.toUpperCase());
 }
 
+/**
+ * What sending a call twice would do. `idempotent`: the second changes nothing more (setting an
+ * object's fields, pausing, deleting). `create`: the second makes a second object (an ad, a
+ * message, an event), so a failure that may have been applied must not be sent again blindly.
+ */
+export type WriteKind = 'idempotent' | 'create';
+
+/**
+ * The write kind a Graph call has by its shape: DELETE and `POST /{id}` (one path segment after
+ * the version) are idempotent; a POST to an edge (`/{parent}/{edge}`, `/{phone-number-id}/messages`,
+ * `/{pixel-id}/events`) or to the root (batch) creates. `graphPath` is a URL path, version optional.
+ */
+export function inferWriteKind(method: string, graphPath: string): WriteKind {
+	if (method.toUpperCase() === 'DELETE') return 'idempotent';
+	const segments = graphPath.split('/').filter((segment) => segment !== '');
+	// After the version: a Base URL may carry a proxy's path prefix before it.
+	const version = segments.findIndex((segment) => /^v\d+(\.\d+)?$/.test(segment));
+	return segments.length - version - 1 === 1 ? 'idempotent' : 'create';
+}
+
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
 export function stableStringify(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;

@@ -2,13 +2,13 @@
 // on the credential's host, pass the circuit breaker and the throttle, send with undici, classify
 // the answer, and retry what is retryable within the item's time budget. It never throws.
 import type { Dispatcher } from 'undici';
-import { classifyMetaError, parseUsageHeaders } from '../core';
-import type { HeaderBag, MetaErrorInfo, MetaUsage } from '../core';
+import { classifyMetaError, createRedactor, credentialSecrets, parseUsageHeaders } from '../core';
+import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, WriteKind } from '../core';
 import { DEFAULT_RETRY_POLICY, retryDelay } from '../core/backoff';
 import type { RetryPolicy } from '../core/backoff';
 import { BreakerRegistry, DEFAULT_BREAKER_POLICY, pathTemplate } from '../core/breaker';
 import type { BreakerPolicy } from '../core/breaker';
-import { isWriteMethod } from '../core/idempotency';
+import { inferWriteKind, isWriteMethod } from '../core/idempotency';
 import { DEFAULT_THROTTLE_POLICY, ThrottleRegistry } from '../core/throttle';
 import type { ThrottlePolicy } from '../core/throttle';
 import { poolFor } from './pool';
@@ -59,7 +59,9 @@ export interface MetaRequestOptions {
 	body?: unknown;
 	/** Sent as `Idempotency-Key` on writes (POST, PUT, PATCH, DELETE); the same on every retry. */
 	idempotencyKey?: string;
-	/** Retry a write after an ambiguous failure (it may have been applied). Default false. */
+	/** What repeating this write would do; inferred from the method and path when not given. */
+	writeKind?: WriteKind;
+	/** Retry a creating write after a failure that may have been applied. Default false. */
 	retryWritesWithKey?: boolean;
 	signal?: AbortSignal;
 }
@@ -126,10 +128,22 @@ export type MetaPageResult =
 const processBreakers = new BreakerRegistry();
 const processThrottles = new ThrottleRegistry();
 
-/** One call's result before the retry decision. `ambiguous`: it may have been applied. */
+/**
+ * One call's result before the retry decision. `mayBeApplied`: the failure does not prove that
+ * Meta did nothing. `local`: it failed on this side of the wire (nothing reached Meta, and the
+ * circuit breaker must not count it). `stale`: a kept-alive connection was closed under it.
+ */
 type Outcome =
 	| { ok: true; status: number; headers: HeaderBag; body: unknown; usage?: MetaUsage }
-	| { ok: false; error: MetaErrorInfo; ambiguous: boolean; aborted: boolean; usage?: MetaUsage };
+	| {
+			ok: false;
+			error: MetaErrorInfo;
+			mayBeApplied: boolean;
+			aborted: boolean;
+			local?: boolean;
+			stale?: boolean;
+			usage?: MetaUsage;
+	  };
 
 /** Transport failures that happen before any byte of the request left: always safe to retry. */
 const NOT_SENT_CODES = new Set([
@@ -141,13 +155,64 @@ const NOT_SENT_CODES = new Set([
 	'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-function notSent(error: unknown): boolean {
+/** Errors raised by this process before anything is sent: a bad header value, a bad argument. */
+const LOCAL_CODES = new Set([
+	'UND_ERR_INVALID_ARG',
+	'UND_ERR_NOT_SUPPORTED',
+	'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+	'ERR_INVALID_ARG_TYPE',
+	'ERR_INVALID_ARG_VALUE',
+	'ERR_INVALID_CHAR',
+	'ERR_INVALID_HTTP_TOKEN',
+	'ERR_INVALID_URL',
+	'ERR_HTTP_INVALID_HEADER_VALUE',
+]);
+
+/** A kept-alive connection that the server closed as the request went out. */
+const STALE_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+function errorCode(error: unknown): string | undefined {
 	const code = (error as { code?: unknown } | null)?.code;
-	return typeof code === 'string' && (NOT_SENT_CODES.has(code) || /CERT|TLS|SSL/.test(code));
+	return typeof code === 'string' ? code : undefined;
+}
+
+function notSent(code: string | undefined): boolean {
+	return code !== undefined && (NOT_SENT_CODES.has(code) || /CERT|TLS|SSL/.test(code));
+}
+
+function isLocal(error: unknown, code: string | undefined): boolean {
+	if (code !== undefined) return LOCAL_CODES.has(code);
+	return error instanceof TypeError || error instanceof RangeError;
+}
+
+/**
+ * Why a token cannot be sent in an `Authorization` header, or undefined when it can. Undici would
+ * refuse it (UND_ERR_INVALID_ARG) on every try; the user has to paste it again.
+ */
+export function tokenProblem(token: string): string | undefined {
+	if (/[\r\n]/.test(token)) return 'the access token contains a line break: paste it again, on one line';
+	if (/[\s]/.test(token)) return 'the access token contains a space or a tab: paste it again, without spaces';
+	if (/[\x00-\x1f\x7f]/.test(token)) return 'the access token contains a control character: paste it again';
+	if (/[^\x21-\x7e]/.test(token)) {
+		return 'the access token contains a character outside plain ASCII (a curly quote or an invisible character from copying): paste it again';
+	}
+	return undefined;
+}
+
+/** An answer that proves Meta applied nothing: a rate limit or a refusal that explains itself. */
+function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
+	if (error.category === 'rate_limit' || status === 429) return true;
+	if (status >= 500) return false;
+	return error.category !== 'server' && error.category !== 'network' && error.category !== 'unknown';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A 2xx whose body is a Graph error (`suppress_http_code=1`, some proxies): a failure all the same. */
+function isErrorBody(body: unknown): boolean {
+	return isObject(body) && isObject(body.error) && (body.error.code !== undefined || typeof body.error.message === 'string');
 }
 
 function internalError(
@@ -168,6 +233,9 @@ export class MetaClient {
 	private readonly random: () => number;
 	/** Strings that must never leave the client: token, app secret and the proof derived from them. */
 	private readonly secrets: string[];
+	private readonly redactor: Redactor;
+	/** Set when the token cannot go into a header: every call fails at once, nothing is sent. */
+	private readonly tokenProblem: string | undefined;
 
 	constructor(private readonly options: MetaClientOptions) {
 		this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -178,10 +246,9 @@ export class MetaClient {
 		this.throttles = options.throttles ?? processThrottles;
 		this.now = options.now ?? Date.now;
 		this.random = options.random ?? Math.random;
-		const proof = options.appSecret ? resolveMetaUrl(options, 'me').url.searchParams.get('appsecret_proof') : null;
-		this.secrets = [options.accessToken, options.appSecret, proof].filter(
-			(secret): secret is string => typeof secret === 'string' && secret.length >= 6,
-		);
+		this.secrets = credentialSecrets(options);
+		this.redactor = createRedactor(this.secrets);
+		this.tokenProblem = tokenProblem(options.accessToken);
 	}
 
 	/** One Graph API call with retries, throttling and the circuit breaker. Never throws. */
@@ -255,16 +322,21 @@ export class MetaClient {
 			target = resolveMetaUrl(this.options, options.path, options.query);
 		} catch (error) {
 			// Only the refused host is shown: the URL itself may carry someone's token.
-			if (!stats.request.url) stats.request = { method, url: error instanceof ForeignHostError ? error.host : '' };
+			if (!stats.request.url) stats.request = { method, url: error instanceof ForeignHostError ? this.redactor.text(error.host) : '' };
 			return this.fail(stats, 'refused', this.refusedError(error));
 		}
 		// The first request names the call (a list shows its first page, not its last).
-		if (!stats.request.url) stats.request = { method, url: target.display };
+		if (!stats.request.url) stats.request = { method, url: this.redactor.text(target.display) };
+		if (this.tokenProblem) return this.fail(stats, 'refused', this.invalidTokenError(this.tokenProblem));
 		const write = isWriteMethod(method);
+		const creates = write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create';
 		const breakerKey = `${target.url.origin}${pathTemplate(target.url.pathname)}`;
 		const breaker = this.breakers.get(breakerKey, this.breakerPolicy);
 		const throttleKey = `${target.url.origin}${/\/(act_\d+)(\/|$)/.exec(target.url.pathname)?.[1] ?? ''}`;
 
+		let replayedStale = false;
+		/** An earlier attempt of this call failed in a way that may still have applied it. */
+		let mayBeApplied = false;
 		for (let attempt = 1; ; attempt++) {
 			if (options.signal?.aborted) return this.fail(stats, 'aborted', this.abortedError());
 			const permit = breaker.acquire(this.now());
@@ -281,7 +353,15 @@ export class MetaClient {
 			}
 
 			stats.attempts++;
-			const outcome = await this.send(method, target, options, write);
+			let outcome = await this.send(method, target, options, write);
+			// A kept-alive connection the server closed as the request went out: once per call, at once
+			// and beyond Max Attempts, a request that may be repeated goes out again on a fresh
+			// connection. (A create is not: the server may have read it.)
+			if (!outcome.ok && outcome.stale && !creates && !replayedStale && !options.signal?.aborted) {
+				replayedStale = true;
+				stats.attempts++;
+				outcome = await this.send(method, target, options, write);
+			}
 			if (outcome.usage) stats.usage = outcome.usage;
 			if (this.throttle) this.throttles.observe(throttleKey, outcome.usage, this.now(), this.throttle);
 			if (outcome.ok) {
@@ -294,11 +374,22 @@ export class MetaClient {
 				return this.fail(stats, 'aborted', outcome.error);
 			}
 			const { error } = outcome;
+			// A DELETE whose earlier attempt may have gone through finds nothing left: that is its success.
+			if (method === 'DELETE' && mayBeApplied && error.category === 'not_found') {
+				breaker.record('success', this.now(), permit.trial);
+				return { ok: true, status: error.httpStatus ?? 200, headers: {}, body: { success: true, alreadyDeleted: true }, ...stats };
+			}
+			mayBeApplied ||= outcome.mayBeApplied;
+			// Only Meta's answers and real network failures tell how the endpoint is doing.
+			if (outcome.local) {
+				breaker.release(permit.trial);
+				return this.fail(stats, 'not_retryable', error);
+			}
 			const serverTrouble = error.category === 'server' || error.category === 'network';
 			breaker.record(serverTrouble ? 'failure' : 'success', this.now(), permit.trial);
 
 			if (!error.retryable) return this.fail(stats, 'not_retryable', error);
-			if (write && outcome.ambiguous && !options.retryWritesWithKey) {
+			if (creates && outcome.mayBeApplied && !options.retryWritesWithKey) {
 				return this.fail(stats, 'ambiguous_write', this.explainAmbiguous(error, method));
 			}
 			if (attempt >= this.retry.maxAttempts) return this.fail(stats, 'max_attempts', error);
@@ -338,15 +429,21 @@ export class MetaClient {
 			response = await this.exchange(method, target, headers, body, options.signal, partial);
 		} catch (error) {
 			const aborted = options.signal?.aborted === true;
+			const code = errorCode(error);
+			const local = !aborted && isLocal(error, code);
 			const classified = aborted
 				? this.abortedError()
-				: classifyMetaError(error, { httpStatus: partial.status, headers: partial.headers, secrets: this.secrets });
-			// A reset or timeout after connecting may hit a request the server already applied.
+				: local
+					? this.notSentError(error)
+					: classifyMetaError(error, { httpStatus: partial.status, headers: partial.headers, secrets: this.secrets });
 			return {
 				ok: false,
 				error: classified,
-				ambiguous: !notSent(error),
+				// A reset or timeout after connecting may hit a request the server already applied.
+				mayBeApplied: !local && !notSent(code),
 				aborted,
+				local,
+				stale: partial.status === undefined && code !== undefined && STALE_CODES.has(code),
 				usage: partial.headers ? parseUsageHeaders(partial.headers) : undefined,
 			};
 		}
@@ -358,13 +455,21 @@ export class MetaClient {
 		try {
 			parsed = text.trim() === '' ? {} : JSON.parse(text);
 		} catch {
+			const location = responseHeaders.location;
+			// A redirect (`/{id}/picture` answers 302 to the CDN) is an answer: it is not followed,
+			// so the token never goes to another host, and the item gets where it points.
+			if (status >= 300 && status < 400) return { ok: true, status, headers: responseHeaders, body: { location }, usage };
 			const error = classifyMetaError(text, { httpStatus: status, headers: responseHeaders, secrets: this.secrets });
-			// A 2xx whose body cannot be read was applied; any other status is an answer.
-			return { ok: false, error, ambiguous: success, aborted: false, usage };
+			// A 2xx whose body cannot be read was applied; a gateway page (5xx) does not say it was not.
+			return { ok: false, error, mayBeApplied: success || status >= 500, aborted: false, usage };
 		}
-		if (success) return { ok: true, status, headers: responseHeaders, body: parsed, usage };
+		if ((success && !isErrorBody(parsed)) || (status >= 300 && status < 400)) {
+			const location = responseHeaders.location;
+			const answer = location !== undefined && isObject(parsed) ? { ...parsed, location } : parsed;
+			return { ok: true, status, headers: responseHeaders, body: answer, usage };
+		}
 		const error = classifyMetaError(parsed, { httpStatus: status, headers: responseHeaders, secrets: this.secrets });
-		return { ok: false, error, ambiguous: false, aborted: false, usage };
+		return { ok: false, error, mayBeApplied: !provesNothingApplied(error, status), aborted: false, usage };
 	}
 
 	/** The HTTP exchange itself; what arrived before a failure is left in `partial`. */
@@ -388,32 +493,59 @@ export class MetaClient {
 		});
 		partial.status = response.statusCode;
 		partial.headers = response.headers as HeaderBag;
-		const text = this.scrub(await response.body.text());
+		const text = await response.body.text();
 		return { status: response.statusCode, headers: partial.headers, text };
 	}
 
-	/** Removes the client's own secrets from a response text, should Meta ever echo them. */
-	private scrub(text: string): string {
-		return this.secrets.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join('[REDACTED]') : acc), text);
-	}
-
 	private explainAmbiguous(error: MetaErrorInfo, method: string): MetaErrorInfo {
+		const answer =
+			error.category === 'network' || error.httpStatus === undefined
+				? 'the connection broke or timed out'
+				: `Meta answered HTTP ${error.httpStatus}`;
 		return {
 			...error,
 			action: 'escalate',
 			message:
-				`${error.message ?? 'The connection failed'} — the ${method} may have been applied; ` +
-				'it was not retried to avoid a duplicate write.',
+				`${error.message ?? 'The request failed'} — ${answer} after this ${method} was sent, so it may have been ` +
+				'applied; it was not sent again, to avoid creating a second object.',
 			remedy:
-				'Check the object before retrying, or enable "Retry Writes With Idempotency Key" if the endpoint de-duplicates by that key.',
+				'Check on Meta whether the object exists (list the edge and look for its name or creation time; for a message or ' +
+				'an event, its recipient and time) before sending it again. Turn on "Retry Writes With Idempotency Key" only ' +
+				'if the endpoint de-duplicates by that key.',
 		};
 	}
 
+	private invalidTokenError(problem: string): MetaErrorInfo {
+		return internalError({
+			category: 'auth',
+			retryable: false,
+			action: 'escalate',
+			code: 'INVALID_TOKEN_FORMAT',
+			message: `Meta Graph API credential: ${problem}. Nothing was sent.`,
+			meaning: 'The access token in the credential cannot be sent in an HTTP header, so no request can reach Meta.',
+			remedy: 'Open the Meta Graph API credential, paste the access token again (one line, no spaces) and save it.',
+		});
+	}
+
+	private notSentError(error: unknown): MetaErrorInfo {
+		const detail = this.redactor.text(error instanceof Error ? error.message : String(error));
+		return internalError({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'REQUEST_NOT_SENT',
+			message: `The request could not be sent: ${detail}`,
+			meaning: 'The request was refused on this side before it left (an invalid header or argument); Meta saw nothing.',
+			remedy: 'Check the parameters and the credential for characters that cannot be sent, then run it again.',
+		});
+	}
+
 	private refusedError(error: unknown): MetaErrorInfo {
-		const message =
+		const message = this.redactor.text(
 			error instanceof ForeignHostError
 				? error.message
-				: `Invalid path or URL: ${error instanceof Error ? error.message : String(error)}`;
+				: `Invalid path or URL: ${error instanceof Error ? error.message : String(error)}`,
+		);
 		return internalError({
 			category: 'validation',
 			retryable: false,
