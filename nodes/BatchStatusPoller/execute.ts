@@ -4,8 +4,8 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { MetaErrorInfo } from '../shared/core';
-import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, sleepUnlessCancelled } from '../shared/n8n';
+import { createRedactor, type MetaErrorInfo } from '../shared/core';
+import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs, sleepUnlessCancelled } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { followJob, type Followed, type ItemResult } from './follow';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
@@ -144,5 +144,5 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 				break;
 		}
 	});
-	return outputs;
+	return redactOutputs(outputs, createRedactor(credential.secrets));
 }

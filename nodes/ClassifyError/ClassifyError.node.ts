@@ -10,9 +10,9 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { classifyMetaError, ERROR_CATEGORIES, redactDeep } from '../shared/core';
+import { classifyMetaError, createRedactor, ERROR_CATEGORIES } from '../shared/core';
 import type { ErrorCategory, MetaErrorInfo } from '../shared/core';
-import { annotateItem, getPath, parseParameters, summarizeMetaError } from '../shared/n8n';
+import { annotateItem, getPath, parseParameters, redactOutputs, summarizeMetaError } from '../shared/n8n';
 import { locateAuto, locateValue, type LocatedFailure } from './locate';
 
 const CATEGORY_LABELS: Record<ErrorCategory, string> = {
@@ -213,14 +213,13 @@ export class ClassifyError implements INodeType {
 				const fields: IDataObject = { [params.outputField]: info as unknown as IDataObject };
 				if (located.whatsappStatus) fields.whatsappStatus = located.whatsappStatus as IDataObject;
 				if (params.summaryField) fields[params.summaryField] = summarizeMetaError(info);
-				// Tokens can sit anywhere in an incoming failure (URLs, copied request options).
 				const output = annotateItem(item, itemIndex, fields);
-				output.json = redactDeep(output.json);
 				const index = picked.indexOf(info.category);
 				outputs[index === -1 ? picked.length : index].push(output);
 			}
 		}
-		return outputs;
+		// Tokens can sit anywhere in an incoming failure (URLs, copied request options).
+		return redactOutputs(outputs, createRedactor());
 	}
 }
 

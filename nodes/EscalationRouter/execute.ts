@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 import {
 	classifyMetaError,
+	createRedactor,
 	decide,
 	loadPolicyState,
 	ERROR_CATEGORIES,
@@ -14,7 +15,7 @@ import {
 	type MetaErrorInfo,
 	type PolicyInput,
 } from '../shared/core';
-import { annotateItem, getPath, parseParameters } from '../shared/n8n';
+import { annotateItem, getPath, parseParameters, redactOutputs } from '../shared/n8n';
 import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
 
 /** Key of the router's state in the node's workflow static data. */
@@ -148,5 +149,6 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 	}
 
 	staticData[STATE_KEY] = state as unknown as IDataObject;
-	return outputs;
+	// The items' own texts (error messages, URLs) pass through: no token may ride along.
+	return redactOutputs(outputs, createRedactor());
 }

@@ -77,6 +77,31 @@ export const metaRequestProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['custom'] } },
 	},
 	{
+		displayName: 'Write Kind',
+		name: 'writeKind',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{
+				name: 'From the Path',
+				value: 'auto',
+				description: 'POST /{ID} and DELETE are safe to repeat; a POST to an edge (/{parent}/{edge}) creates',
+			},
+			{
+				name: 'Safe to Repeat',
+				value: 'idempotent',
+				description: 'Sending it twice changes nothing more (it sets fields, pauses, deletes): retried after a 5xx or a lost connection',
+			},
+			{
+				name: 'Creates Something',
+				value: 'create',
+				description: 'Sending it twice makes a second object, message or event: not repeated when it may have been applied',
+			},
+		],
+		description: 'What sending this write twice would do, which decides whether it is retried after a failure that may have been applied',
+		displayOptions: { show: { operation: ['custom'], method: ['POST', 'PUT', 'PATCH', 'DELETE'] } },
+	},
+	{
 		displayName: 'Fields',
 		name: 'fields',
 		type: 'string',
@@ -209,7 +234,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to retry a write after an ambiguous failure (connection lost after sending), reusing its idempotency key. Off: such a write may have been applied, so it is not repeated.',
+					'Whether to retry a write that creates something (Create, a WhatsApp message, a Conversions API event) after a failure that may have been applied (a 5xx, a gateway page, a connection lost after sending), reusing its idempotency key. Off: it ends on Failed as ambiguous_write. Updates, pauses and deletes are retried either way.',
 			},
 			{
 				displayName: 'Throttle Max Delay (Ms)',

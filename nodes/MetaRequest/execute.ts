@@ -3,9 +3,9 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
-import { deriveIdempotencyKey, isWriteMethod } from '../shared/core';
+import { createRedactor, deriveIdempotencyKey, isWriteMethod } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
-import { formatZodIssues, getMetaCredential, outputItem } from '../shared/n8n';
+import { formatZodIssues, getMetaCredential, outputItem, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from './params';
@@ -23,7 +23,7 @@ interface Invalid {
 	options: NodeOptions;
 }
 
-const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody'] as const;
+const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind'] as const;
 
 function isObject(value: unknown): value is IDataObject {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,7 +39,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const toErrorOutput = node.onError === 'continueErrorOutput';
 	const continueOnFail = ctx.continueOnFail();
 
-	const { accessToken, appSecret, apiVersion, baseUrl } = await getMetaCredential(ctx);
+	const { accessToken, appSecret, apiVersion, baseUrl, secrets } = await getMetaCredential(ctx);
 
 	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
 		const result = schema.safeParse(value);
@@ -142,7 +142,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		if ('failed' in outcome) failed.push(outcome.failed);
 		else success.push(...outcome.success);
 	}
-	return [success, failed];
+	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.
+	return redactOutputs([success, failed], createRedactor(secrets));
 }
 
 /** Runs `task(0 … count-1)` with at most `limit` in flight; tasks start in index order. */

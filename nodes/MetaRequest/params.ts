@@ -76,6 +76,7 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({
 		operation: z.literal('custom'),
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+		writeKind: z.enum(['auto', 'idempotent', 'create']).default('auto'),
 		path: z.string().trim().min(1, 'is empty; give a path such as act_123/ads, or a full Graph URL'),
 		jsonBody: jsonObject.optional(),
 	}),
@@ -145,6 +146,7 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	jsonBody: 'JSON Body',
 	path: 'Path',
 	method: 'Method',
+	writeKind: 'Write Kind',
 	limit: 'Limit',
 	fields: 'Fields',
 	returnAll: 'Return All',
@@ -176,19 +178,21 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 			return { method: 'GET', path: `${params.objectId}/${params.edge}`, query: { ...pageSize, ...withFields(params.fields) } };
 		}
 		case 'create':
-			return { method: 'POST', path: `${params.objectId}/${params.edge}`, query, body: params.jsonBody };
+			return { method: 'POST', path: `${params.objectId}/${params.edge}`, query, body: params.jsonBody, writeKind: 'create' };
 		case 'update':
-			return { method: 'POST', path: params.objectId, query, body: params.jsonBody };
+			return { method: 'POST', path: params.objectId, query, body: params.jsonBody, writeKind: 'idempotent' };
 		case 'delete':
-			return { method: 'DELETE', path: params.objectId, query };
+			return { method: 'DELETE', path: params.objectId, query, writeKind: 'idempotent' };
 		case 'pause':
-			return { method: 'POST', path: params.objectId, query, body: { status: 'PAUSED' } };
+			return { method: 'POST', path: params.objectId, query, body: { status: 'PAUSED' }, writeKind: 'idempotent' };
 		case 'custom':
 			return {
 				method: params.method,
 				path: params.path,
 				query,
 				body: params.method === 'GET' ? undefined : params.jsonBody,
+				// 'auto': the client infers it from the path it resolves
+				writeKind: params.writeKind === 'auto' ? undefined : params.writeKind,
 			};
 	}
 }

@@ -228,3 +228,18 @@ test('example: the disapproval trend workflow pauses, pauses, escalates, pauses'
 	expect(outputs[OUT.escalate].map((i) => i.json.id)).toEqual(['120210000000000003']);
 	expect(run.output('Escalate: disapproval trend')).toHaveLength(1);
 });
+
+test('the input items’ own texts are redacted on every output: no token passes through the router', async () => {
+	const url = `https://graph.facebook.com/v24.0/act_1/ads?access_token=${CANARY}`;
+	const items = [
+		{ error: { message: `Invalid OAuth access token ${CANARY}`, code: 190, type: 'OAuthException' }, requestUrl: url },
+		{ metaError: { category: 'server', retryable: true, action: 'retry', source: 'graph', meaning: 'm', remedy: 'r', message: `at ${url}` }, note: `Bearer ${CANARY.toLowerCase()}xyz` },
+		{ error: { message: 'fine', code: 2 }, headers: { authorization: 'Bearer abcdefgh12345678' } },
+	];
+	const { nodeOutputs } = await route(items);
+	const text = JSON.stringify(nodeOutputs);
+	expect(nodeOutputs.flat()).toHaveLength(3);
+	expect(text).not.toContain('canary0000');
+	expect(text).not.toContain('abcdefgh12345678');
+	expect(text).toContain('access_token=[REDACTED]');
+});

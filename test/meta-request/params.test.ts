@@ -13,11 +13,17 @@ describe('Meta Request parameters', () => {
 		expect(buildRequest(parse({ operation: 'getObject', objectId: '123', fields: 'id,name' }), {})).toEqual({ method: 'GET', path: '123', query: { fields: 'id,name' } });
 		expect(buildRequest(parse({ operation: 'listEdge', objectId: 'act_1', edge: 'ads', returnAll: false, limit: 30 }), {})).toEqual({ method: 'GET', path: 'act_1/ads', query: { limit: 30 } });
 		expect(buildRequest(parse({ operation: 'listEdge', objectId: 'act_1', edge: 'ads', returnAll: true }), { limit: '100' })).toEqual({ method: 'GET', path: 'act_1/ads', query: { limit: '100' } });
-		expect(buildRequest(parse({ operation: 'create', objectId: 'act_1', edge: 'campaigns', jsonBody: '{"name":"C"}' }), {})).toEqual({ method: 'POST', path: 'act_1/campaigns', query: {}, body: { name: 'C' } });
-		expect(buildRequest(parse({ operation: 'update', objectId: '123', jsonBody: { daily_budget: 500 } }), {})).toEqual({ method: 'POST', path: '123', query: {}, body: { daily_budget: 500 } });
-		expect(buildRequest(parse({ operation: 'delete', objectId: '123' }), {})).toEqual({ method: 'DELETE', path: '123', query: {} });
-		expect(buildRequest(parse({ operation: 'pause', objectId: '123' }), {})).toEqual({ method: 'POST', path: '123', query: {}, body: { status: 'PAUSED' } });
-		expect(buildRequest(parse({ operation: 'custom', method: 'GET', path: 'me/adaccounts', jsonBody: '{"x":1}' }), { fields: 'id' })).toEqual({ method: 'GET', path: 'me/adaccounts', query: { fields: 'id' }, body: undefined });
+		expect(buildRequest(parse({ operation: 'create', objectId: 'act_1', edge: 'campaigns', jsonBody: '{"name":"C"}' }), {})).toEqual({ method: 'POST', path: 'act_1/campaigns', query: {}, body: { name: 'C' }, writeKind: 'create' });
+		expect(buildRequest(parse({ operation: 'update', objectId: '123', jsonBody: { daily_budget: 500 } }), {})).toEqual({ method: 'POST', path: '123', query: {}, body: { daily_budget: 500 }, writeKind: 'idempotent' });
+		expect(buildRequest(parse({ operation: 'delete', objectId: '123' }), {})).toEqual({ method: 'DELETE', path: '123', query: {}, writeKind: 'idempotent' });
+		expect(buildRequest(parse({ operation: 'pause', objectId: '123' }), {})).toEqual({ method: 'POST', path: '123', query: {}, body: { status: 'PAUSED' }, writeKind: 'idempotent' });
+		expect(buildRequest(parse({ operation: 'custom', method: 'GET', path: 'me/adaccounts', jsonBody: '{"x":1}' }), { fields: 'id' })).toEqual({ method: 'GET', path: 'me/adaccounts', query: { fields: 'id' }, body: undefined, writeKind: undefined });
+		// A Custom Request's write kind: inferred by the client from the path unless the user states it.
+		const custom = (writeKind?: string) => buildRequest(parse({ operation: 'custom', method: 'POST', path: '123', writeKind }), {});
+		expect(custom().writeKind).toBeUndefined();
+		expect(custom('create').writeKind).toBe('create');
+		expect(custom('idempotent').writeKind).toBe('idempotent');
+		expect(issues({ operation: 'custom', method: 'POST', path: '123', writeKind: 'twice' })).toMatch(/^Write Kind: /);
 	});
 
 	it('names the parameter and the fix, never the value', () => {

@@ -6,7 +6,8 @@
  *   NodeOperationError; `parseMetaCredential(raw)` (plain Error, no n8n context);
  *   `metaAuthParts(config)` → bearer header + `appsecret_proof` query; the defaults and names.
  * - items: `outputItem(json, itemIndex, source?)`, `annotateItem(source, itemIndex, fields)`
- *   (pairedItem set, binary kept, `item.error` never copied); `getPath(value, 'a.b[0].c')`.
+ *   (pairedItem set, binary kept, `item.error` never copied); `getPath(value, 'a.b[0].c')`;
+ *   `redactOutputs(outputs, redactor)`, every node's last step.
  * - parameters: `parseParameters(node, zodSchema, value, {labels, itemIndex})` → parsed value or a
  *   NodeOperationError "Invalid parameter — <Label>: <problem>"; `formatZodIssues(error, labels)`.
  * - summary: `summarizeMetaError(info)` → one line for alerts.

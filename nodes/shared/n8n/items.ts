@@ -1,5 +1,6 @@
 // Output items the way n8n expects them: paired to their input, never mistaken for error items.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { Redactor } from '../core/redact';
 
 /**
  * A new output item from `json`, paired to input item `itemIndex`. Keeps the input's binary
@@ -41,4 +42,15 @@ export function getPath(value: unknown, path: string): unknown {
 		current = (current as Record<string, unknown>)[key];
 	}
 	return current;
+}
+
+/**
+ * The node's outputs with every item's JSON redacted: the last step of every node, after every
+ * other change, so that no token or secret reaches n8n's run data in any encoding.
+ */
+export function redactOutputs(outputs: INodeExecutionData[][], redactor: Redactor): INodeExecutionData[][] {
+	for (const output of outputs) {
+		for (const item of output) item.json = redactor.deep(item.json);
+	}
+	return outputs;
 }
