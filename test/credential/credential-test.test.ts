@@ -171,6 +171,13 @@ describe('Credential test — Meta answers (fake Meta)', () => {
 		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/API Version must look like v24\.0/) });
 		expect(fake.requests).toEqual([]);
 	});
+
+	it('stops before any request when the token holds a line break inside it, and says to paste it again', async () => {
+		const verdict = await test({ accessToken: 'EAAcanary0000\nSECRET0000TOKEN', appSecret: APP_SECRET });
+		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/line break: paste it again/) });
+		expect(verdict.message).not.toContain('canary0000');
+		expect(fake.requests).toEqual([]);
+	});
 });
 
 describe('Credential test — redirects: the token goes to the Base URL host only', () => {

@@ -216,3 +216,25 @@ describe('Meta Request in the n8n engine', () => {
 		expect(fake.getObject(ids[0])?.status).toBe('PAUSED');
 	});
 });
+
+describe('a token with a line break (issue: one malformed token blocked every workflow)', () => {
+	it('fails each item as auth with nothing sent, and a workflow with a good token still gets through', async () => {
+		const bad = await runNode(TYPE, { operation: 'getObject', objectId: 'me', options: FAST }, Array.from({ length: 8 }, () => ({})), {
+			credentials: { metaGraphApi: { accessToken: `${TOKEN.slice(0, 10)}\n${TOKEN.slice(10)}`, baseUrl: fake.url, apiVersion: 'v24.0' } },
+		});
+		expect(bad.error).toBeUndefined();
+		const [success, failed] = bad.nodeOutputs;
+		expect(success).toHaveLength(0);
+		expect(failed).toHaveLength(8);
+		for (const item of failed) {
+			expect(item.json.metaError).toMatchObject({ category: 'auth', retryable: false, code: 'INVALID_TOKEN_FORMAT', message: expect.stringMatching(/line break/) });
+			expect(item.json.metaRequest).toMatchObject({ attempts: 0, stopReason: 'refused' });
+		}
+		expect(JSON.stringify(bad.nodeOutputs)).not.toContain(TOKEN.slice(10));
+		expect(fake.requests).toHaveLength(0);
+		// The process-wide breaker for this endpoint saw nothing: the good token is not refused.
+		const { nodeOutputs } = await run({ operation: 'getObject', objectId: 'me', options: FAST }, [{}]);
+		expect(nodeOutputs[0]).toHaveLength(1);
+		expect(fake.requests).toHaveLength(1);
+	});
+});

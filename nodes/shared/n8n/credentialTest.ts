@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { redactText } from '../core/redact';
+import { tokenProblem } from '../transport/MetaClient';
 import { poolFor } from '../transport/pool';
 import { resolveMetaUrl } from '../transport/url';
 import { DEFAULT_BASE_URL, metaAuthParts, parseMetaCredential } from './credential';
@@ -197,6 +198,9 @@ export async function testMetaCredential(
 	} catch (cause) {
 		return error((cause as Error).message);
 	}
+	// A token a header cannot carry would fail inside undici with a message about arguments.
+	const problem = tokenProblem(config.accessToken);
+	if (problem) return error(`Meta Graph API credential: ${problem}. Nothing was sent.`);
 	let verdict: Verdict;
 	try {
 		verdict = await runTest(config);
