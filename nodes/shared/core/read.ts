@@ -3,7 +3,7 @@
 // object. Recursion is bounded and cycle-safe; nothing here is meant to throw, and the caller
 // guards against what still could (hostile getters, proxies).
 import type { ErrorCategory, ErrorSource, HeaderBag, MetaErrorInfo } from './types';
-import { NON_JSON_MEANING } from './catalog';
+import { NON_JSON_MEANING, lookupCatalog } from './catalog';
 import {
 	adcpFailureSchema,
 	asyncJobFailureSchema,
@@ -15,7 +15,7 @@ import {
 	transportErrorSchema,
 	type GraphError,
 } from './schemas';
-import { bodySnippet, metaCodeInText, readText } from './text';
+import { bodySnippet, metaCodeInText, readText, transportText } from './text';
 
 /** What one input told about the failure: the result's own fields, as far as the input gave them. */
 export interface Reading
@@ -57,6 +57,11 @@ const MAX_OBJECTS = 200;
 /** JSON embedded in a text ("400 - {...}") is looked for only near its start. */
 const EMBEDDED_JSON_WINDOW = 200;
 const MAX_LIST = 50;
+/** How far into a text a `{"error": …}` object is looked for (a client's log line, an SDK's dump). */
+const ERROR_OBJECT_WINDOW = 8192;
+const ERROR_OBJECT = /\{\s*"error"\s*:/;
+/** `Status:  400` in the text of facebook-python-business-sdk's FacebookRequestError. */
+const STATUS_LINE = /\bStatus:\s*(\d{3})\b/;
 
 const TRANSPORT_CODE =
 	/^(E[A-Z0-9]{2,}|EAI_[A-Z]+|UND_ERR(_[A-Z_]+)?|ERR_TLS_[A-Z_]+|ERR_SSL_[A-Z0-9_]+|ERR_SOCKET_[A-Z_]+|ERR_STREAM_PREMATURE_CLOSE|ERR_NETWORK|ERR_HTTP2_[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|ABORT_ERR)$/;
@@ -137,9 +142,15 @@ function looksTransport(o: Obj): boolean {
 	);
 }
 
+/** The JSON that the copy button of n8n's error view writes (NodeErrorView copyErrorDetails). */
+function looksCopiedError(o: Obj): boolean {
+	return 'errorMessage' in o && ('errorDetails' in o || 'n8nDetails' in o);
+}
+
 function looksN8n(o: Obj): boolean {
 	return (
 		'httpCode' in o ||
+		looksCopiedError(o) ||
 		'execution' in o ||
 		'trigger' in o ||
 		(typeof o.name === 'string' && N8N_ERROR_NAME.test(o.name)) ||
@@ -195,6 +206,12 @@ function graphReading(e: Obj, source: ErrorSource): Reading {
 	if (r.code === undefined && message) {
 		const code = metaCodeInText(message);
 		if (code !== undefined) r.code = code;
+	}
+	// An SDK exception with a cURL errno as its code (facebook-php-sdk): a code Meta does not
+	// use, and a message that tells of a failed transfer.
+	if (message && (r.code === undefined || lookupCatalog(r.code, r.subcode) === undefined) && transportText(message)) {
+		r.category = 'network';
+		if (!g.type && !g.fbtrace_id) r.source = 'transport';
 	}
 	return r;
 }
@@ -308,6 +325,44 @@ function whatsappWebhookReading(o: Obj): Reading | undefined {
 	return undefined;
 }
 
+/** What n8n's copy-error JSON holds beyond an error item: the raw messages, data, cause. */
+interface CopiedError {
+	children: unknown[];
+	httpCode: unknown;
+	message?: string;
+	description?: string;
+}
+
+function copiedError(o: Obj): CopiedError {
+	const details = isObj(o.errorDetails) ? o.errorDetails : undefined;
+	const n8n = isObj(o.n8nDetails) ? o.n8nDetails : undefined;
+	const raw = details?.rawErrorMessage;
+	const children: unknown[] = Array.isArray(raw) ? raw.slice(0, 5) : [raw];
+	children.push(details?.errorData, details?.errorExtra, n8n?.cause, o.errorDescription, o.errorMessage);
+	return {
+		children,
+		httpCode: details?.httpCode,
+		message: typeof o.errorMessage === 'string' && o.errorMessage !== '' ? o.errorMessage : undefined,
+		description: typeof o.errorDescription === 'string' && o.errorDescription !== '' ? o.errorDescription : undefined,
+	};
+}
+
+/** Index of the `}` that closes the object opening at `start`, or -1 (strings and escapes honoured). */
+function objectEnd(text: string, start: number): number {
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (inString) {
+			if (c === 92) i++; // backslash: skip the escaped character
+			else if (c === 34) inString = false;
+		} else if (c === 34) inString = true;
+		else if (c === 123) depth++;
+		else if (c === 125 && --depth === 0) return i;
+	}
+	return -1;
+}
+
 class Walker {
 	/** Objects visited. A budget bounds the walk, so a short list beats a Set here. */
 	private readonly seen: object[] = [];
@@ -359,10 +414,12 @@ class Walker {
 		const n8n = looksN8n(o) || 'error' in o;
 		const parsed = n8nErrorSchema.safeParse(o);
 		const w = parsed.success ? parsed.data : {};
+		const copied = looksCopiedError(o) ? copiedError(o) : undefined;
 		const response = isObj(o.response) ? o.response : undefined;
 		const context = isObj(o.context) ? o.context : undefined;
 		const wrapperStatus =
 			toHttpStatus(w.httpCode) ??
+			toHttpStatus(copied?.httpCode) ??
 			toHttpStatus(o.statusCode) ??
 			toHttpStatus(o.status) ??
 			toHttpStatus(response?.status) ??
@@ -377,9 +434,13 @@ class Walker {
 			w.errorResponse,
 			response?.data,
 			response?.body,
+			// facebook-nodejs-business-sdk's FacebookRequestError keeps the Meta body here
+			response?.error,
+			...(copied?.children ?? []),
 			o.error,
 			o.body,
 			o.data,
+			o.json,
 			o.reason,
 			w.description,
 			...(w.messages ?? []).slice(0, 5),
@@ -397,8 +458,10 @@ class Walker {
 		// Without a find, every text of the wrapper was already read as a child.
 		const r: Reading = found ?? { source: n8n ? 'n8n' : 'unknown', textRead: true };
 		if (found && n8n) r.source = 'n8n';
-		if (!r.message && w.message) r.message = w.message;
-		if (!found && w.description && w.description !== w.message) r.details = w.description;
+		const message = w.message || copied?.message;
+		const description = w.description || copied?.description;
+		if (!r.message && message) r.message = message;
+		if (!found && description && description !== message) r.details = description;
 		r.httpStatus ??= wrapperStatus;
 		r.headers ??= headers;
 		return r;
@@ -409,6 +472,8 @@ class Walker {
 		if (text.trim() === '') return undefined;
 		const json = this.embeddedJson(text, depth);
 		if (json?.sure) return json;
+		const inner = this.errorObjectIn(text, depth);
+		if (inner?.sure) return inner;
 		const facts = readText(text);
 		const r: Reading = { source: 'unknown', message: text, textRead: true };
 		if (facts.code !== undefined) r.code = facts.code;
@@ -434,8 +499,28 @@ class Walker {
 		if (!parsed || !isObj(parsed.value)) return undefined;
 		const r = this.read(parsed.value, depth + 1);
 		if (r && start > 0) {
-			const prefixStatus = /^\s*(\d{3})\s*-/.exec(text.slice(0, start));
+			const prefix = text.slice(0, start);
+			const prefixStatus = /^\s*(\d{3})\s*-/.exec(prefix) ?? STATUS_LINE.exec(prefix);
 			if (prefixStatus) r.httpStatus ??= toHttpStatus(prefixStatus[1]);
+		}
+		return r;
+	}
+
+	/**
+	 * A `{"error": …}` object further into a text than embeddedJson looks: a log line or an SDK's
+	 * dump (facebook-python-business-sdk prints the body after Method, Path, Params and Status).
+	 */
+	private errorObjectIn(text: string, depth: number): Reading | undefined {
+		const scan = text.length > ERROR_OBJECT_WINDOW ? text.slice(0, ERROR_OBJECT_WINDOW) : text;
+		const m = ERROR_OBJECT.exec(scan);
+		if (!m) return undefined;
+		const end = objectEnd(scan, m.index);
+		const parsed = end > 0 ? tryJson(scan.slice(m.index, end + 1)) : undefined;
+		if (!parsed || !isObj(parsed.value)) return undefined;
+		const r = this.read(parsed.value, depth + 1);
+		if (r?.sure && r.httpStatus === undefined) {
+			const status = STATUS_LINE.exec(scan.slice(0, m.index));
+			if (status) r.httpStatus = toHttpStatus(status[1]);
 		}
 		return r;
 	}
