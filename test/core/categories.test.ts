@@ -1,7 +1,7 @@
 // DESIGN.md's category table, row by row, written out here (not read from the catalog), plus
 // the rules around it: code beats HTTP status, is_transient, actions per category.
-import { classifyMetaError, lookupCatalog, type ErrorAction, type ErrorCategory } from '../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { classifyMetaError, lookupCatalog, type ErrorCategory } from '../../nodes/shared/core';
+import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -29,21 +29,6 @@ const ADCP_CODES: Array<[ErrorCategory, string[]]> = [
 	['business', ['INSUFFICIENT_INVENTORY', 'BUDGET_EXCEEDED', 'INVALID_TARGETING']],
 ];
 
-const ACTIONS: Record<ErrorCategory, ErrorAction> = {
-	auth: 'escalate',
-	permission: 'escalate',
-	validation: 'dead_letter',
-	not_found: 'dead_letter',
-	rate_limit: 'retry',
-	server: 'retry',
-	policy: 'pause',
-	template: 'dead_letter',
-	delivery: 'dead_letter',
-	business: 'escalate',
-	network: 'retry',
-	unknown: 'escalate',
-};
-const RETRYABLE = new Set<ErrorCategory>(['rate_limit', 'server', 'network']);
 
 const graphBody = (code: number | string, extra: Record<string, unknown> = {}) => ({
 	error: { message: `(#${code}) something failed`, type: 'OAuthException', code, fbtrace_id: 'Atrace', ...extra },
@@ -57,8 +42,8 @@ describe('DESIGN.md category table', () => {
 				expect({ code, category: info.category, action: info.action, retryable: info.retryable }).toEqual({
 					code,
 					category,
-					action: ACTIONS[category],
-					retryable: RETRYABLE.has(category),
+					action: CONTRACT_ACTIONS[category],
+					retryable: CONTRACT_RETRYABLE.has(category),
 				});
 			}
 		});
@@ -68,7 +53,7 @@ describe('DESIGN.md category table', () => {
 		it(`AdCP codes → ${category}`, () => {
 			for (const code of codes) {
 				const info = classifyMetaError({ status: 'failed', error_code: code, message: 'x' });
-				expect([code, info.category, info.action]).toEqual([code, category, ACTIONS[category]]);
+				expect([code, info.category, info.action]).toEqual([code, category, CONTRACT_ACTIONS[category]]);
 			}
 		});
 	}

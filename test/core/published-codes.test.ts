@@ -6,7 +6,7 @@
 // - Marketing rate limits: Marketing API "Rate Limiting" (…/marketing-api/overview/rate-limiting)
 // - WhatsApp: WhatsApp Cloud API "Error codes" (…/whatsapp/cloud-api/support/error-codes)
 import { CATEGORY_TEXT, classifyMetaError, lookupCatalog, type ErrorCategory } from '../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
 
 type Row = [code: number, category: ErrorCategory, table: string];
 
@@ -108,21 +108,6 @@ const SUBCODE_ROWS: Array<[code: number, subcode: number, category: ErrorCategor
 	[2654, 1713092, 'permission'],
 ];
 
-const RETRYABLE = new Set<ErrorCategory>(['rate_limit', 'server', 'network']);
-const ACTIONS: Record<ErrorCategory, string> = {
-	auth: 'escalate',
-	permission: 'escalate',
-	validation: 'dead_letter',
-	not_found: 'dead_letter',
-	rate_limit: 'retry',
-	server: 'retry',
-	policy: 'pause',
-	template: 'dead_letter',
-	delivery: 'dead_letter',
-	business: 'escalate',
-	network: 'retry',
-	unknown: 'escalate',
-};
 
 const body = (code: number, extra: Record<string, unknown> = {}) => ({
 	error: { message: 'Something failed', type: 'OAuthException', code, fbtrace_id: 'Atrace', ...extra },
@@ -141,8 +126,8 @@ describe('codes from Meta published tables', () => {
 			expect({ code: info.code, category: info.category, action: info.action, retryable: info.retryable }).toEqual({
 				code,
 				category,
-				action: ACTIONS[category],
-				retryable: RETRYABLE.has(category),
+				action: CONTRACT_ACTIONS[category],
+				retryable: CONTRACT_RETRYABLE.has(category),
 			});
 			expect(info.meaning).not.toBe(CATEGORY_TEXT[category].meaning);
 			expect(info.remedy).not.toBe(CATEGORY_TEXT[category].remedy);
@@ -152,7 +137,7 @@ describe('codes from Meta published tables', () => {
 
 	it.each(SUBCODE_ROWS)('%s with subcode %s is %s', (code, subcode, category) => {
 		const info = expectValidInfo(classifyMetaError(body(code, { error_subcode: subcode }), { httpStatus: 400 }));
-		expect(info).toMatchObject({ code, subcode, category, action: ACTIONS[category] });
+		expect(info).toMatchObject({ code, subcode, category, action: CONTRACT_ACTIONS[category] });
 		expect(info.meaning).not.toBe(lookupCatalog(code)?.meaning);
 	});
 
