@@ -1,11 +1,11 @@
 // The Batch Status Poller's run: check every item's job ID first, follow the jobs (a few at a
 // time), then put each job's outcome on Completed, Item Failed, Job Failed, Still Running or
 // Item Succeeded, paired with the input item, in input order.
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { createRedactor, type MetaErrorInfo } from '../shared/core';
-import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs, sleepUnlessCancelled } from '../shared/n8n';
+import { cancellableSleep, createRedactor, type MetaErrorInfo } from '../shared/core';
+import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { followJob, type Followed, type ItemResult } from './follow';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
@@ -76,6 +76,9 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 	});
 
 	const { secrets, ...connection } = credential;
+	const signal = ctx.getExecutionCancelSignal();
+	// Every wait (between polls, before a retried poll) ends when the execution is cancelled.
+	const wait = async (ms: number) => await cancellableSleep(ms, signal);
 	const client = new MetaClient({
 		...connection,
 		retry: {
@@ -84,11 +87,8 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			maxDelayMs: Math.max(follow.schedule.maxIntervalMs, settings.options.retryBaseDelay * 1000),
 			totalBudgetMs: Math.max(follow.schedule.timeoutMs, 1),
 		},
-		sleep,
+		sleep: async (ms) => await wait(ms),
 	});
-	const signal = ctx.getExecutionCancelSignal();
-	// Waits between polls end when the execution is cancelled.
-	const wait = async (ms: number) => await sleepUnlessCancelled(ms, signal);
 	const results: Array<Followed | MetaErrorInfo> = new Array(items.length);
 	await forEachLimited(items.length, settings.options.concurrency, async (itemIndex) => {
 		const jobId = jobIds[itemIndex];

@@ -1,9 +1,9 @@
 // Meta Request's run: validate every item first (nothing is sent if the configuration is wrong),
 // then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
-import { createRedactor, deriveIdempotencyKey, isWriteMethod } from '../shared/core';
+import { cancellableSleep, createRedactor, deriveIdempotencyKey, isWriteMethod } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
@@ -112,6 +112,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			return;
 		}
 		const { params, options, request } = entry;
+		// Backoff and throttle waits end when the execution is cancelled.
+		const sleep = async (ms: number) => await cancellableSleep(ms, signal);
 		const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...clientSettings(options), sleep });
 		const result =
 			params.operation === 'listEdge'

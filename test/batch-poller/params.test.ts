@@ -24,7 +24,7 @@ describe('Batch Status Poller parameters', () => {
 	test('an Error Field named like a field the poller writes is refused', () => {
 		for (const name of ['batchJob', 'id', 'index', 'input']) {
 			expect(problems({ options: { errorField: name } })).toBe(
-				'Options → errorField: must not be batchJob, id, index, input: the node writes those fields itself; keep metaError',
+				'Options → Error Field: must not be batchJob, id, index, input: the node writes those fields itself; keep metaError',
 			);
 		}
 		expect(settingsSchema.parse({ ...base, options: { errorField: 'pollError' } }).options.errorField).toBe('pollError');

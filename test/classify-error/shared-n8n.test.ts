@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { MetaErrorInfo } from '../../nodes/shared/core';
-import { annotateItem, formatZodIssues, getPath, parseParameters, sleepUnlessCancelled, summarizeMetaError } from '../../nodes/shared/n8n';
+import { annotateItem, formatZodIssues, getPath, parseParameters, summarizeMetaError } from '../../nodes/shared/n8n';
 
 describe('getPath', () => {
 	const value = { body: { entry: [{ changes: [{ value: 7 }] }] }, 'a.b': 1 };
@@ -82,21 +82,5 @@ describe('summarizeMetaError', () => {
 		const long = summarizeMetaError({ ...info, message: 'x'.repeat(1000) });
 		expect(long).toMatch(/x{159}… — /);
 		expect(long.length).toBeLessThan(260);
-	});
-});
-
-describe('sleepUnlessCancelled', () => {
-	test('waits the full time without a signal or when not cancelled', async () => {
-		const started = Date.now();
-		await sleepUnlessCancelled(30, new AbortController().signal);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(25);
-	});
-
-	test('ends early, without throwing, when the execution is cancelled', async () => {
-		const controller = new AbortController();
-		const started = Date.now();
-		setTimeout(() => controller.abort(), 10);
-		await expect(sleepUnlessCancelled(5_000, controller.signal)).resolves.toBeUndefined();
-		expect(Date.now() - started).toBeLessThan(4_000);
 	});
 });

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BreakerRegistry, ThrottleRegistry } from '../../nodes/shared/core';
+import { BreakerRegistry, cancellableSleep, ThrottleRegistry } from '../../nodes/shared/core';
 import { closeMetaPools, MetaClient } from '../../nodes/shared/transport';
 import type { MetaClientOptions, MetaResult } from '../../nodes/shared/transport';
 import { FAKE_META_TOKEN, gatewayPage, startFakeMeta } from '../fake-meta';
@@ -612,5 +612,18 @@ describe('a token that cannot be sent', () => {
 			expect(result).toMatchObject({ ok: false, attempts: 1, stopReason: 'not_retryable', error: { code: 'REQUEST_NOT_SENT' } });
 		}
 		expect(await call({ method: 'GET', path: 'me' })).toMatchObject({ ok: true });
+	});
+});
+
+describe('cancelling', () => {
+	it('a 60 s backoff ends when the execution is cancelled: the call stops as aborted at once', async () => {
+		const controller = new AbortController();
+		const { call } = setup({ sleep: async (ms) => await cancellableSleep(ms, controller.signal) });
+		fake.addFault(always({ type: 'graphError', code: 17, headers: { 'retry-after': '60' } }));
+		setTimeout(() => controller.abort(), 100);
+		const started = Date.now();
+		const result = await call({ method: 'GET', path: 'me', signal: controller.signal });
+		expect(result).toMatchObject({ ok: false, stopReason: 'aborted', error: { code: 'ABORTED' } });
+		expect(Date.now() - started).toBeLessThan(5_000);
 	});
 });

@@ -11,3 +11,4 @@ export * from './idempotency';
 export * from './windows';
 export * from './policy';
 export * from './jobs';
+export * from './sleep';

@@ -11,10 +11,8 @@
  * - parameters: `parseParameters(node, zodSchema, value, {labels, itemIndex})` → parsed value or a
  *   NodeOperationError "Invalid parameter — <Label>: <problem>"; `formatZodIssues(error, labels)`.
  * - summary: `summarizeMetaError(info)` → one line for alerts.
- * - sleep: `sleepUnlessCancelled(ms, signal)` → n8n's sleep, cut short when the execution is cancelled.
  */
 export * from './credential';
 export * from './items';
 export * from './parameters';
-export * from './sleep';
 export * from './summary';

@@ -4,14 +4,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
 /**
- * One line per issue: `Output Field: must not be empty`. `labels` maps parameter names (the
- * first path segment) to the names shown in the editor.
+ * One line per issue: `Output Field: must not be empty`, `Options → Error Field: …`. `labels` maps
+ * parameter names (any segment of the path, e.g. an option inside Options) to the names shown in
+ * the editor; list indexes stay as they are.
  */
 export function formatZodIssues(error: z.ZodError, labels: Record<string, string> = {}): string {
 	return error.issues
 		.map((issue) => {
-			const [first, ...rest] = issue.path.map(String);
-			const name = first === undefined ? '' : [labels[first] ?? first, ...rest].join(' → ');
+			const name = issue.path.map((segment) => labels[String(segment)] ?? String(segment)).join(' → ');
 			return name ? `${name}: ${issue.message}` : issue.message;
 		})
 		.join('\n');
