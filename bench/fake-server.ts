@@ -11,9 +11,9 @@ export interface FakeProcess {
 	stop(): Promise<void>;
 }
 
-/** Starts `.tools/test/fake-meta/cli.js` with the given CLI arguments; resolves once it listens. */
+/** Starts `.tools/testing/fake-meta/cli.js` with the given CLI arguments; resolves once it listens. */
 export async function startFakeProcess(args: string[] = []): Promise<FakeProcess> {
-	const cli = path.join(__dirname, '..', 'test', 'fake-meta', 'cli.js');
+	const cli = path.join(__dirname, '..', 'testing', 'fake-meta', 'cli.js');
 	const child: ChildProcess = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 	const url = await new Promise<string>((resolve, reject) => {
 		child.once('error', reject);

@@ -5,7 +5,7 @@
 import { followJob, type FollowSettings } from '../nodes/BatchStatusPoller/follow';
 import { DEFAULT_POLL_SCHEDULE, DEFAULT_STATUS_MAPPING, type JobKind } from '../nodes/shared/core';
 import { closeMetaPools, MetaClient } from '../nodes/shared/transport';
-import { startFakeMeta } from '../test/fake-meta';
+import { startFakeMeta } from '../testing/fake-meta';
 import { round, type BenchReport, type Row } from './report';
 
 const SECOND = 1_000;

@@ -2,7 +2,7 @@
 // (a) Meta Request with its defaults and (b) n8n's HTTP Request node with Retry On Fail at its
 // maximum (5 tries, 5,000 ms apart). The server is reset between the contenders.
 import * as path from 'node:path';
-import { createInstance, ensureN8n, packPackage, runDataOf, type N8nInstance } from '../test/e2e/n8n';
+import { createInstance, ensureN8n, packPackage, runDataOf, type N8nInstance } from '../testing/n8n';
 import { startFakeProcess, type FakeProcess } from './fake-server';
 import { round, type BenchReport, type Row } from './report';
 

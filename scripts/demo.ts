@@ -3,15 +3,15 @@
  * embedded fake Meta server, then a per-item summary. `npm run demo -- --ui`: the n8n editor with
  * the package, the credential and every example loaded, until Ctrl+C.
  *
- * The fake server's setup (`setupDemo`) and the summary (`summarizeRun`) are exported: test/demo.test.ts
+ * The fake server's setup (`setupDemo`) and the summary (`summarizeRun`) are exported: test/scripts/demo.test.ts
  * runs the same workflow with the same setup through the in-process engine, so the demo cannot rot.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { startFakeMeta, type FakeMeta } from '../test/fake-meta';
-import { cacheRoot, createInstance, ensureN8n, executionError, N8N_LINES, packPackage, runDataOf, type N8nInstance } from '../test/e2e/n8n';
+import { startFakeMeta, type FakeMeta } from '../testing/fake-meta';
+import { cacheRoot, createInstance, ensureN8n, executionError, N8N_LINES, packPackage, runDataOf, type N8nInstance } from '../testing/n8n';
 
 /** The repository root, from scripts/ (ts-jest) or from .tools/scripts/ (compiled). */
 const REPO_DIR = [path.resolve(__dirname, '..'), path.resolve(__dirname, '..', '..')].find((dir) =>

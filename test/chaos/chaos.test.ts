@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { metaErrorInfoSchema } from '../../nodes/shared/core';
 import { closeMetaPools } from '../../nodes/shared/transport';
-import { chaosFaults, startFakeMeta, type FakeMeta, type Fault, type FaultRule } from '../fake-meta';
+import { chaosFaults, startFakeMeta, type FakeMeta, type Fault, type FaultRule } from '../../testing/fake-meta';
 import { runNode } from '../helpers/engine';
 
 const ITEMS = Number(process.env.CHAOS_ITEMS ?? 10_000);

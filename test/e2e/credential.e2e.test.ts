@@ -5,8 +5,8 @@
  * The token must reach the Base URL's host only: a Base URL that redirects elsewhere fails the
  * test with a message naming the other host, and the other host never sees the token.
  */
-import { startCredentialServers, everythingSent, type CredentialServers } from '../credential/servers';
-import { createInstance, ensureN8n, type Editor, type N8nInstance } from './n8n';
+import { startCredentialServers, everythingSent, type CredentialServers } from '../credentials/servers';
+import { createInstance, ensureN8n, type Editor, type N8nInstance } from '../../testing/n8n';
 import { e2eLines, packageTarball } from './setup';
 
 const TOKEN = 'EAAe2eCredentialTest0000SECRET0000TOKEN';

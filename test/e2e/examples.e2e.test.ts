@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../fake-meta';
-import { createInstance, ensureN8n, nodeOutput, type ExecuteResult, type N8nInstance } from './n8n';
+import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
+import { createInstance, ensureN8n, nodeOutput, type ExecuteResult, type N8nInstance } from '../../testing/n8n';
 import { e2eLines, outcome, packageTarball, REPO_DIR, SUCCEEDED } from './setup';
 import { demoCredential } from './workflows';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { ensureN8n, packPackage } from './n8n';
+import { ensureN8n, packPackage } from '../../testing/n8n';
 import { e2eLines, REPO_DIR } from './setup';
 
 /** Installs n8n (once per version, cached) and packs the package, before any test file runs. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../fake-meta';
+import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
 import {
 	createInstance,
 	ensureN8n,
@@ -14,7 +14,7 @@ import {
 	outputCounts,
 	PACKAGE_NAME,
 	type N8nInstance,
-} from './n8n';
+} from '../../testing/n8n';
 import { e2eLines, outcome, packageTarball, SUCCEEDED } from './setup';
 import { DEMO_CREDENTIAL_REF, demoCredential, itemsOf, noOp, trigger, workflow } from './workflows';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { executionError, type ExecuteResult, type N8nLine } from './n8n';
+import { executionError, type ExecuteResult, type N8nLine } from '../../testing/n8n';
 
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
 

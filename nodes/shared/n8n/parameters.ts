@@ -3,15 +3,22 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { z } from 'zod';
 
+/** Collections whose entries are parameters too: their names are labelled like the parameter's. */
+const COLLECTIONS = new Set(['options']);
+
 /**
  * One line per issue: `Output Field: must not be empty`, `Options → Error Field: …`. `labels` maps
- * parameter names (any segment of the path, e.g. an option inside Options) to the names shown in
- * the editor; list indexes stay as they are.
+ * parameter names (the first path segment, and an option inside Options) to the names shown in
+ * the editor; anything deeper (a query parameter's own name, a list index) stays as it is.
  */
 export function formatZodIssues(error: z.ZodError, labels: Record<string, string> = {}): string {
 	return error.issues
 		.map((issue) => {
-			const name = issue.path.map((segment) => labels[String(segment)] ?? String(segment)).join(' → ');
+			const path = issue.path.map(String);
+			const labelled = path.map((segment, i) =>
+				i === 0 || (i === 1 && COLLECTIONS.has(path[0])) ? (labels[segment] ?? segment) : segment,
+			);
+			const name = labelled.join(' → ');
 			return name ? `${name}: ${issue.message}` : issue.message;
 		})
 		.join('\n');

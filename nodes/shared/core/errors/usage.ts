@@ -1,0 +1,134 @@
+// Meta's usage headers and wait hints. Header values arrive as strings (or arrays of them) with
+// JSON inside; anything malformed is ignored, never thrown.
+import type { HeaderBag, MetaUsage } from '../types';
+
+/** Header value by case-insensitive name; for repeated headers, every value. */
+export function getHeaderValues(headers: HeaderBag | undefined, name: string): string[] {
+	if (!headers || typeof headers !== 'object') return [];
+	const wanted = name.toLowerCase();
+	const out: string[] = [];
+	for (const key of Object.keys(headers)) {
+		if (key.toLowerCase() !== wanted) continue;
+		const value: unknown = headers[key];
+		if (typeof value === 'string') out.push(value);
+		else if (Array.isArray(value)) for (const v of value) if (typeof v === 'string') out.push(v);
+	}
+	return out;
+}
+
+function toNumber(value: unknown): number | undefined {
+	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+	try {
+		const value: unknown = JSON.parse(text);
+		return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Highest of the given counters of an object, if any is a number. */
+function maxOf(obj: Record<string, unknown>, keys: readonly string[]): number | undefined {
+	let max: number | undefined;
+	for (const key of keys) {
+		const n = toNumber(obj[key]);
+		if (n !== undefined && (max === undefined || n > max)) max = n;
+	}
+	return max;
+}
+
+/** Keys from header JSON become keys of our output: keep the prototype out of reach. */
+function isSafeKey(key: string): boolean {
+	return key !== '' && key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
+}
+
+const COUNTERS = ['call_count', 'total_cputime', 'total_time'] as const;
+
+function higher(a: number | undefined, b: number | undefined): number | undefined {
+	if (a === undefined) return b;
+	return b === undefined || a >= b ? a : b;
+}
+
+/**
+ * Parses X-App-Usage, X-Ad-Account-Usage and X-Business-Use-Case-Usage. Returns undefined when
+ * none of them holds a usable number. Used on failures and on successful responses alike.
+ */
+export function parseUsageHeaders(headers: HeaderBag | undefined): MetaUsage | undefined {
+	try {
+		return readUsage(headers);
+	} catch {
+		return undefined;
+	}
+}
+
+function readUsage(headers: HeaderBag | undefined): MetaUsage | undefined {
+	let app: number | undefined;
+	for (const raw of getHeaderValues(headers, 'x-app-usage')) {
+		const obj = parseJsonObject(raw);
+		if (obj) app = higher(app, maxOf(obj, COUNTERS));
+	}
+
+	let adAccount: number | undefined;
+	let regainMs: number | undefined;
+	for (const raw of getHeaderValues(headers, 'x-ad-account-usage')) {
+		const obj = parseJsonObject(raw);
+		if (!obj) continue;
+		adAccount = higher(adAccount, toNumber(obj.acc_id_util_pct));
+		const reset = toNumber(obj.reset_time_duration);
+		if (reset !== undefined && reset > 0) regainMs = higher(regainMs, reset * 1000);
+	}
+
+	let businessUseCase: number | undefined;
+	let byBusiness: Record<string, Record<string, number>> | undefined;
+	for (const raw of getHeaderValues(headers, 'x-business-use-case-usage')) {
+		const obj = parseJsonObject(raw);
+		if (!obj) continue;
+		for (const businessId of Object.keys(obj)) {
+			const list = obj[businessId];
+			if (!isSafeKey(businessId)) continue;
+			if (!Array.isArray(list)) continue;
+			for (const item of list as unknown[]) {
+				if (!item || typeof item !== 'object') continue;
+				const row = item as Record<string, unknown>;
+				const pct = maxOf(row, COUNTERS);
+				const regain = toNumber(row.estimated_time_to_regain_access);
+				if (regain !== undefined && regain > 0) regainMs = higher(regainMs, regain * 60_000);
+				if (pct === undefined) continue;
+				businessUseCase = higher(businessUseCase, pct);
+				const type = typeof row.type === 'string' && isSafeKey(row.type) ? row.type : 'unknown';
+				byBusiness ??= {};
+				const perType = (byBusiness[businessId] ??= {});
+				perType[type] = higher(perType[type], pct)!;
+			}
+		}
+	}
+
+	const maxPercent = higher(higher(app, adAccount), businessUseCase);
+	if (maxPercent === undefined && regainMs === undefined) return undefined;
+	const usage: MetaUsage = { maxPercent: maxPercent ?? 0 };
+	if (app !== undefined) usage.app = app;
+	if (adAccount !== undefined) usage.adAccount = adAccount;
+	if (businessUseCase !== undefined) usage.businessUseCase = businessUseCase;
+	if (byBusiness) usage.byBusiness = byBusiness;
+	if (regainMs !== undefined) usage.regainAccessMs = regainMs;
+	return usage;
+}
+
+/** `Retry-After` in ms: delay-seconds or an HTTP date (relative to `now`). Undefined if absent/past. */
+export function parseRetryAfter(headers: HeaderBag | undefined, now = Date.now()): number | undefined {
+	let best: number | undefined;
+	for (const raw of getHeaderValues(headers, 'retry-after')) {
+		const text = raw.trim();
+		let ms: number | undefined;
+		if (/^\d+(\.\d+)?$/.test(text)) ms = Number(text) * 1000;
+		else {
+			const at = Date.parse(text);
+			if (!Number.isNaN(at)) ms = at - now;
+		}
+		if (ms !== undefined && ms > 0 && Number.isFinite(ms)) best = higher(best, Math.ceil(ms));
+	}
+	return best;
+}

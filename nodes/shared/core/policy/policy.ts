@@ -1,0 +1,335 @@
+// The Escalation Router's policy engine: one classified error in, one route out, with the reason.
+// Pure: the node passes the state it keeps in workflow static data and the current time, and gets
+// the new state back, so the same decisions can be unit-tested and benchmarked without n8n.
+
+import { z } from 'zod';
+
+import { type ErrorAction, type ErrorCategory, type MetaErrorInfo } from '../types';
+import { coolingDown, type Cooldowns, pruneCooldowns, record, slide } from './windows';
+
+export const ROUTES = ['retry', 'pause', 'alert', 'escalate', 'dead_letter', 'ignore'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** What sent an item to its route, strongest first. */
+export type DecidedBy = 'guard' | 'threshold' | 'rule' | 'default' | 'retry_cap' | 'cooldown';
+
+/**
+ * Conditions of a rule or threshold: every condition given must hold (AND); a list matches when
+ * any of its values does (OR). No condition at all matches every item.
+ */
+export interface ErrorMatch {
+	categories?: readonly ErrorCategory[];
+	/** Compared with the error's code as text, case-insensitively (Graph, AdCP and transport codes). */
+	codes?: readonly string[];
+	subcodes?: readonly number[];
+	/** Like `codes`, but only for errors read from an AdCP task failure. */
+	adcpCodes?: readonly string[];
+	objectTypes?: readonly string[];
+	/** An n8n expression the node already evaluated for this item. */
+	condition?: boolean;
+}
+
+export interface PolicyRule {
+	name?: string;
+	match: ErrorMatch;
+	route: Route;
+}
+
+/** "When `count` matching items arrive within `windowMs` → `route`", at most once per window. */
+export interface Threshold {
+	name?: string;
+	match: Pick<ErrorMatch, 'categories' | 'codes'>;
+	count: number;
+	windowMs: number;
+	route: Route;
+}
+
+export interface PolicyConfig {
+	/** In order; the first rule that matches decides. */
+	rules: readonly PolicyRule[];
+	thresholds: readonly Threshold[];
+	/** A retry decided once the item has made this many attempts becomes a dead letter. */
+	retryCap: number;
+	/** The same alert or escalation goes out at most once per cooldown; 0 turns this off. */
+	cooldownMs: number;
+	/** Pause decisions also ask for an alert (`alert: true`), de-duplicated like alerts. */
+	alertOnPause: boolean;
+	/** Keywords (case-insensitive) that, found in what an item touches, force Escalate. */
+	neverAutomate: readonly string[];
+	/** Categories about the token or app rather than one object: their cooldown key leaves the object out. */
+	objectlessCategories: readonly ErrorCategory[];
+}
+
+export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
+	rules: [],
+	thresholds: [],
+	retryCap: 5,
+	cooldownMs: 60 * 60_000,
+	alertOnPause: true,
+	neverAutomate: ['budget', 'bid_amount', 'bid_cap', 'spend_cap'],
+	objectlessCategories: ['auth', 'rate_limit', 'server', 'network'],
+};
+
+export interface PolicyInput {
+	error: MetaErrorInfo;
+	/** Attempts the item has already made. */
+	attempts?: number;
+	objectType?: string;
+	objectId?: string;
+	/** Field paths and names the item touches, checked by the never-automate guard. */
+	subjects?: readonly string[];
+}
+
+export interface Decision {
+	route: Route;
+	/** One readable sentence for the audit trail. */
+	reason: string;
+	by: DecidedBy;
+	/** The rule's name (or `rule N`) when a rule decided. */
+	rule?: string;
+	/** The threshold that fired, with the count it saw. */
+	threshold?: { name: string; count: number; windowMinutes: number };
+	/** Pause only: whether this item should raise an alert (false for a repeat within the cooldown). */
+	alert?: boolean;
+	/** Ignore by cooldown: the route the item would have taken, and when that went out last. */
+	suppressed?: { route: Route; key: string; lastAt: string };
+}
+
+export interface ThresholdState {
+	/** Timestamps (ms) of matching items inside the window, newest `count` at most. */
+	events: number[];
+	firedAt?: number;
+}
+
+export interface PolicyState {
+	thresholds: Record<string, ThresholdState>;
+	cooldowns: Cooldowns;
+}
+
+/** Cooldown keys kept at most; the oldest go first. */
+export const MAX_COOLDOWN_KEYS = 1000;
+
+const CATEGORY_ROUTES: Record<ErrorCategory, Route> = {
+	rate_limit: 'retry',
+	server: 'retry',
+	network: 'retry',
+	auth: 'escalate',
+	permission: 'escalate',
+	policy: 'pause',
+	validation: 'dead_letter',
+	not_found: 'dead_letter',
+	template: 'dead_letter',
+	delivery: 'dead_letter',
+	business: 'escalate',
+	unknown: 'escalate',
+};
+
+const ACTION_ROUTES: Record<ErrorAction, Route> = {
+	retry: 'retry',
+	escalate: 'escalate',
+	pause: 'pause',
+	dead_letter: 'dead_letter',
+};
+
+/** The route the classification itself recommends: its `action`, else its category's. */
+export function defaultRoute(error: Pick<MetaErrorInfo, 'category' | 'action'>): Route {
+	return ACTION_ROUTES[error.action] ?? CATEGORY_ROUTES[error.category] ?? 'escalate';
+}
+
+const thresholdStateSchema = z.object({
+	events: z.array(z.number()).catch([]),
+	firedAt: z.number().optional().catch(undefined),
+});
+const stateSchema = z.object({
+	thresholds: z.record(z.string(), thresholdStateSchema.catch({ events: [] })).catch({}),
+	cooldowns: z.record(z.string(), z.number()).catch({}),
+});
+
+/** A threshold's key in the saved state: any edit to it starts its count over. */
+export function thresholdKey(threshold: Threshold): string {
+	const sorted = (values?: readonly string[]) => [...(values ?? [])].map((v) => v.toLowerCase()).sort().join(',');
+	const { name, match, count, windowMs, route } = threshold;
+	return [name ?? '', sorted(match.categories), sorted(match.codes), count, windowMs, route].join('|');
+}
+
+/**
+ * Reads the state saved by an earlier execution (anything unreadable starts empty) and prunes it:
+ * expired events and cooldowns, thresholds no longer configured, and cooldowns beyond the cap.
+ */
+export function loadPolicyState(saved: unknown, config: PolicyConfig, now: number): PolicyState {
+	const parsed = stateSchema.safeParse(saved ?? {});
+	const state = parsed.success ? parsed.data : { thresholds: {}, cooldowns: {} };
+	const thresholds: Record<string, ThresholdState> = {};
+	for (const threshold of config.thresholds) {
+		const key = thresholdKey(threshold);
+		const previous = state.thresholds[key];
+		if (!previous) continue;
+		const events = slide(previous.events, now, threshold.windowMs, threshold.count);
+		const firedAt =
+			previous.firedAt !== undefined && now - previous.firedAt < threshold.windowMs ? previous.firedAt : undefined;
+		if (events.length > 0 || firedAt !== undefined) thresholds[key] = firedAt === undefined ? { events } : { events, firedAt };
+	}
+	return { thresholds, cooldowns: pruneCooldowns(state.cooldowns, now, config.cooldownMs, MAX_COOLDOWN_KEYS) };
+}
+
+function sameText(a: unknown, b: unknown): boolean {
+	return String(a).trim().toLowerCase() === String(b).trim().toLowerCase();
+}
+
+function matches(match: ErrorMatch, input: PolicyInput): boolean {
+	const { error } = input;
+	const has = (values?: readonly unknown[]) => values !== undefined && values.length > 0;
+	if (has(match.categories) && !match.categories!.includes(error.category)) return false;
+	if (has(match.codes) && (error.code === undefined || !match.codes!.some((c) => sameText(c, error.code)))) return false;
+	if (has(match.subcodes) && (error.subcode === undefined || !match.subcodes!.includes(error.subcode))) return false;
+	if (
+		has(match.adcpCodes) &&
+		(error.source !== 'adcp' || error.code === undefined || !match.adcpCodes!.some((c) => sameText(c, error.code)))
+	)
+		return false;
+	if (
+		has(match.objectTypes) &&
+		(input.objectType === undefined || !match.objectTypes!.some((t) => sameText(t, input.objectType)))
+	)
+		return false;
+	return match.condition !== false;
+}
+
+/** Short label for reasons: `rate_limit 4`, `policy 368/1487`. */
+function label(error: MetaErrorInfo): string {
+	const code = error.code === undefined ? '' : ` ${error.code}${error.subcode === undefined ? '' : `/${error.subcode}`}`;
+	return `${error.category}${code}`;
+}
+
+function routeLabel(route: Route): string {
+	return route.replace('_', ' ');
+}
+
+function guardHit(input: PolicyInput, keywords: readonly string[]): { subject: string; keyword: string } | undefined {
+	const subjects = [input.objectType, input.error.field, ...(input.subjects ?? [])].filter(
+		(s): s is string => typeof s === 'string' && s !== '',
+	);
+	for (const keyword of keywords) {
+		const needle = keyword.trim().toLowerCase();
+		if (needle === '') continue;
+		const subject = subjects.find((s) => s.toLowerCase().includes(needle));
+		if (subject !== undefined) return { subject, keyword: keyword.trim() };
+	}
+	return undefined;
+}
+
+function cooldownKey(route: Route, input: PolicyInput, config: PolicyConfig): string {
+	const { error } = input;
+	const object = config.objectlessCategories.includes(error.category) ? '' : input.objectId ?? '';
+	return [route, error.category, error.code ?? '', object].join('|');
+}
+
+/**
+ * Decides one item's route. Order: the never-automate guard, then a threshold that fires, then the
+ * user's rules (first match), then the classification's own action. A retry past the cap becomes a
+ * dead letter; a repeated alert or escalation from a rule or the default goes to Ignore.
+ * `state` is not modified; the returned state replaces it.
+ */
+export function decide(
+	input: PolicyInput,
+	config: PolicyConfig,
+	state: PolicyState,
+	now: number,
+): { decision: Decision; state: PolicyState } {
+	const { error } = input;
+
+	// Every matching item counts towards its thresholds, whatever route it takes.
+	const thresholds = { ...state.thresholds };
+	let fired: { threshold: Threshold; key: string; count: number } | undefined;
+	const counted = new Set<string>();
+	for (const threshold of config.thresholds) {
+		const key = thresholdKey(threshold);
+		// Two identical thresholds share one count; each event counts once.
+		if (counted.has(key) || !matches(threshold.match, input)) continue;
+		counted.add(key);
+		const previous = thresholds[key] ?? { events: [] };
+		const events = record(previous.events, now, threshold.windowMs, threshold.count);
+		thresholds[key] = { ...previous, events };
+		const cooling = previous.firedAt !== undefined && now - previous.firedAt < threshold.windowMs;
+		if (!fired && !cooling && events.length >= threshold.count) fired = { threshold, key, count: events.length };
+	}
+
+	// `cause` says why, the route is appended once the final route is known.
+	let decision: Omit<Decision, 'reason'>;
+	let cause: string;
+	const guard = guardHit(input, config.neverAutomate);
+	if (guard) {
+		decision = { route: 'escalate', by: 'guard' };
+		cause = `never automate: "${guard.subject}" concerns "${guard.keyword}" (${label(error)})`;
+	} else if (fired) {
+		const { threshold, key, count } = fired;
+		thresholds[key] = { ...thresholds[key], firedAt: now };
+		const windowMinutes = threshold.windowMs / 60_000;
+		const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
+		const name = threshold.name || `${threshold.count} × ${what} in ${windowMinutes} min`;
+		decision = { route: threshold.route, by: 'threshold', threshold: { name, count, windowMinutes } };
+		cause = `threshold "${name}": ${count} matching errors within ${windowMinutes} min (this one ${label(error)})`;
+	} else {
+		const index = config.rules.findIndex((rule) => matches(rule.match, input));
+		if (index >= 0) {
+			const rule = config.rules[index];
+			const name = rule.name || `rule ${index + 1}`;
+			decision = { route: rule.route, by: 'rule', rule: name };
+			cause = `rule "${name}" matched ${label(error)}`;
+		} else {
+			decision = { route: defaultRoute(error), by: 'default' };
+			cause = `default policy for ${label(error)}`;
+		}
+	}
+
+	const attempts = input.attempts ?? 0;
+	if (decision.route === 'retry') {
+		if (attempts >= config.retryCap) {
+			decision = { ...decision, route: 'dead_letter', by: 'retry_cap' };
+			cause = `${cause}, but the retry cap is reached (${attempts} attempts, cap ${config.retryCap})`;
+		} else {
+			cause = `${cause} (attempt ${attempts + 1} of ${config.retryCap})`;
+		}
+	}
+
+	// Guard and threshold decisions are never de-duplicated: each budget item needs a human, and a
+	// threshold already fires at most once per window.
+	let cooldowns = state.cooldowns;
+	const dedupable = (decision.by === 'rule' || decision.by === 'default') && config.cooldownMs > 0;
+	if (dedupable && (decision.route === 'alert' || decision.route === 'escalate')) {
+		const key = cooldownKey(decision.route, input, config);
+		if (coolingDown(cooldowns, key, now, config.cooldownMs)) {
+			const lastAt = new Date(cooldowns[key]).toISOString();
+			cause = `${cause}, but the same ${routeLabel(decision.route)} went out at ${lastAt} (cooldown ${config.cooldownMs / 60_000} min)`;
+			decision = { route: 'ignore', by: 'cooldown', suppressed: { route: decision.route, key, lastAt } };
+		} else {
+			cooldowns = { ...cooldowns, [key]: now };
+		}
+	} else if (decision.route === 'pause' && config.alertOnPause) {
+		const key = cooldownKey('alert', input, config);
+		const repeat = config.cooldownMs > 0 && coolingDown(cooldowns, key, now, config.cooldownMs);
+		decision = { ...decision, alert: !repeat };
+		if (repeat) cause = `${cause}; alert already sent within the cooldown`;
+		else if (config.cooldownMs > 0) cooldowns = { ...cooldowns, [key]: now };
+	}
+
+	return { decision: { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` }, state: { thresholds, cooldowns } };
+}
+
+/** Decides a batch in order, threading the state through; handy for benchmarks and tests. */
+export function decideAll(
+	inputs: readonly PolicyInput[],
+	config: PolicyConfig,
+	state: PolicyState,
+	now: number,
+): { decisions: Decision[]; state: PolicyState } {
+	const decisions: Decision[] = [];
+	let current = state;
+	for (const input of inputs) {
+		const result = decide(input, config, current, now);
+		decisions.push(result.decision);
+		current = result.state;
+	}
+	return { decisions, state: current };
+}
+

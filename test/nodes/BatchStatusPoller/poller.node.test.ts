@@ -1,0 +1,176 @@
+// The Batch Status Poller through n8n's real engine against the fake Meta server (real HTTP):
+// outputs, pairedItem, partial and whole failures, timeout then resume, throttled polls.
+import { readFileSync } from 'fs';
+import path from 'path';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { closeMetaPools } from '../../../nodes/shared/transport';
+import { startFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
+import { runNode, runWorkflow } from '../../helpers/engine';
+
+const TYPE = 'n8n-nodes-meta-resilience.metaBatchStatusPoller';
+const OUT = { completed: 0, itemFailed: 1, jobFailed: 2, stillRunning: 3, itemSucceeded: 4 } as const;
+const CANARY = 'EAAcanary0000SECRET0000TOKEN';
+let fake: FakeMeta;
+
+beforeAll(async () => {
+	fake = await startFakeMeta({ token: CANARY });
+});
+afterEach(() => fake.reset());
+afterAll(async () => {
+	await fake.close();
+	await closeMetaPools();
+});
+
+/** The shortest intervals the node takes (1 s); poll retries in milliseconds. */
+const FAST: INodeParameters = { initialInterval: 1, backoffFactor: 1, maxInterval: 1, timeout: 10, options: { retryBaseDelay: 0.001 } };
+
+async function poll(items: IDataObject[], parameters: INodeParameters = {}, onError?: 'continueRegularOutput') {
+	const run = await runNode(TYPE, { jobKind: 'async_batch', ...FAST, ...parameters }, items, {
+		credentials: { metaGraphApi: { accessToken: CANARY, baseUrl: fake.url, apiVersion: 'v24.0' } },
+		onError,
+	});
+	expect(JSON.stringify(run.runData)).not.toContain(CANARY);
+	return run;
+}
+
+const counts = (outputs: INodeExecutionData[][]) => outputs.map((items) => items.length);
+
+test('a batch that completes without failures: one Completed item, paired, with the job summary', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 3, completeAfterPolls: 2 });
+	const run = await poll([{ id, account: 'Shop' }]);
+	expect(run.error).toBeUndefined();
+	expect(counts(run.nodeOutputs)).toEqual([1, 0, 0, 0, 0]);
+	const [done] = run.nodeOutputs[OUT.completed];
+	expect(done.pairedItem).toEqual({ item: 0 });
+	expect(done.json).toMatchObject({ id, account: 'Shop', batchJob: { id, kind: 'async_batch', state: 'completed', progress: 100, total: 3, succeeded: 3, failed: 0, polls: 2 } });
+});
+
+test('partial failure 3/200: exactly 3 Item Failed items with the right indices and metaError', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 200, failIndices: [3, 42, 199], completeAfterPolls: 2 });
+	const run = await poll([{ id }]);
+	expect(counts(run.nodeOutputs)).toEqual([0, 3, 0, 0, 0]);
+	const failed = run.nodeOutputs[OUT.itemFailed];
+	expect(failed.map((i) => i.json.index)).toEqual([3, 42, 199]);
+	for (const item of failed) {
+		expect(item.pairedItem).toEqual({ item: 0 });
+		expect(item.json.metaError).toMatchObject({ category: 'validation', code: 100, subcode: 1487390, action: 'dead_letter' });
+		expect(item.json.batchJob).toMatchObject({ id, state: 'completed', total: 200, failed: 3 });
+		expect(item.json.input).toMatchObject({ method: 'POST' });
+	}
+});
+
+test('Output Succeeded Items sends the other 197 to Item Succeeded, in batch order', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 200, failIndices: [3, 42, 199], completeAfterPolls: 1 });
+	const run = await poll([{ id }], { options: { outputSucceeded: true, retryBaseDelay: 0.001 } });
+	expect(counts(run.nodeOutputs)).toEqual([0, 3, 0, 0, 197]);
+	const indices = run.nodeOutputs[OUT.itemSucceeded].map((i) => i.json.index as number);
+	expect(indices).toEqual([...Array(200).keys()].filter((i) => ![3, 42, 199].includes(i)));
+	expect(run.nodeOutputs[OUT.itemSucceeded][0].json.result).toEqual({ id: expect.any(String) });
+});
+
+test('whole failure: an async session that FAILED goes to Job Failed with its Meta error', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_session', outcome: 'failed', completeAfterPolls: 2 });
+	const run = await poll([{ session: { id } }], { jobKind: 'async_session', jobIdField: 'session.id' });
+	expect(counts(run.nodeOutputs)).toEqual([0, 0, 1, 0, 0]);
+	expect(run.nodeOutputs[OUT.jobFailed][0].json).toMatchObject({
+		session: { id },
+		metaError: { source: 'async_job', asyncSessionId: id },
+		batchJob: { state: 'failed', status: 'FAILED' },
+	});
+});
+
+test('report runs: Job Failed and Job Completed', async () => {
+	const ok = fake.createAsyncJob({ kind: 'report_run', completeAfterPolls: 3 });
+	const bad = fake.createAsyncJob({ kind: 'report_run', outcome: 'failed', completeAfterPolls: 1 });
+	const run = await poll([{ id: ok }, { id: bad }], { jobKind: 'report_run' });
+	expect(counts(run.nodeOutputs)).toEqual([1, 0, 1, 0, 0]);
+	expect(run.nodeOutputs[OUT.completed][0].pairedItem).toEqual({ item: 0 });
+	expect(run.nodeOutputs[OUT.jobFailed][0].pairedItem).toEqual({ item: 1 });
+	expect(run.nodeOutputs[OUT.jobFailed][0].json.batchJob).toMatchObject({ status: 'Job Failed' });
+});
+
+test('custom status URL with the default field mapping', async () => {
+	const id = fake.createAsyncJob({ kind: 'custom', total: 20, failIndices: [4], completeAfterPolls: 2 });
+	const run = await poll([{ adBatchId: id }], { jobKind: 'custom', jobIdField: 'adBatchId', statusUrl: '/v1/batch-status/{id}' });
+	expect(counts(run.nodeOutputs)).toEqual([0, 1, 0, 0, 0]);
+	expect(run.nodeOutputs[OUT.itemFailed][0].json).toMatchObject({ index: 4, id: expect.any(String), batchJob: { status: 'partial', total: 20, succeeded: 19 } });
+});
+
+test('timeout: Still Running with job id and progress, and a later run resumes from that item', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 10, failIndices: [9], completeAfterPolls: 4 });
+	const first = await poll([{ id }], { timeout: 0 });
+	expect(counts(first.nodeOutputs)).toEqual([0, 0, 0, 1, 0]);
+	const running = first.nodeOutputs[OUT.stillRunning][0].json;
+	expect(running).toMatchObject({ id, batchJob: { id, state: 'running', polls: 1 } });
+	expect((running.batchJob as IDataObject).progress).toBeLessThan(100);
+
+	const second = await poll([running]);
+	expect(counts(second.nodeOutputs)).toEqual([0, 1, 0, 0, 0]);
+	expect(second.nodeOutputs[OUT.itemFailed][0].json.index).toBe(9);
+	expect(fake.getJob(id)?.polls).toBe(4);
+});
+
+test('throttled polls (code 17, 80004) are retried and the job still completes', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 5, completeAfterPolls: 2 });
+	fake.addFault({ match: { path: `/${id}` }, times: 4, fault: [{ type: 'graphError', code: 17 }, { type: 'graphError', code: 80004 }] });
+	const run = await poll([{ id }], { options: { pollRetries: 2, retryBaseDelay: 0.001 } });
+	expect(counts(run.nodeOutputs)).toEqual([1, 0, 0, 0, 0]);
+	expect(fake.requests.filter((r) => r.path.endsWith(`/${id}`)).length).toBeGreaterThanOrEqual(6);
+});
+
+test('several jobs: each outcome paired with its own input item', async () => {
+	const done = fake.createAsyncJob({ kind: 'async_batch', total: 2, completeAfterPolls: 1 });
+	const partial = fake.createAsyncJob({ kind: 'async_batch', total: 4, failIndices: [0, 2], completeAfterPolls: 2 });
+	const unknown = '777777777777777';
+	const run = await poll([{ id: done }, { id: partial }, { id: unknown }]);
+	expect(counts(run.nodeOutputs)).toEqual([1, 2, 1, 0, 0]);
+	expect(run.nodeOutputs[OUT.completed][0].pairedItem).toEqual({ item: 0 });
+	expect(run.nodeOutputs[OUT.itemFailed].map((i) => [i.json.index, i.pairedItem])).toEqual([
+		[0, { item: 1 }],
+		[2, { item: 1 }],
+	]);
+	expect(run.nodeOutputs[OUT.jobFailed][0]).toMatchObject({
+		pairedItem: { item: 2 },
+		json: { batchJob: { state: 'poll_failed' }, metaError: { category: 'not_found' } },
+	});
+});
+
+test('an Initial Interval of 0 stops the node before any poll, instead of polling in a tight loop', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 1, completeAfterPolls: 1000 });
+	const run = await poll([{ id }], { initialInterval: 0, timeout: 2 });
+	expect(run.error?.message).toBe(
+		'Invalid parameter — Initial Interval (Seconds): must be at least 1 s: shorter waits poll the job in a tight loop and spend your rate limit',
+	);
+	expect(fake.getJob(id)?.polls).toBe(0);
+});
+
+test('a missing job id stops the node before any poll, or goes to Job Failed with continue-on-fail', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 1, completeAfterPolls: 1 });
+	const failing = await poll([{ id }, { other: 1 }]);
+	expect(failing.error?.message).toContain('Item 1 has no job ID in "id"');
+	expect(fake.getJob(id)?.polls).toBe(0);
+
+	const continued = await poll([{ id }, { other: 1 }], {}, 'continueRegularOutput');
+	expect(counts(continued.nodeOutputs)).toEqual([1, 0, 1, 0, 0]);
+	expect(continued.nodeOutputs[OUT.jobFailed][0]).toMatchObject({
+		pairedItem: { item: 1 },
+		json: { other: 1, metaError: { category: 'validation', code: 'INVALID_JOB_ID' } },
+	});
+});
+
+test('example: scheduled monitoring creates a batch, follows it and routes the failed ad', async () => {
+	fake.setJobDefaults({ failIndices: [1], completeAfterPolls: 2 });
+	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../../examples/batch-scheduled-monitoring.json'), 'utf8'));
+	const poller = workflow.nodes.find((n: { name: string }) => n.name === 'Follow the batch');
+	Object.assign(poller.parameters, FAST);
+	const run = await runWorkflow(workflow, {
+		credentials: { metaGraphApi: { accessToken: CANARY, baseUrl: fake.url, apiVersion: 'v24.0' } },
+	});
+	expect(run.error).toBeUndefined();
+	expect(counts(run.outputs('Follow the batch'))).toEqual([0, 1, 0, 0, 0]);
+	const [failedAd] = run.output('Dead letter');
+	expect(failedAd.json).toMatchObject({ index: 1, route: 'dead_letter', metaError: { category: 'validation' } });
+	expect(failedAd.json.input).toMatchObject({ relative_url: 'act_123456789/ads' });
+	expect(JSON.stringify(run.runData)).not.toContain(CANARY);
+});
