@@ -9,13 +9,10 @@ import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, 
 import { MetaClient } from '../shared/transport';
 import { followJob, type Followed, type ItemResult } from './follow';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
+import { compact, forEachLimited } from '../shared/core/util';
 
 /** Output indexes, in the order of OUTPUT_NAMES. */
 const Out = { Completed: 0, ItemFailed: 1, JobFailed: 2, StillRunning: 3, ItemSucceeded: 4 } as const;
-
-function compact(value: Record<string, unknown>): IDataObject {
-	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as IDataObject;
-}
 
 function invalidJobId(message: string): MetaErrorInfo {
 	return {
@@ -28,15 +25,6 @@ function invalidJobId(message: string): MetaErrorInfo {
 		meaning: 'The item carries no usable job ID, so the job was not polled.',
 		remedy: 'Set Job ID Field to the field that holds the job ID.',
 	};
-}
-
-/** Runs `task(0 … count-1)` with at most `limit` in flight. */
-async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < count) await task(next++);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
 export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -123,7 +111,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			checkedAt,
 		});
 		const perItem = (entry: ItemResult, extra: IDataObject) =>
-			outputItem(compact({ index: entry.index, id: entry.id, input: entry.input, ...extra, batchJob }), itemIndex);
+			outputItem(compact({ index: entry.index, id: entry.id, input: entry.input as IDataObject, ...extra, batchJob }), itemIndex);
 
 		switch (result.state) {
 			case 'completed':

@@ -6,7 +6,6 @@ import {
 	orderRecords,
 	parseJobStatus,
 	pollDelay,
-	readPath,
 	statusPath,
 	subRequestOutcome,
 	type JobKind,
@@ -15,6 +14,7 @@ import {
 	type PollSchedule,
 	type StatusMapping,
 } from '../shared/core';
+import { getPath } from '../shared/core/util';
 import type { MetaClient, MetaFailure } from '../shared/transport';
 
 export interface FollowSettings {
@@ -138,10 +138,10 @@ async function readResults(
 			if (!Array.isArray(records)) return records;
 			records.forEach((record, index) => {
 				const { outcome, failure } = subRequestOutcome(record);
-				const id = readPath(record, 'id');
-				const base: ItemResult = { index, id: id === undefined ? undefined : String(id), input: readPath(record, 'input') };
+				const id = getPath(record, 'id');
+				const base: ItemResult = { index, id: id === undefined ? undefined : String(id), input: getPath(record, 'input') };
 				if (outcome === 'succeeded') {
-					if (settings.withSucceeded) successes.push({ ...base, result: readPath(record, 'result') });
+					if (settings.withSucceeded) successes.push({ ...base, result: getPath(record, 'result') });
 				} else {
 					failures.push({
 						...base,
@@ -165,7 +165,7 @@ async function readResults(
 			// Counts without a list: the failures exist but cannot be told apart.
 			const { total, succeeded } = parseJobStatus('custom', statusBody, settings.mapping);
 			if (failures.length === 0 && total !== undefined && succeeded !== undefined && succeeded < total) {
-				const message = String(readPath(statusBody, settings.mapping.errorMessage) ?? `${total - succeeded} of ${total} items failed.`);
+				const message = String(getPath(statusBody, settings.mapping.errorMessage) ?? `${total - succeeded} of ${total} items failed.`);
 				failures.push({ error: classify({ success: false, message }) });
 			}
 			break;

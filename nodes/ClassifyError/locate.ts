@@ -2,6 +2,7 @@
 // n8n-aware part: item.error, HTTP Request "full response" items, Error Trigger payloads,
 // n8n error-output items and WhatsApp webhooks (split into one failure per failed status).
 import type { ClassifyContext, HeaderBag } from '../shared/core';
+import { isObject } from '../shared/core/util';
 
 export interface LocatedFailure {
 	/** What `classifyMetaError` reads. */
@@ -14,9 +15,6 @@ export interface LocatedFailure {
 }
 
 type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Status and headers of an n8n HTTP Request "Include Response Headers and Status" item, or of a Facebook Graph API error item. */
 export function httpContext(json: Json): ClassifyContext {

@@ -17,16 +17,13 @@ import {
 } from '../shared/core';
 import { annotateItem, getPath, parseParameters, redactOutputs } from '../shared/n8n';
 import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
+import { isObject } from '../shared/core/util';
 
 /** Key of the router's state in the node's workflow static data. */
 const STATE_KEY = 'policyState';
 /** Key paths looked at by the never-automate guard, at most this many and this deep. */
 const MAX_SUBJECTS = 500;
 const MAX_DEPTH = 5;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Every key path of the item (`body.daily_budget`, `ads.0.bid_amount`), for the guard. */
 function keyPaths(json: Record<string, unknown>, skip: string): string[] {

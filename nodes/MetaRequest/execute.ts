@@ -10,6 +10,7 @@ import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from './params';
 import type { ItemParams, NodeOptions } from './params';
+import { compact, forEachLimited, isObject } from '../shared/core/util';
 
 interface Prepared {
 	params: ItemParams;
@@ -24,14 +25,6 @@ interface Invalid {
 }
 
 const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind'] as const;
-
-function isObject(value: unknown): value is IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function compact(value: Record<string, unknown>): IDataObject {
-	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as IDataObject;
-}
 
 export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -146,15 +139,6 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	}
 	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.
 	return redactOutputs([success, failed], createRedactor(secrets));
-}
-
-/** Runs `task(0 … count-1)` with at most `limit` in flight; tasks start in index order. */
-async function forEachLimited(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < count) await task(next++);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
 /** What every output item says about the call: no token, no app secret proof. */

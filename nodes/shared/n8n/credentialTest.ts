@@ -19,6 +19,7 @@ import { poolFor } from '../transport/pool';
 import { resolveMetaUrl } from '../transport/url';
 import { DEFAULT_BASE_URL, metaAuthParts, parseMetaCredential } from './credential';
 import type { MetaCredentialConfig } from './credential';
+import { isObject } from '../core/util';
 
 /** The name under `methods.credentialTest` that a node's `testedBy` refers to. */
 export const META_CREDENTIAL_TEST = 'metaGraphApiTest';
@@ -63,10 +64,6 @@ const MAX_BODY_BYTES = 256 * 1024;
 type Verdict = INodeCredentialTestResult;
 
 const error = (message: string): Verdict => ({ status: 'Error', message });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Meta's error object read as the former rules read it (`error.code`, `error.message`, `error.type`). */
 function metaErrorVerdict(body: Record<string, unknown>): Verdict | undefined {

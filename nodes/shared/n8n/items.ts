@@ -29,21 +29,6 @@ export function annotateItem(
 	return outputItem({ ...source.json, ...fields }, itemIndex, source);
 }
 
-/** Reads a dot path (`body.error`, `entry[0].changes`, `a.0.b`) from a value; undefined if absent. */
-export function getPath(value: unknown, path: string): unknown {
-	const keys = path
-		.replace(/\[(\d+)\]/g, '.$1')
-		.split('.')
-		.filter((key) => key !== '');
-	let current: unknown = value;
-	for (const key of keys) {
-		if (current === null || typeof current !== 'object') return undefined;
-		if (!Object.prototype.hasOwnProperty.call(current, key)) return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
-}
-
 /**
  * The node's outputs with every item's JSON redacted: the last step of every node, after every
  * other change, so that no token or secret reaches n8n's run data in any encoding.
@@ -54,3 +39,5 @@ export function redactOutputs(outputs: INodeExecutionData[][], redactor: Redacto
 	}
 	return outputs;
 }
+
+export { getPath } from '../core/util';

@@ -14,6 +14,7 @@ import type { ThrottlePolicy } from '../core/resilience/throttle';
 import { poolFor } from './pool';
 import { ForeignHostError, resolveMetaUrl } from './url';
 import type { QueryValue, ResolvedUrl } from './url';
+import { isObject } from '../core/util';
 
 export interface MetaTimeouts {
 	/** TCP + TLS connect, in ms. */
@@ -204,10 +205,6 @@ function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
 	if (error.category === 'rate_limit' || status === 429) return true;
 	if (status >= 500) return false;
 	return error.category !== 'server' && error.category !== 'network' && error.category !== 'unknown';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A 2xx whose body is a Graph error (`suppress_http_code=1`, some proxies): a failure all the same. */

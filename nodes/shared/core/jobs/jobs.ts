@@ -1,4 +1,5 @@
 // The Batch Status Poller's decisions: what a status answer means (running, completed, failed),
+import { compact, getPath, isObject } from '../util';
 // how long to wait before the next poll, and how result lists are ordered and split into
 // per-item successes and failures. Pure: the node does the HTTP and the waiting.
 
@@ -65,22 +66,6 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
 	timeoutMs: 5 * 60_000,
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Reads `a.b.c` (a key that itself contains dots is tried first). */
-export function readPath(value: unknown, path: string): unknown {
-	if (!isObject(value) || path === '') return undefined;
-	if (path in value) return value[path];
-	let current: unknown = value;
-	for (const key of path.split('.')) {
-		if (!isObject(current) && !Array.isArray(current)) return undefined;
-		current = (current as Record<string, unknown>)[key];
-	}
-	return current;
-}
-
 function num(value: unknown): number | undefined {
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
 	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
@@ -89,11 +74,6 @@ function num(value: unknown): number | undefined {
 
 function str(value: unknown): string | undefined {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-/** Drops undefined fields, so statuses compare and serialise cleanly. */
-function compact<T extends object>(value: T): T {
-	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 const internalFailure = (message: string) => ({ success: false, message });
@@ -135,15 +115,15 @@ export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapp
 			return compact({ state: 'running', progress: num(b.progress), status });
 		}
 		case 'custom': {
-			const status = str(readPath(b, mapping.status));
-			const progress = num(readPath(b, mapping.progress));
-			const total = num(readPath(b, mapping.total));
-			const succeeded = num(readPath(b, mapping.succeeded));
-			const errors = readPath(b, mapping.errors);
+			const status = str(getPath(b, mapping.status));
+			const progress = num(getPath(b, mapping.progress));
+			const total = num(getPath(b, mapping.total));
+			const succeeded = num(getPath(b, mapping.succeeded));
+			const errors = getPath(b, mapping.errors);
 			const failed = Array.isArray(errors) ? errors.length : undefined;
 			const is = (values: readonly string[]) => status !== undefined && values.some((v) => v.toLowerCase() === status.toLowerCase());
 			if (is(mapping.failedValues)) {
-				const message = str(readPath(b, mapping.errorMessage)) ?? `The job ended with status "${status}".`;
+				const message = str(getPath(b, mapping.errorMessage)) ?? `The job ended with status "${status}".`;
 				return compact({ state: 'failed', progress, total, succeeded, failed, status, failure: internalFailure(message) });
 			}
 			// Without a status field, 100 % means done.
@@ -182,7 +162,7 @@ function compareKeys(a: unknown, b: unknown): number {
 export function orderRecords<T>(records: readonly T[], primaryKey = ''): T[] {
 	const seen = new Set<string>();
 	const unique = records.filter((record) => {
-		const id = str(readPath(record, 'id'));
+		const id = str(getPath(record, 'id'));
 		if (id === undefined) return true;
 		if (seen.has(id)) return false;
 		seen.add(id);
@@ -192,8 +172,8 @@ export function orderRecords<T>(records: readonly T[], primaryKey = ''): T[] {
 		.map((record, position) => ({ record, position }))
 		.sort(
 			(x, y) =>
-				(primaryKey ? compareKeys(readPath(x.record, primaryKey), readPath(y.record, primaryKey)) : 0) ||
-				compareKeys(readPath(x.record, 'id'), readPath(y.record, 'id')) ||
+				(primaryKey ? compareKeys(getPath(x.record, primaryKey), getPath(y.record, primaryKey)) : 0) ||
+				compareKeys(getPath(x.record, 'id'), getPath(y.record, 'id')) ||
 				x.position - y.position,
 		)
 		.map(({ record }) => record);
@@ -203,8 +183,8 @@ export type SubOutcome = 'succeeded' | 'failed' | 'pending';
 
 /** One sub-request of an async batch (`{id, status, result, input}`): its outcome and what to classify. */
 export function subRequestOutcome(record: unknown): { outcome: SubOutcome; failure?: unknown } {
-	const status = str(readPath(record, 'status'))?.toUpperCase();
-	const result = readPath(record, 'result');
+	const status = str(getPath(record, 'status'))?.toUpperCase();
+	const result = getPath(record, 'result');
 	if (status === 'SUCCESS') return { outcome: 'succeeded' };
 	if (status === 'ERROR') return { outcome: 'failed', failure: result ?? internalFailure('The request failed without an error body.') };
 	if (status === 'CANCELED' || status === 'CANCELLED') {
@@ -218,11 +198,11 @@ export function customItemFailures(
 	body: unknown,
 	mapping: StatusMapping = DEFAULT_STATUS_MAPPING,
 ): Array<{ index?: number; id?: string; failure: unknown }> {
-	const errors = readPath(body, mapping.errors);
+	const errors = getPath(body, mapping.errors);
 	if (!Array.isArray(errors)) return [];
 	return orderRecords(
 		errors.map((entry) =>
-			compact({ index: num(readPath(entry, mapping.itemIndex)), id: str(readPath(entry, mapping.itemId)), failure: entry }),
+			compact({ index: num(getPath(entry, mapping.itemIndex)), id: str(getPath(entry, mapping.itemId)), failure: entry }),
 		),
 		'index',
 	);
