@@ -12,3 +12,5 @@ export * from './policy/windows';
 export * from './policy/policy';
 export * from './jobs/jobs';
 export * from './resilience/sleep';
+export * from './errors/internal';
+export * from './contract';

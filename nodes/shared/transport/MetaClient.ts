@@ -3,7 +3,8 @@
 // the answer, and retry what is retryable within the item's time budget. It never throws.
 import type { Dispatcher } from 'undici';
 import { classifyMetaError, createRedactor, credentialSecrets, parseUsageHeaders } from '../core';
-import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, WriteKind } from '../core';
+import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, StopReason, WriteKind } from '../core';
+export type { StopReason } from '../core';
 import { DEFAULT_RETRY_POLICY, retryDelay } from '../core/resilience/backoff';
 import type { RetryPolicy } from '../core/resilience/backoff';
 import { BreakerRegistry, DEFAULT_BREAKER_POLICY, pathTemplate } from '../core/resilience/breaker';
@@ -73,15 +74,6 @@ export interface MetaRequestInfo {
 	url: string;
 }
 
-/** Why a failed call was not retried (further). */
-export type StopReason =
-	| 'not_retryable'
-	| 'max_attempts'
-	| 'time_budget'
-	| 'ambiguous_write'
-	| 'circuit_open'
-	| 'refused'
-	| 'aborted';
 
 interface Stats {
 	/** Requests sent, over all retries (and pages). */

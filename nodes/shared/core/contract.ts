@@ -1,0 +1,65 @@
+// The fields one node writes and another reads: Meta Request's and the poller's `metaRequest`,
+// the normalized error under `metaError`, and the shape of an item on n8n's error output. The
+// Escalation Router and Classify Error read exactly these.
+import type { MetaErrorInfo, MetaUsage } from './types';
+
+/** Why a failed call was not retried (further). */
+export type StopReason =
+	| 'not_retryable'
+	| 'max_attempts'
+	| 'time_budget'
+	| 'ambiguous_write'
+	| 'circuit_open'
+	| 'refused'
+	| 'aborted';
+
+export const STOP_REASONS: readonly StopReason[] = [
+	'not_retryable',
+	'max_attempts',
+	'time_budget',
+	'ambiguous_write',
+	'circuit_open',
+	'refused',
+	'aborted',
+];
+
+/** `metaRequest` on every item Meta Request outputs: what was called and how it went. Never a secret. */
+export interface MetaRequestStats {
+	method: string;
+	/** The URL without token or `appsecret_proof` (redacted like everything else). */
+	url: string;
+	/** Requests sent, over all retries and pages. */
+	attempts: number;
+	/** Time spent waiting (backoff and throttle), in ms. */
+	waitedMs: number;
+	/** Usage reported by the last response that had usage headers. */
+	usage?: MetaUsage;
+	/** HTTP status of a success. */
+	status?: number;
+	/** List Edge: pages read, and whether Meta had more than was read. */
+	pages?: number;
+	more?: boolean;
+	/** Failures only: why the call was not retried (further). */
+	stopReason?: StopReason;
+	/** Writes: the `Idempotency-Key` sent. */
+	idempotencyKey?: string;
+}
+
+/** The default field names. */
+export const META_ERROR_FIELD = 'metaError';
+export const META_REQUEST_FIELD = 'metaRequest';
+
+/** An item on Meta Request's Failed output: the input's fields plus these. */
+export interface FailedItemFields {
+	metaError: MetaErrorInfo;
+	metaRequest: Partial<MetaRequestStats>;
+}
+
+/**
+ * An item on n8n's error output ("On Error: Continue (using error output)"): n8n keeps only
+ * `error` and `message` of what a node returns there, so the normalized error rides in `error`.
+ */
+export interface ErrorOutputFields {
+	error: MetaErrorInfo;
+	message: string;
+}

@@ -1,0 +1,156 @@
+// The failures this package reports itself (nothing was sent, or a layer stopped the call), each
+// a MetaErrorInfo with `source: internal` and a code of its own, next to the catalog of Meta's.
+import type { MetaErrorInfo, MetaUsage } from '../types';
+
+type Fields = Pick<MetaErrorInfo, 'category' | 'retryable' | 'action' | 'code' | 'message' | 'meaning' | 'remedy'> &
+	Partial<MetaErrorInfo>;
+
+const internal = (fields: Fields): MetaErrorInfo => ({ source: 'internal', ...fields });
+
+/** The codes of this package's own failures. */
+export const INTERNAL_CODES = [
+	'INVALID_PARAMETER',
+	'INVALID_JOB_ID',
+	'INVALID_TOKEN_FORMAT',
+	'FOREIGN_HOST',
+	'INVALID_URL',
+	'REQUEST_NOT_SENT',
+	'CIRCUIT_OPEN',
+	'THROTTLED',
+	'ABORTED',
+] as const;
+
+/**
+ * Why a token cannot be sent in an `Authorization` header, or undefined when it can. Undici would
+ * refuse it (UND_ERR_INVALID_ARG) on every try; the user has to paste it again.
+ */
+export function tokenProblem(token: string): string | undefined {
+	if (/[\r\n]/.test(token)) return 'the access token contains a line break: paste it again, on one line';
+	if (/\s/.test(token)) return 'the access token contains a space or a tab: paste it again, without spaces';
+	if (/[\x00-\x1f\x7f]/.test(token)) return 'the access token contains a control character: paste it again';
+	if (/[^\x21-\x7e]/.test(token)) {
+		return 'the access token contains a character outside plain ASCII (a curly quote or an invisible character from copying): paste it again';
+	}
+	return undefined;
+}
+
+export const internalErrors = {
+	/** A node parameter of this item is invalid; nothing was sent. */
+	invalidParameter: (message: string) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'INVALID_PARAMETER',
+			message,
+			meaning: 'The node parameters for this item are invalid, so no request was sent.',
+			remedy: 'Fix the parameter named in the message.',
+		}),
+
+	invalidJobId: (message: string) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'INVALID_JOB_ID',
+			message,
+			meaning: 'The item carries no usable job ID, so the job was not polled.',
+			remedy: 'Set Job ID Field to the field that holds the job ID.',
+		}),
+
+	invalidToken: (problem: string) =>
+		internal({
+			category: 'auth',
+			retryable: false,
+			action: 'escalate',
+			code: 'INVALID_TOKEN_FORMAT',
+			message: `Meta Graph API credential: ${problem}. Nothing was sent.`,
+			meaning: 'The access token in the credential cannot be sent in an HTTP header, so no request can reach Meta.',
+			remedy: 'Open the Meta Graph API credential, paste the access token again (one line, no spaces) and save it.',
+		}),
+
+	/** `code`: FOREIGN_HOST (another origin) or INVALID_URL (not a URL at all). */
+	refused: (code: 'FOREIGN_HOST' | 'INVALID_URL', message: string) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code,
+			message,
+			meaning: "The request was refused before sending: it does not point at the credential's Graph API host.",
+			remedy: 'Use a path such as "act_123/ads" or a full URL on the credential\'s host.',
+		}),
+
+	requestNotSent: (detail: string) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'REQUEST_NOT_SENT',
+			message: `The request could not be sent: ${detail}`,
+			meaning: 'The request was refused on this side before it left (an invalid header or argument); Meta saw nothing.',
+			remedy: 'Check the parameters and the credential for characters that cannot be sent, then run it again.',
+		}),
+
+	circuitOpen: (endpoint: string, failures: number, halfOpensAt: number, now: number) => {
+		const inMs = Math.max(0, halfOpensAt - now);
+		return internal({
+			category: 'server',
+			retryable: true,
+			action: 'retry',
+			code: 'CIRCUIT_OPEN',
+			retryAfterMs: inMs,
+			message:
+				`Circuit breaker open for ${endpoint} after ${failures} consecutive server or network failures; ` +
+				`request not sent. It lets one trial request through in ${Math.ceil(inMs / 1000)} s ` +
+				`(at ${new Date(halfOpensAt).toISOString()}).`,
+			meaning: 'Meta kept failing on this endpoint, so calls fail fast for a while instead of adding load.',
+			remedy: "Retry after the cool-down; if it keeps opening, check Meta's status page.",
+		});
+	},
+
+	throttled: (waitMs: number, usage: MetaUsage | undefined) =>
+		internal({
+			category: 'rate_limit',
+			retryable: true,
+			action: 'retry',
+			code: 'THROTTLED',
+			retryAfterMs: waitMs,
+			usage,
+			message:
+				`Usage is at ${usage?.maxPercent ?? '?'} %: the next call should wait ${Math.ceil(waitMs / 1000)} s, ` +
+				'longer than the time budget left for this item; request not sent.',
+			meaning: 'Meta reports the rate limit is nearly used up, so calls are being spaced out.',
+			remedy: 'Retry later, or raise the total time budget or the throttle threshold.',
+		}),
+
+	aborted: () =>
+		internal({
+			category: 'network',
+			retryable: true,
+			action: 'retry',
+			code: 'ABORTED',
+			message: 'The request was cancelled (the execution was stopped).',
+			meaning: 'The request was cancelled before Meta answered.',
+			remedy: 'Run the workflow again.',
+		}),
+
+	/** A creating write that failed in a way that may still have applied it: what happened and what to check. */
+	ambiguousWrite: (error: MetaErrorInfo, method: string): MetaErrorInfo => {
+		const answer =
+			error.category === 'network' || error.httpStatus === undefined
+				? 'the connection broke or timed out'
+				: `Meta answered HTTP ${error.httpStatus}`;
+		return {
+			...error,
+			action: 'escalate',
+			message:
+				`${error.message ?? 'The request failed'} — ${answer} after this ${method} was sent, so it may have been ` +
+				'applied; it was not sent again, to avoid creating a second object.',
+			remedy:
+				'Check on Meta whether the object exists (list the edge and look for its name or creation time; for a message or ' +
+				'an event, its recipient and time) before sending it again. Turn on "Retry Writes With Idempotency Key" only ' +
+				'if the endpoint de-duplicates by that key.',
+		};
+	},
+};
