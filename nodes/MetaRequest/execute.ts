@@ -3,7 +3,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
-import { cancellableSleep, createRedactor, deriveIdempotencyKey, isWriteMethod } from '../shared/core';
+import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
@@ -101,7 +101,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const run = async (itemIndex: number) => {
 		const entry = prepared[itemIndex];
 		if ('invalid' in entry) {
-			outcomes[itemIndex] = failedItem(itemIndex, entry.options, invalidConfiguration(entry.invalid), {});
+			outcomes[itemIndex] = failedItem(itemIndex, entry.options, internalErrors.invalidParameter(entry.invalid), {});
 			return;
 		}
 		const { params, options, request } = entry;
@@ -155,17 +155,4 @@ function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestO
 		stopReason: (result as Partial<MetaFailure>).stopReason,
 		idempotencyKey: request.idempotencyKey,
 	});
-}
-
-function invalidConfiguration(message: string): MetaErrorInfo {
-	return {
-		category: 'validation',
-		retryable: false,
-		action: 'dead_letter',
-		source: 'internal',
-		code: 'INVALID_PARAMETER',
-		message,
-		meaning: 'The node parameters for this item are invalid, so no request was sent.',
-		remedy: 'Fix the parameter named in the message.',
-	};
 }

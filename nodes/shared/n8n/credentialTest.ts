@@ -14,7 +14,7 @@ import type {
 } from 'n8n-workflow';
 
 import { redactText } from '../core/redact';
-import { tokenProblem } from '../transport/MetaClient';
+import { tokenProblem } from '../core/errors/internal';
 import { poolFor } from '../transport/pool';
 import { resolveMetaUrl } from '../transport/url';
 import { DEFAULT_BASE_URL, metaAuthParts, parseMetaCredential } from './credential';

@@ -1,16 +1,18 @@
-// The Graph API client behind Meta Request and the Batch Status Poller: one call = resolve the URL
-// on the credential's host, pass the circuit breaker and the throttle, send with undici, classify
-// the answer, and retry what is retryable within the item's time budget. It never throws.
+// The Graph API client behind Meta Request and the Batch Status Poller: HTTP and paging. One call =
+// resolve the URL on the credential's host, then one attempt through the resilience layers (see
+// `layers` below: retry, circuit breaker, throttle, stale connection), each sending with undici
+// and reading the answer into an outcome the layers understand. It never throws.
 import type { Dispatcher } from 'undici';
-import { classifyMetaError, createRedactor, credentialSecrets, parseUsageHeaders } from '../core';
-import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, StopReason, WriteKind } from '../core';
+import { classifyMetaError, createRedactor, credentialSecrets, internalErrors, parseUsageHeaders, tokenProblem } from '../core';
+import type { HeaderBag, MetaErrorInfo, Redactor, StopReason, WriteKind } from '../core';
 export type { StopReason } from '../core';
-import { DEFAULT_RETRY_POLICY, retryDelay } from '../core/resilience/backoff';
-import type { RetryPolicy } from '../core/resilience/backoff';
-import { BreakerRegistry, DEFAULT_BREAKER_POLICY, pathTemplate } from '../core/resilience/breaker';
+import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
+import { BreakerRegistry, breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
 import type { BreakerPolicy } from '../core/resilience/breaker';
 import { inferWriteKind, isWriteMethod } from '../core/resilience/idempotency';
-import { DEFAULT_THROTTLE_POLICY, ThrottleRegistry } from '../core/resilience/throttle';
+import { DEFAULT_RETRY_POLICY, retryLayer } from '../core/resilience/retry';
+import type { RetryPolicy } from '../core/resilience/retry';
+import { DEFAULT_THROTTLE_POLICY, ThrottleRegistry, throttleLayer } from '../core/resilience/throttle';
 import type { ThrottlePolicy } from '../core/resilience/throttle';
 import { poolFor } from './pool';
 import { ForeignHostError, resolveMetaUrl } from './url';
@@ -75,13 +77,7 @@ export interface MetaRequestInfo {
 }
 
 
-interface Stats {
-	/** Requests sent, over all retries (and pages). */
-	attempts: number;
-	/** Time spent waiting (backoff and throttle), in ms. */
-	waitedMs: number;
-	/** Usage reported by the last response that had usage headers. */
-	usage?: MetaUsage;
+interface Stats extends CallStats {
 	request: MetaRequestInfo;
 }
 
@@ -120,23 +116,6 @@ export type MetaPageResult =
 
 const processBreakers = new BreakerRegistry();
 const processThrottles = new ThrottleRegistry();
-
-/**
- * One call's result before the retry decision. `mayBeApplied`: the failure does not prove that
- * Meta did nothing. `local`: it failed on this side of the wire (nothing reached Meta, and the
- * circuit breaker must not count it). `stale`: a kept-alive connection was closed under it.
- */
-type Outcome =
-	| { ok: true; status: number; headers: HeaderBag; body: unknown; usage?: MetaUsage }
-	| {
-			ok: false;
-			error: MetaErrorInfo;
-			mayBeApplied: boolean;
-			aborted: boolean;
-			local?: boolean;
-			stale?: boolean;
-			usage?: MetaUsage;
-	  };
 
 /** Transport failures that happen before any byte of the request left: always safe to retry. */
 const NOT_SENT_CODES = new Set([
@@ -178,20 +157,6 @@ function isLocal(error: unknown, code: string | undefined): boolean {
 	return error instanceof TypeError || error instanceof RangeError;
 }
 
-/**
- * Why a token cannot be sent in an `Authorization` header, or undefined when it can. Undici would
- * refuse it (UND_ERR_INVALID_ARG) on every try; the user has to paste it again.
- */
-export function tokenProblem(token: string): string | undefined {
-	if (/[\r\n]/.test(token)) return 'the access token contains a line break: paste it again, on one line';
-	if (/[\s]/.test(token)) return 'the access token contains a space or a tab: paste it again, without spaces';
-	if (/[\x00-\x1f\x7f]/.test(token)) return 'the access token contains a control character: paste it again';
-	if (/[^\x21-\x7e]/.test(token)) {
-		return 'the access token contains a character outside plain ASCII (a curly quote or an invisible character from copying): paste it again';
-	}
-	return undefined;
-}
-
 /** An answer that proves Meta applied nothing: a rate limit or a refusal that explains itself. */
 function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
 	if (error.category === 'rate_limit' || status === 429) return true;
@@ -204,22 +169,12 @@ function isErrorBody(body: unknown): boolean {
 	return isObject(body) && isObject(body.error) && (body.error.code !== undefined || typeof body.error.message === 'string');
 }
 
-function internalError(
-	fields: Pick<MetaErrorInfo, 'category' | 'retryable' | 'action' | 'message' | 'meaning' | 'remedy'> &
-		Partial<MetaErrorInfo>,
-): MetaErrorInfo {
-	return { source: 'internal', ...fields };
-}
-
 export class MetaClient {
 	private readonly timeouts: MetaTimeouts;
 	private readonly retry: RetryPolicy;
-	private readonly throttle: ThrottlePolicy | undefined;
-	private readonly breakerPolicy: BreakerPolicy;
-	private readonly breakers: BreakerRegistry;
-	private readonly throttles: ThrottleRegistry;
+	/** What every attempt passes through, outermost first. */
+	private readonly layers: Layer[];
 	private readonly now: () => number;
-	private readonly random: () => number;
 	/** Strings that must never leave the client: token, app secret and the proof derived from them. */
 	private readonly secrets: string[];
 	private readonly redactor: Redactor;
@@ -229,12 +184,19 @@ export class MetaClient {
 	constructor(private readonly options: MetaClientOptions) {
 		this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
 		this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-		this.throttle = options.throttle === false ? undefined : { ...DEFAULT_THROTTLE_POLICY, ...options.throttle };
-		this.breakerPolicy = { ...DEFAULT_BREAKER_POLICY, ...options.breaker };
-		this.breakers = options.breakers ?? processBreakers;
-		this.throttles = options.throttles ?? processThrottles;
 		this.now = options.now ?? Date.now;
-		this.random = options.random ?? Math.random;
+		this.layers = [
+			// decides whether to try again, and when (the only place that does)
+			retryLayer(this.retry, options.random ?? Math.random),
+			// fails fast while the endpoint keeps failing; learns from Meta's answers only
+			breakerLayer(options.breakers ?? processBreakers, { ...DEFAULT_BREAKER_POLICY, ...options.breaker }),
+			// spaces calls by the usage headers, shared per host and ad account
+			...(options.throttle === false
+				? []
+				: [throttleLayer(options.throttles ?? processThrottles, { ...DEFAULT_THROTTLE_POLICY, ...options.throttle })]),
+			// sends once more on a fresh connection when a kept-alive one was closed under the request
+			staleConnectionLayer,
+		];
 		this.secrets = credentialSecrets(options);
 		this.redactor = createRedactor(this.secrets);
 		this.tokenProblem = tokenProblem(options.accessToken);
@@ -316,76 +278,28 @@ export class MetaClient {
 		}
 		// The first request names the call (a list shows its first page, not its last).
 		if (!stats.request.url) stats.request = { method, url: this.redactor.text(target.display) };
-		if (this.tokenProblem) return this.fail(stats, 'refused', this.invalidTokenError(this.tokenProblem));
+		if (this.tokenProblem) return this.fail(stats, 'refused', internalErrors.invalidToken(this.tokenProblem));
 		const write = isWriteMethod(method);
-		const creates = write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create';
-		const breakerKey = `${target.url.origin}${pathTemplate(target.url.pathname)}`;
-		const breaker = this.breakers.get(breakerKey, this.breakerPolicy);
-		const throttleKey = `${target.url.origin}${/\/(act_\d+)(\/|$)/.exec(target.url.pathname)?.[1] ?? ''}`;
-
-		let replayedStale = false;
-		/** An earlier attempt of this call failed in a way that may still have applied it. */
-		let mayBeApplied = false;
-		for (let attempt = 1; ; attempt++) {
-			if (options.signal?.aborted) return this.fail(stats, 'aborted', this.abortedError());
-			const permit = breaker.acquire(this.now());
-			if (!permit.allowed) {
-				return this.fail(stats, 'circuit_open', this.circuitOpenError(breakerKey, permit.failures, permit.halfOpensAt));
-			}
-			if (this.throttle) {
-				const wait = this.throttles.reserve(throttleKey, this.now());
-				if (wait > 0 && this.now() - started + wait > this.retry.totalBudgetMs) {
-					breaker.release(permit.trial);
-					return this.fail(stats, 'time_budget', this.throttledError(wait, this.throttles.usage(throttleKey)));
-				}
-				await this.pause(wait, stats);
-			}
-
+		const call: Call = {
+			method,
+			url: target.url,
+			creates: write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create',
+			retryWritesWithKey: options.retryWritesWithKey === true,
+			signal: options.signal,
+			deadline: started + this.retry.totalBudgetMs,
+			now: this.now,
+			pause: async (ms) => await this.pause(ms, stats),
+		};
+		const send = async (): Promise<Outcome> => {
 			stats.attempts++;
-			let outcome = await this.send(method, target, options, write);
-			// A kept-alive connection the server closed as the request went out: once per call, at once
-			// and beyond Max Attempts, a request that may be repeated goes out again on a fresh
-			// connection. (A create is not: the server may have read it.)
-			if (!outcome.ok && outcome.stale && !creates && !replayedStale && !options.signal?.aborted) {
-				replayedStale = true;
-				stats.attempts++;
-				outcome = await this.send(method, target, options, write);
-			}
+			const outcome = await this.send(method, target, options, write);
 			if (outcome.usage) stats.usage = outcome.usage;
-			if (this.throttle) this.throttles.observe(throttleKey, outcome.usage, this.now(), this.throttle);
-			if (outcome.ok) {
-				breaker.record('success', this.now(), permit.trial);
-				const { ok, status, headers, body } = outcome;
-				return { ok, status, headers, body, ...stats };
-			}
-			if (outcome.aborted) {
-				breaker.release(permit.trial);
-				return this.fail(stats, 'aborted', outcome.error);
-			}
-			const { error } = outcome;
-			// A DELETE whose earlier attempt may have gone through finds nothing left: that is its success.
-			if (method === 'DELETE' && mayBeApplied && error.category === 'not_found') {
-				breaker.record('success', this.now(), permit.trial);
-				return { ok: true, status: error.httpStatus ?? 200, headers: {}, body: { success: true, alreadyDeleted: true }, ...stats };
-			}
-			mayBeApplied ||= outcome.mayBeApplied;
-			// Only Meta's answers and real network failures tell how the endpoint is doing.
-			if (outcome.local) {
-				breaker.release(permit.trial);
-				return this.fail(stats, 'not_retryable', error);
-			}
-			const serverTrouble = error.category === 'server' || error.category === 'network';
-			breaker.record(serverTrouble ? 'failure' : 'success', this.now(), permit.trial);
-
-			if (!error.retryable) return this.fail(stats, 'not_retryable', error);
-			if (creates && outcome.mayBeApplied && !options.retryWritesWithKey) {
-				return this.fail(stats, 'ambiguous_write', this.explainAmbiguous(error, method));
-			}
-			if (attempt >= this.retry.maxAttempts) return this.fail(stats, 'max_attempts', error);
-			const delay = retryDelay(attempt - 1, this.retry, error.retryAfterMs, this.random);
-			if (this.now() - started + delay > this.retry.totalBudgetMs) return this.fail(stats, 'time_budget', error);
-			await this.pause(delay, stats);
-		}
+			return outcome;
+		};
+		const outcome = await compose(...this.layers)(send)(call);
+		if (!outcome.ok) return this.fail(stats, outcome.stop ?? 'not_retryable', outcome.error);
+		const { ok, status, headers, body } = outcome;
+		return { ok, status, headers, body, ...stats };
 	}
 
 	private async pause(ms: number, stats: Stats): Promise<void> {
@@ -421,7 +335,7 @@ export class MetaClient {
 			const code = errorCode(error);
 			const local = !aborted && isLocal(error, code);
 			const classified = aborted
-				? this.abortedError()
+				? internalErrors.aborted()
 				: local
 					? this.notSentError(error)
 					: classifyMetaError(error, { httpStatus: partial.status, headers: partial.headers, secrets: this.secrets });
@@ -486,108 +400,15 @@ export class MetaClient {
 		return { status: response.statusCode, headers: partial.headers, text };
 	}
 
-	private explainAmbiguous(error: MetaErrorInfo, method: string): MetaErrorInfo {
-		const answer =
-			error.category === 'network' || error.httpStatus === undefined
-				? 'the connection broke or timed out'
-				: `Meta answered HTTP ${error.httpStatus}`;
-		return {
-			...error,
-			action: 'escalate',
-			message:
-				`${error.message ?? 'The request failed'} — ${answer} after this ${method} was sent, so it may have been ` +
-				'applied; it was not sent again, to avoid creating a second object.',
-			remedy:
-				'Check on Meta whether the object exists (list the edge and look for its name or creation time; for a message or ' +
-				'an event, its recipient and time) before sending it again. Turn on "Retry Writes With Idempotency Key" only ' +
-				'if the endpoint de-duplicates by that key.',
-		};
-	}
-
-	private invalidTokenError(problem: string): MetaErrorInfo {
-		return internalError({
-			category: 'auth',
-			retryable: false,
-			action: 'escalate',
-			code: 'INVALID_TOKEN_FORMAT',
-			message: `Meta Graph API credential: ${problem}. Nothing was sent.`,
-			meaning: 'The access token in the credential cannot be sent in an HTTP header, so no request can reach Meta.',
-			remedy: 'Open the Meta Graph API credential, paste the access token again (one line, no spaces) and save it.',
-		});
-	}
-
 	private notSentError(error: unknown): MetaErrorInfo {
-		const detail = this.redactor.text(error instanceof Error ? error.message : String(error));
-		return internalError({
-			category: 'validation',
-			retryable: false,
-			action: 'dead_letter',
-			code: 'REQUEST_NOT_SENT',
-			message: `The request could not be sent: ${detail}`,
-			meaning: 'The request was refused on this side before it left (an invalid header or argument); Meta saw nothing.',
-			remedy: 'Check the parameters and the credential for characters that cannot be sent, then run it again.',
-		});
+		return internalErrors.requestNotSent(this.redactor.text(error instanceof Error ? error.message : String(error)));
 	}
 
 	private refusedError(error: unknown): MetaErrorInfo {
-		const message = this.redactor.text(
-			error instanceof ForeignHostError
-				? error.message
-				: `Invalid path or URL: ${error instanceof Error ? error.message : String(error)}`,
+		if (error instanceof ForeignHostError) return internalErrors.refused('FOREIGN_HOST', this.redactor.text(error.message));
+		return internalErrors.refused(
+			'INVALID_URL',
+			this.redactor.text(`Invalid path or URL: ${error instanceof Error ? error.message : String(error)}`),
 		);
-		return internalError({
-			category: 'validation',
-			retryable: false,
-			action: 'dead_letter',
-			code: error instanceof ForeignHostError ? 'FOREIGN_HOST' : 'INVALID_URL',
-			message,
-			meaning: 'The request was refused before sending: it does not point at the credential\'s Graph API host.',
-			remedy: 'Use a path such as "act_123/ads" or a full URL on the credential\'s host.',
-		});
-	}
-
-	private circuitOpenError(endpoint: string, failures: number, halfOpensAt: number): MetaErrorInfo {
-		const inMs = Math.max(0, halfOpensAt - this.now());
-		return internalError({
-			category: 'server',
-			retryable: true,
-			action: 'retry',
-			code: 'CIRCUIT_OPEN',
-			retryAfterMs: inMs,
-			message:
-				`Circuit breaker open for ${endpoint} after ${failures} consecutive server or network failures; ` +
-				`request not sent. It lets one trial request through in ${Math.ceil(inMs / 1000)} s ` +
-				`(at ${new Date(halfOpensAt).toISOString()}).`,
-			meaning: 'Meta kept failing on this endpoint, so calls fail fast for a while instead of adding load.',
-			remedy: 'Retry after the cool-down; if it keeps opening, check Meta\'s status page.',
-		});
-	}
-
-	private throttledError(waitMs: number, usage: MetaUsage | undefined): MetaErrorInfo {
-		return internalError({
-			category: 'rate_limit',
-			retryable: true,
-			action: 'retry',
-			code: 'THROTTLED',
-			retryAfterMs: waitMs,
-			usage,
-			message:
-				`Usage is at ${usage?.maxPercent ?? '?'} %: the next call should wait ${Math.ceil(waitMs / 1000)} s, ` +
-				'longer than the time budget left for this item; request not sent.',
-			meaning: 'Meta reports the rate limit is nearly used up, so calls are being spaced out.',
-			remedy: 'Retry later, or raise the total time budget or the throttle threshold.',
-		});
-	}
-
-	private abortedError(): MetaErrorInfo {
-		return internalError({
-			category: 'network',
-			retryable: true,
-			action: 'retry',
-			code: 'ABORTED',
-			message: 'The request was cancelled (the execution was stopped).',
-			meaning: 'The request was cancelled before Meta answered.',
-			remedy: 'Run the workflow again.',
-		});
 	}
 }

@@ -1,5 +1,7 @@
 // Circuit breaker: after N consecutive server/network failures on one endpoint, calls fail fast
 // for a cool-down instead of piling onto a struggling service; then one trial call decides.
+import { internalErrors } from '../errors/internal';
+import { stopped, type Layer } from './attempt';
 
 export interface BreakerPolicy {
 	/** Consecutive server/network failures that open the circuit. */
@@ -94,4 +96,31 @@ export function pathTemplate(pathname: string): string {
 		.split('/')
 		.map((segment) => (/^(act_)?\d+(_\d+)*$/.test(segment) ? '{id}' : segment))
 		.join('/');
+}
+
+/** The breaker's key: origin and path template (`https://graph.facebook.com/v24.0/{id}/ads`). */
+export function breakerKey(url: URL): string {
+	return `${url.origin}${pathTemplate(url.pathname)}`;
+}
+
+/**
+ * Refuses an attempt while its endpoint's circuit is open (`circuit_open`); records what the
+ * attempt says about the endpoint. Only Meta's answers and real network failures count: an
+ * attempt aborted, refused on this side of the wire or stopped by an inner layer is given back.
+ */
+export function breakerLayer(registry: BreakerRegistry, policy: BreakerPolicy): Layer {
+	return (next) => async (call) => {
+		const key = breakerKey(call.url);
+		const breaker = registry.get(key, policy);
+		const permit = breaker.acquire(call.now());
+		if (!permit.allowed) return stopped('circuit_open', internalErrors.circuitOpen(key, permit.failures, permit.halfOpensAt, call.now()));
+		const outcome = await next(call);
+		if (outcome.ok) breaker.record('success', call.now(), permit.trial);
+		else if (outcome.aborted || outcome.local || outcome.stop) breaker.release(permit.trial);
+		else {
+			const trouble = outcome.error.category === 'server' || outcome.error.category === 'network';
+			breaker.record(trouble ? 'failure' : 'success', call.now(), permit.trial);
+		}
+		return outcome;
+	};
 }

@@ -1,6 +1,8 @@
 // Proactive throttling: once Meta's usage headers report utilisation past a threshold, space the
 // following calls out so the limit is not hit, instead of waiting for the rate-limit error.
+import { internalErrors } from '../errors/internal';
 import type { MetaUsage } from '../types';
+import { stopped, type Layer } from './attempt';
 
 export interface ThrottlePolicy {
 	/** Utilisation (%, highest of all usage headers) from which calls are spaced out. */
@@ -64,4 +66,26 @@ export class ThrottleRegistry {
 	usage(key: string): MetaUsage | undefined {
 		return this.states.get(key)?.usage;
 	}
+}
+
+/** The throttle's key: origin, plus the ad account when the path names one (Meta's limits are per account). */
+export function throttleKey(url: URL): string {
+	const account = /\/(act_\d+)(\/|$)/.exec(url.pathname)?.[1];
+	return account ? `${url.origin}/${account}` : url.origin;
+}
+
+/**
+ * Waits for the next slot the usage headers allow before an attempt, and feeds the usage it
+ * reports back. A wait that would cross the item's time budget is not started (`time_budget`).
+ */
+export function throttleLayer(registry: ThrottleRegistry, policy: ThrottlePolicy): Layer {
+	return (next) => async (call) => {
+		const key = throttleKey(call.url);
+		const wait = registry.reserve(key, call.now());
+		if (wait > 0 && call.now() + wait > call.deadline) return stopped('time_budget', internalErrors.throttled(wait, registry.usage(key)));
+		await call.pause(wait);
+		const outcome = await next(call);
+		registry.observe(key, outcome.usage, call.now(), policy);
+		return outcome;
+	};
 }
