@@ -11,6 +11,10 @@
  * await fake.close();
  * ```
  *
+ * In a jest file, `useFakeMeta(options)` (./use.ts) starts one server for the file or describe()
+ * block, resets it after each test and closes it (and Meta Request's connection pools) at the end:
+ * `const fake = useFakeMeta({ token }); ... fake.url`.
+ *
  * ## Requests
  * - Paths: `/vNN.N/...` or no version. `/me`, `/{id}` (GET object; POST updates fields →
  *   `{success:true}`; DELETE → `{success:true}`), `/{id}/{edge}` (GET → cursor-paged list; POST
@@ -97,6 +101,8 @@
  */
 
 export { startFakeMeta, FAKE_META_TOKEN, ME_ID } from './server';
+export { useFakeMeta } from './use';
+export type { UseFakeMetaOptions } from './use';
 export type { FakeMeta, FakeMetaOptions, JobDefaults, SeedOptions } from './server';
 export type { BudgetOptions, BudgetStyle } from './budget';
 export { APPLY_THEN_FAIL, chaosFaults, gatewayPage } from './faults';
