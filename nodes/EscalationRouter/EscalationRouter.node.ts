@@ -16,8 +16,7 @@ export class EscalationRouter implements INodeType {
 		defaults: { name: 'Escalation Router' },
 		inputs: ['main'],
 		// One output per route: a router, not a regular one-output node.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
-		outputs: ['main', 'main', 'main', 'main', 'main', 'main'],
+		outputs: OUTPUT_NAMES.map(() => 'main' as const),
 		outputNames: OUTPUT_NAMES,
 		properties: escalationRouterProperties,
 	};

@@ -1,15 +1,16 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-export const OUTPUT_NAMES = ['Retry', 'Pause', 'Alert', 'Escalate', 'Dead Letter', 'Ignore'];
+import { ROUTE_TABLE } from '../shared/core';
 
-const routeOptions: INodePropertyOptions[] = [
-	{ name: 'Alert', value: 'alert', description: 'Tell a human; nothing to pause' },
-	{ name: 'Dead Letter', value: 'dead_letter', description: 'Park the item: it will not succeed as it is' },
-	{ name: 'Escalate', value: 'escalate', description: 'A human must decide' },
-	{ name: 'Ignore', value: 'ignore', description: 'Nothing to do' },
-	{ name: 'Pause', value: 'pause', description: 'Pause the object (ad, ad set, campaign) to stop waste' },
-	{ name: 'Retry', value: 'retry', description: 'Try again later (up to the retry cap)' },
-];
+/** One output per route, in the engine's order. */
+export const OUTPUT_NAMES: string[] = ROUTE_TABLE.map((row) => row.output);
+
+/** The routes a rule or threshold can send to, alphabetically as n8n lists options. */
+const routeOptions: INodePropertyOptions[] = ROUTE_TABLE.map(({ route, output, description }) => ({
+	name: output,
+	value: route,
+	description,
+})).sort((a, b) => a.name.localeCompare(b.name));
 
 export const categoryOptions: INodePropertyOptions[] = [
 	{ name: 'Auth', value: 'auth' },

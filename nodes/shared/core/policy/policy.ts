@@ -5,10 +5,10 @@
 import { z } from 'zod';
 
 import { type ErrorAction, type ErrorCategory, type MetaErrorInfo } from '../types';
+import { type Route } from './routes';
 import { coolingDown, type Cooldowns, pruneCooldowns, record, slide } from './windows';
 
-export const ROUTES = ['retry', 'pause', 'alert', 'escalate', 'dead_letter', 'ignore'] as const;
-export type Route = (typeof ROUTES)[number];
+export * from './routes';
 
 /** What sent an item to its route, strongest first. */
 export type DecidedBy = 'guard' | 'threshold' | 'rule' | 'default' | 'retry_cap' | 'cooldown';
