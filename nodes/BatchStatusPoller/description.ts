@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const OUTPUT_NAMES = ['Completed', 'Item Failed', 'Job Failed', 'Still Running', 'Item Succeeded'];
+/** The outputs in order, by the name n8n shows: the one table the description and the run read. */
+export const OUTPUTS = ['Completed', 'Item Failed', 'Job Failed', 'Still Running', 'Item Succeeded'] as const;
+export type OutputName = (typeof OUTPUTS)[number];
+/** OUTPUTS as the description's `outputNames` (a mutable list). */
+export const OUTPUT_NAMES: string[] = [...OUTPUTS];
 
 const custom = { show: { jobKind: ['custom'] } };
 

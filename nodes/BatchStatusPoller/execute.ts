@@ -7,12 +7,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { cancellableSleep, createRedactor, type MetaErrorInfo } from '../shared/core';
 import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
+import { OUTPUTS, type OutputName } from './description';
 import { followJob, type Followed, type ItemResult } from './follow';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
 import { compact, forEachLimited } from '../shared/core/util';
-
-/** Output indexes, in the order of OUTPUT_NAMES. */
-const Out = { Completed: 0, ItemFailed: 1, JobFailed: 2, StillRunning: 3, ItemSucceeded: 4 } as const;
 
 function invalidJobId(message: string): MetaErrorInfo {
 	return {
@@ -29,7 +27,8 @@ function invalidJobId(message: string): MetaErrorInfo {
 
 export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const outputs: INodeExecutionData[][] = [[], [], [], [], []];
+	const outputs: INodeExecutionData[][] = OUTPUTS.map(() => []);
+	const itemsOn = (name: OutputName) => outputs[OUTPUTS.indexOf(name)];
 	if (items.length === 0) return outputs;
 	const node = ctx.getNode();
 
@@ -91,7 +90,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		const result = results[itemIndex];
 		const withInput = (extra: IDataObject) => annotateItem(item, itemIndex, extra);
 		if (!('polls' in result)) {
-			outputs[Out.JobFailed].push(withInput({ [errorField]: result as unknown as IDataObject }));
+			itemsOn('Job Failed').push(withInput({ [errorField]: result as unknown as IDataObject }));
 			return;
 		}
 		const jobId = jobIds[itemIndex] as string;
@@ -115,20 +114,20 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 
 		switch (result.state) {
 			case 'completed':
-				if (result.failures.length === 0) outputs[Out.Completed].push(withInput({ batchJob }));
+				if (result.failures.length === 0) itemsOn('Completed').push(withInput({ batchJob }));
 				for (const failure of result.failures) {
-					outputs[Out.ItemFailed].push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
+					itemsOn('Item Failed').push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
 				}
 				for (const success of result.successes) {
-					outputs[Out.ItemSucceeded].push(perItem(success, { result: success.result as IDataObject }));
+					itemsOn('Item Succeeded').push(perItem(success, { result: success.result as IDataObject }));
 				}
 				break;
 			case 'failed':
 			case 'poll_failed':
-				outputs[Out.JobFailed].push(withInput({ [errorField]: result.error as unknown as IDataObject, batchJob }));
+				itemsOn('Job Failed').push(withInput({ [errorField]: result.error as unknown as IDataObject, batchJob }));
 				break;
 			case 'running':
-				outputs[Out.StillRunning].push(withInput({ batchJob }));
+				itemsOn('Still Running').push(withInput({ batchJob }));
 				break;
 		}
 	});
