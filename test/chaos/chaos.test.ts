@@ -8,8 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { metaErrorInfoSchema } from '../../nodes/shared/core';
-import { closeMetaPools } from '../../nodes/shared/transport';
-import { chaosFaults, startFakeMeta, type FakeMeta, type Fault, type FaultRule } from '../../testing/fake-meta';
+import { chaosFaults, useFakeMeta, type Fault, type FaultRule } from '../../testing/fake-meta';
 import { runNode } from '../helpers/engine';
 
 const ITEMS = Number(process.env.CHAOS_ITEMS ?? 10_000);
@@ -79,16 +78,7 @@ function chaosItem(g: number, objectIds: string[]): IDataObject {
 }
 
 describe(`chaos: ${ITEMS} items through Meta Request, 30 % faults`, () => {
-	let fake: FakeMeta;
-
-	beforeAll(async () => {
-		fake = await startFakeMeta({ logLimit: 2_000, faults: [chaosRule()] });
-	});
-
-	afterAll(async () => {
-		await closeMetaPools();
-		await fake.close();
-	});
+	const fake = useFakeMeta({ logLimit: 2_000, faults: [chaosRule()] });
 
 	it('ends every item on exactly one output, writes nothing twice, classifies every failure, leaks no token, keeps memory flat', async () => {
 		const objectIds = fake.seedObjects(Array.from({ length: 200 }, (_, i) => ({ name: `Ad ${i}`, status: 'ACTIVE' })));

@@ -22,7 +22,7 @@ import {
 	testMetaCredential,
 } from '../../nodes/shared/n8n/credentialTest';
 import { closeMetaPools } from '../../nodes/shared/transport';
-import { startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
+import { useFakeMeta } from '../../testing/fake-meta';
 import { registerNodeType, runNode } from '../helpers/engine';
 import { everythingSent, startCredentialServers, type CredentialServers } from './servers';
 
@@ -85,14 +85,7 @@ describe('Credential test — how n8n finds it', () => {
 });
 
 describe('Credential test — Meta answers (fake Meta)', () => {
-	let fake: FakeMeta;
-	beforeAll(async () => {
-		fake = await startFakeMeta({ token: TOKEN, appSecret: APP_SECRET });
-	});
-	afterAll(async () => {
-		await fake.close();
-	});
-	beforeEach(() => fake.reset());
+	const fake = useFakeMeta({ token: TOKEN, appSecret: APP_SECRET });
 
 	const test = async (data: ICredentialDataDecryptedObject) => await testButton({ baseUrl: fake.url, ...data });
 

@@ -4,25 +4,24 @@
  * something else, this fails.
  */
 import { AD_IDS, BATCH_FAILURES, BATCH_SIZE, setupDemo, showcaseWorkflow, summarizeRun } from '../../scripts/demo';
-import { startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
+import { startFakeMeta, useFakeMeta } from '../../testing/fake-meta';
 import { runWorkflow, type EngineRun } from '../helpers/engine';
 
 const TOKEN = 'EAAcanary0000SECRET0000TOKEN';
 
 describe('npm run demo: the showcase workflow', () => {
-	let fake: FakeMeta;
+	// The tests below all read the one run made in beforeAll: the server keeps its state between them.
+	const fake = useFakeMeta({ token: TOKEN }, { reset: false });
 	let run: EngineRun;
 	let jobId: string;
 
 	beforeAll(async () => {
-		fake = await startFakeMeta({ token: TOKEN });
 		({ jobId } = setupDemo(fake));
 		run = await runWorkflow(showcaseWorkflow(jobId) as never, {
 			credentials: { metaGraphApi: { accessToken: TOKEN, apiVersion: 'v24.0', baseUrl: fake.url } },
 			timeoutMs: 30_000,
 		});
 	}, 40_000);
-	afterAll(async () => await fake?.close());
 
 	test('runs without an execution error', () => {
 		expect(run.error).toBeUndefined();

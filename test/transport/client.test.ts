@@ -4,24 +4,18 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BreakerRegistry, cancellableSleep, ThrottleRegistry } from '../../nodes/shared/core';
-import { closeMetaPools, MetaClient } from '../../nodes/shared/transport';
+import { MetaClient } from '../../nodes/shared/transport';
 import type { MetaClientOptions, MetaResult } from '../../nodes/shared/transport';
-import { FAKE_META_TOKEN, gatewayPage, startFakeMeta } from '../../testing/fake-meta';
-import type { FakeMeta, Fault } from '../../testing/fake-meta';
+import { FAKE_META_TOKEN, gatewayPage, startFakeMeta, useFakeMeta } from '../../testing/fake-meta';
+import type { Fault } from '../../testing/fake-meta';
 
 const TOKEN = FAKE_META_TOKEN;
-let fake: FakeMeta;
+const fake = useFakeMeta();
 /** Everything a client returned in this file: checked for the token at the end. */
 const seen: unknown[] = [];
 
-beforeAll(async () => {
-	fake = await startFakeMeta();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
+afterAll(() => {
 	expect(JSON.stringify(seen)).not.toContain(TOKEN);
-	await fake.close();
-	await closeMetaPools();
 });
 
 function setup(overrides: Partial<MetaClientOptions> = {}) {

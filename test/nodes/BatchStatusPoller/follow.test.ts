@@ -2,21 +2,12 @@
 // failures, the timeout, resuming, and throttled polls.
 import { DEFAULT_STATUS_MAPPING } from '../../../nodes/shared/core';
 import { BreakerRegistry } from '../../../nodes/shared/core';
-import { closeMetaPools, MetaClient } from '../../../nodes/shared/transport';
+import { MetaClient } from '../../../nodes/shared/transport';
 import { followJob, type FollowSettings } from '../../../nodes/BatchStatusPoller/follow';
-import { startFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
+import { useFakeMeta } from '../../../testing/fake-meta';
 
 const CANARY = 'EAAcanary0000SECRET0000TOKEN';
-let fake: FakeMeta;
-
-beforeAll(async () => {
-	fake = await startFakeMeta({ token: CANARY });
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.close();
-	await closeMetaPools();
-});
+const fake = useFakeMeta({ token: CANARY });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

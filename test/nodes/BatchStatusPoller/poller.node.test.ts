@@ -4,23 +4,13 @@ import { readFileSync } from 'fs';
 import path from 'path';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { closeMetaPools } from '../../../nodes/shared/transport';
-import { startFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
+import { useFakeMeta } from '../../../testing/fake-meta';
 import { runNode, runWorkflow } from '../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaBatchStatusPoller';
 const OUT = { completed: 0, itemFailed: 1, jobFailed: 2, stillRunning: 3, itemSucceeded: 4 } as const;
 const CANARY = 'EAAcanary0000SECRET0000TOKEN';
-let fake: FakeMeta;
-
-beforeAll(async () => {
-	fake = await startFakeMeta({ token: CANARY });
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.close();
-	await closeMetaPools();
-});
+const fake = useFakeMeta({ token: CANARY });
 
 /** The shortest intervals the node takes (1 s); poll retries in milliseconds. */
 const FAST: INodeParameters = { initialInterval: 1, backoffFactor: 1, maxInterval: 1, timeout: 10, options: { retryBaseDelay: 0.001 } };

@@ -2,25 +2,14 @@
 // numeric IDs from expressions, null and repeated query parameters, an Error Field that clashes.
 // Through n8n's real engine, against the fake Meta server.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { closeMetaPools } from '../../../nodes/shared/transport';
-import { FAKE_META_TOKEN, startFakeMeta } from '../../../testing/fake-meta';
-import type { FakeMeta } from '../../../testing/fake-meta';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
 import { runNode } from '../../helpers/engine';
 import type { RunNodeOptions } from '../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 
-let fake: FakeMeta;
-
-beforeAll(async () => {
-	fake = await startFakeMeta();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
-	await fake.close();
-	await closeMetaPools();
-});
+const fake = useFakeMeta();
 
 async function run(parameters: INodeParameters, items: IDataObject[], options: RunNodeOptions = {}) {
 	return await runNode(TYPE, { options: FAST, ...parameters }, items, {

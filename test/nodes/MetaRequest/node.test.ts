@@ -3,9 +3,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { closeMetaPools } from '../../../nodes/shared/transport';
-import { FAKE_META_TOKEN, startFakeMeta } from '../../../testing/fake-meta';
-import type { FakeMeta } from '../../../testing/fake-meta';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
 import { runNode, runWorkflow } from '../../helpers/engine';
 import type { RunNodeOptions } from '../../helpers/engine';
 
@@ -13,18 +11,12 @@ const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const TOKEN = FAKE_META_TOKEN;
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 
-let fake: FakeMeta;
+const fake = useFakeMeta();
 /** Everything any run produced, checked for the token at the end. */
 const produced: unknown[] = [];
 
-beforeAll(async () => {
-	fake = await startFakeMeta();
-});
-afterEach(() => fake.reset());
-afterAll(async () => {
+afterAll(() => {
 	expect(JSON.stringify(produced)).not.toContain(TOKEN);
-	await fake.close();
-	await closeMetaPools();
 });
 
 async function run(parameters: INodeParameters, items: IDataObject[], options: RunNodeOptions = {}) {

@@ -1,8 +1,7 @@
 // Canary tests: the credential's secrets reach no output item of Meta Request, in any encoding,
 // whatever Meta echoes and wherever the user put the token by mistake. The redactor runs last.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { closeMetaPools } from '../../../nodes/shared/transport';
-import { startFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
+import { useFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
 import { runNode } from '../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
@@ -32,20 +31,8 @@ function leaks(value: unknown, secret: string): string[] {
 	return found;
 }
 
-let userFake: FakeMeta;
-let appFake: FakeMeta;
-
-beforeAll(async () => {
-	[userFake, appFake] = await Promise.all([startFakeMeta({ token: USER_TOKEN }), startFakeMeta({ token: APP_TOKEN })]);
-});
-afterEach(() => {
-	userFake.reset();
-	appFake.reset();
-});
-afterAll(async () => {
-	await Promise.all([userFake.close(), appFake.close()]);
-	await closeMetaPools();
-});
+const userFake = useFakeMeta({ token: USER_TOKEN });
+const appFake = useFakeMeta({ token: APP_TOKEN });
 
 async function run(fake: FakeMeta, parameters: INodeParameters, items: IDataObject[] = [{}]) {
 	const result = await runNode(TYPE, { ...parameters, options: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2, ...(parameters.options as object) } }, items, {
