@@ -11,33 +11,12 @@ const problems = (raw: Record<string, unknown>) => {
 	return formatZodIssues(result.error, LABELS);
 };
 
-/** A WhatsApp webhook with one failed status: the node writes it to whatsappStatus on the output item. */
-const webhook = {
-	object: 'whatsapp_business_account',
-	entry: [
-		{
-			id: '102290129340398',
-			changes: [
-				{
-					field: 'messages',
-					value: {
-						messaging_product: 'whatsapp',
-						metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
-						statuses: [
-							{
-								id: 'wamid.B',
-								status: 'failed',
-								timestamp: '1750263774',
-								recipient_id: '16505551235',
-								errors: [{ code: 131026, title: 'Message undeliverable', message: 'Message undeliverable' }],
-							},
-						],
-					},
-				},
-			],
-		},
-	],
+/** A WhatsApp Trigger item with one failed status: the node writes that status to whatsappStatus. */
+const whatsappItem = {
+	metadata: { phone_number_id: '106540352242922' },
+	statuses: [{ id: 'wamid.B', status: 'failed', recipient_id: '16505551235', errors: [{ code: 131026, title: 'Message undeliverable' }] }],
 };
+const annotate = { mode: 'annotate', failureSource: 'auto', outputField: 'metaError' };
 
 describe('Classify Error parameters', () => {
 	test('an Output Field or Summary Field named whatsappStatus is refused: the node writes the WhatsApp status there', () => {
@@ -54,11 +33,19 @@ describe('Classify Error parameters', () => {
 		});
 	});
 
-	test.each([
-		[{ outputField: 'whatsappStatus' }, /^Invalid parameter — Output Field: must not be whatsappStatus/],
-		[{ options: { summaryField: 'whatsappStatus' } }, /^Invalid parameter — Summary Field: must not be whatsappStatus/],
-	])('the node refuses %j instead of overwriting a WhatsApp item\'s status or error', async (override, message) => {
-		const run = await runNode(TYPE, { mode: 'annotate', failureSource: 'auto', outputField: 'metaError', ...override }, [webhook]);
-		expect(run.error?.message).toMatch(message);
+	test('the node writes whatsappStatus beside the error, so it refuses to write the error or the summary there', async () => {
+		const run = await runNode(TYPE, { ...annotate, options: { summaryField: 'summary' } }, [whatsappItem]);
+		expect(run.nodeOutputs[0][0].json).toMatchObject({
+			whatsappStatus: { id: 'wamid.B', phone_number_id: '106540352242922' },
+			metaError: { code: 131026 },
+			summary: expect.any(String),
+		});
+		for (const [override, message] of [
+			[{ outputField: 'whatsappStatus' }, /^Invalid parameter — Output Field: must not be whatsappStatus/],
+			[{ options: { summaryField: 'whatsappStatus' } }, /^Invalid parameter — Summary Field: must not be whatsappStatus/],
+		] as const) {
+			const refused = await runNode(TYPE, { ...annotate, ...override }, [whatsappItem]);
+			expect(refused.error?.message).toMatch(message);
+		}
 	});
 });
