@@ -206,7 +206,17 @@ function additionalDataFor(
 	} as IWorkflowExecuteAdditionalData;
 }
 
-/** Stops the 60 s cleanup interval of n8n-core's SSH client manager (created with any trigger context), which would keep jest alive. */
+/**
+ * Stops the 60 s cleanup interval of n8n-core's SSH client manager (created with any node
+ * execution context), which would keep jest alive.
+ *
+ * The one deep import of n8n-core left here, on purpose: the manager lives in n8n-core's DI
+ * container under its class, and n8n-core's index exports neither that class nor any function
+ * that stops it (`getSSHTunnelFunctions`, which creates it, is internal too), so the class can
+ * only be had from its own module. n8n-core is pinned in devDependencies; if the path moves,
+ * every engine test fails loudly here. Everything else comes from the packages' public exports
+ * (`n8n-core`, `n8n-workflow`, and `@n8n/di`, n8n-core's container).
+ */
 function stopBackgroundTimers(): void {
 	/* eslint-disable @typescript-eslint/no-require-imports */
 	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
