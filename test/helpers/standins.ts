@@ -15,6 +15,7 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 	type ITriggerFunctions,
@@ -36,6 +37,11 @@ function standIn(
 		outputs: ['main'],
 		...extra,
 	};
+}
+
+/** An options parameter; `choices` are [name, value] pairs. */
+function optionsParameter(displayName: string, name: string, choices: Array<[string, string]>, defaultValue: string): INodeProperties {
+	return { displayName, name, type: 'options', options: choices.map(([label, value]) => ({ name: label, value })), default: defaultValue };
 }
 
 /** Reads a dot path ("a.b.c") from an object. */
@@ -90,16 +96,7 @@ const set: INodeType = {
 	description: standIn('set', {
 		version: [3, 3.1, 3.2, 3.3, 3.4],
 		properties: [
-			{
-				displayName: 'Mode',
-				name: 'mode',
-				type: 'options',
-				options: [
-					{ name: 'Manual', value: 'manual' },
-					{ name: 'JSON', value: 'raw' },
-				],
-				default: 'manual',
-			},
+			optionsParameter('Mode', 'mode', [['Manual', 'manual'], ['JSON', 'raw']], 'manual'),
 			{ displayName: 'JSON', name: 'jsonOutput', type: 'json', default: '{}' },
 			{ displayName: 'Fields', name: 'assignments', type: 'assignmentCollection', default: {} },
 			{ displayName: 'Include Other Fields', name: 'includeOtherFields', type: 'boolean', default: false },
@@ -136,16 +133,7 @@ const splitOut: INodeType = {
 	description: standIn('splitOut', {
 		properties: [
 			{ displayName: 'Field To Split Out', name: 'fieldToSplitOut', type: 'string', default: '' },
-			{
-				displayName: 'Include',
-				name: 'include',
-				type: 'options',
-				options: [
-					{ name: 'No Other Fields', value: 'noOtherFields' },
-					{ name: 'All Other Fields', value: 'allOtherFields' },
-				],
-				default: 'noOtherFields',
-			},
+			optionsParameter('Include', 'include', [['No Other Fields', 'noOtherFields'], ['All Other Fields', 'allOtherFields']], 'noOtherFields'),
 			{
 				displayName: 'Options',
 				name: 'options',
