@@ -3,21 +3,12 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { BatchStatusPoller } from '../../../nodes/BatchStatusPoller/BatchStatusPoller.node';
 import { OUTPUTS, OUTPUT_NAMES, type OutputName } from '../../../nodes/BatchStatusPoller/description';
-import { closeMetaPools } from '../../../nodes/shared/transport';
-import { startFakeMeta, type FakeMeta } from '../../../testing/fake-meta';
+import { useFakeMeta } from '../../../testing/fake-meta';
 import { runNode } from '../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaBatchStatusPoller';
 const TOKEN = 'EAAoutputs0000TEST0000TOKEN';
-let fake: FakeMeta;
-
-beforeAll(async () => {
-	fake = await startFakeMeta({ token: TOKEN });
-});
-afterAll(async () => {
-	await fake.close();
-	await closeMetaPools();
-});
+const fake = useFakeMeta({ token: TOKEN });
 
 test('the description shows one main output per entry of OUTPUTS, named by it, in its order', () => {
 	const { description } = new BatchStatusPoller();
