@@ -1,6 +1,6 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { ROUTE_TABLE } from '../shared/core';
+import { META_ERROR_FIELD, ROUTE_TABLE } from '../shared/core';
 
 /** One output per route, in the engine's order. */
 export const OUTPUT_NAMES: string[] = ROUTE_TABLE.map((row) => row.output);
@@ -57,7 +57,7 @@ export const escalationRouterProperties: INodeProperties[] = [
 		displayName: 'Error Field',
 		name: 'errorField',
 		type: 'string',
-		default: 'metaError',
+		default: META_ERROR_FIELD,
 		description: 'Field holding the classified error (as written by Meta Request or Classify Error). Items without it are classified here.',
 	},
 	{
@@ -74,7 +74,8 @@ export const escalationRouterProperties: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 5,
-		description: 'An item that would be retried after this many attempts goes to Dead Letter instead',
+		description:
+			'An item that would be retried after this many attempts goes to Dead Letter instead, as does one Meta Request already retried up to its own Max Attempts',
 	},
 	{
 		displayName: 'Never Automate Keywords',

@@ -10,10 +10,15 @@ import {
 	decide,
 	loadPolicyState,
 	ERROR_CATEGORIES,
+	META_REQUEST_FIELD,
 	ROUTES,
+	isStopReason,
 	type Decision,
+	type ErrorOutputFields,
 	type MetaErrorInfo,
+	type MetaRequestStats,
 	type PolicyInput,
+	type StopReason,
 } from '../shared/core';
 import { annotateItem, getPath, parseParameters, redactOutputs } from '../shared/n8n';
 import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
@@ -54,9 +59,13 @@ function readError(json: Record<string, unknown>, field: string): { error: MetaE
 		return { error: classifyMetaError(given), classifiedHere: true };
 	}
 	// n8n's error output (e.g. Meta Request with "Continue (using error output)") keeps it under `error`.
-	if (classifiedSchema.safeParse(json.error).success) return { error: json.error as MetaErrorInfo, classifiedHere: false };
+	const { error: fromErrorOutput } = json as Partial<ErrorOutputFields>;
+	if (classifiedSchema.safeParse(fromErrorOutput).success) return { error: fromErrorOutput as MetaErrorInfo, classifiedHere: false };
 	return { error: classifyMetaError(json), classifiedHere: true };
 }
+
+/** Where Meta Request writes one of its `metaRequest` fields. */
+const metaRequestPath = (field: keyof MetaRequestStats) => `${META_REQUEST_FIELD}.${field}`;
 
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
@@ -85,7 +94,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 	const { objectIdField, objectTypeField } = settings.options;
 
 	const readAttempts = (json: Record<string, unknown>, itemIndex: number): number | undefined => {
-		const paths = attemptsField ? [attemptsField] : ['metaRequest.attempts', 'attempts'];
+		const paths = attemptsField ? [attemptsField] : [metaRequestPath('attempts'), 'attempts'];
 		for (const path of paths) {
 			const value = getPath(json, path);
 			if (value === undefined || value === null || value === '') continue;
@@ -97,6 +106,12 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 			});
 		}
 		return undefined;
+	};
+	/** Meta Request's verdict, read with its attempts (not when the Attempts Field counts them elsewhere). */
+	const readStopReason = (json: Record<string, unknown>): StopReason | undefined => {
+		if (attemptsField) return undefined;
+		const value = getPath(json, metaRequestPath('stopReason'));
+		return isStopReason(value) ? value : undefined;
 	};
 
 	const staticData = ctx.getWorkflowStaticData('node');
@@ -120,6 +135,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 			const input: PolicyInput = {
 				error,
 				attempts: readAttempts(json, itemIndex),
+				stopReason: readStopReason(json),
 				objectType: text(getPath(json, objectTypeField)),
 				objectId: text(getPath(json, objectIdField)),
 				subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
 	DEFAULT_POLICY_CONFIG,
 	ERROR_CATEGORIES,
+	META_ERROR_FIELD,
 	ROUTES,
 	type ErrorMatch,
 	type PolicyConfig,
@@ -69,9 +70,11 @@ const fieldPath = z.string().trim();
 const ROUTER_FIELDS = ['route', 'reason', 'routing'];
 
 export const settingsSchema = z.object({
-	errorField: fieldPath.min(1, 'is empty: name the field that holds the error, e.g. metaError').refine((name) => !ROUTER_FIELDS.includes(name), {
-		message: `must not be ${ROUTER_FIELDS.join(', ')}: the router writes its decision there; keep metaError`,
-	}),
+	errorField: fieldPath
+		.min(1, `is empty: name the field that holds the error, e.g. ${META_ERROR_FIELD}`)
+		.refine((name) => !ROUTER_FIELDS.includes(name), {
+			message: `must not be ${ROUTER_FIELDS.join(', ')}: the router writes its decision there; keep ${META_ERROR_FIELD}`,
+		}),
 	attemptsField: fieldPath.default(''),
 	retryCap: z.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_POLICY_CONFIG.retryCap),
 	neverAutomate: list,

@@ -23,6 +23,11 @@ export const STOP_REASONS: readonly StopReason[] = [
 	'aborted',
 ];
 
+/** Whether a value read from an item is one of the stop reasons (an unknown one reads as none). */
+export function isStopReason(value: unknown): value is StopReason {
+	return (STOP_REASONS as readonly unknown[]).includes(value);
+}
+
 /** `metaRequest` on every item Meta Request outputs: what was called and how it went. Never a secret. */
 export interface MetaRequestStats {
 	method: string;

@@ -4,7 +4,9 @@
 
 import { z } from 'zod';
 
-import { type ErrorAction, type ErrorCategory, type MetaErrorInfo } from '../types';
+import { type MetaRequestStats } from '../contract';
+import { actionFor } from '../errors/catalog';
+import { ERROR_ACTIONS, ERROR_CATEGORIES, type ErrorCategory, type MetaErrorInfo } from '../types';
 import { type Route } from './routes';
 import { coolingDown, type Cooldowns, pruneCooldowns, record, slide } from './windows';
 
@@ -48,7 +50,10 @@ export interface PolicyConfig {
 	/** In order; the first rule that matches decides. */
 	rules: readonly PolicyRule[];
 	thresholds: readonly Threshold[];
-	/** A retry decided once the item has made this many attempts becomes a dead letter. */
+	/**
+	 * A retry decided once the item has made this many attempts becomes a dead letter (so does one
+	 * whose client already used its own Max Attempts, `stopReason: "max_attempts"`).
+	 */
 	retryCap: number;
 	/** The same alert or escalation goes out at most once per cooldown; 0 turns this off. */
 	cooldownMs: number;
@@ -70,10 +75,17 @@ export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
 	objectlessCategories: ['auth', 'rate_limit', 'server', 'network'],
 };
 
+/**
+ * One item as the engine sees it. `attempts` and `stopReason` are the client's verdict as data
+ * (`metaRequest` on a Meta Request item, see MetaRequestStats); an item from elsewhere brings its
+ * attempts alone.
+ */
 export interface PolicyInput {
 	error: MetaErrorInfo;
 	/** Attempts the item has already made. */
-	attempts?: number;
+	attempts?: MetaRequestStats['attempts'];
+	/** Why the client that made `attempts` stopped: `max_attempts` says its retries are spent. */
+	stopReason?: MetaRequestStats['stopReason'];
 	objectType?: string;
 	objectId?: string;
 	/** Field paths and names the item touches, checked by the never-automate guard. */
@@ -109,31 +121,27 @@ export interface PolicyState {
 /** Cooldown keys kept at most; the oldest go first. */
 export const MAX_COOLDOWN_KEYS = 1000;
 
-const CATEGORY_ROUTES: Record<ErrorCategory, Route> = {
-	rate_limit: 'retry',
-	server: 'retry',
-	network: 'retry',
-	auth: 'escalate',
-	permission: 'escalate',
-	policy: 'pause',
-	validation: 'dead_letter',
-	not_found: 'dead_letter',
-	template: 'dead_letter',
-	delivery: 'dead_letter',
-	business: 'escalate',
-	unknown: 'escalate',
-};
-
-const ACTION_ROUTES: Record<ErrorAction, Route> = {
-	retry: 'retry',
-	escalate: 'escalate',
-	pause: 'pause',
-	dead_letter: 'dead_letter',
-};
-
-/** The route the classification itself recommends: its `action`, else its category's. */
+/**
+ * The route the classification itself recommends: its `action`, which the catalog set and the
+ * client may have changed (an ambiguous write escalates); an error without a valid one takes its
+ * category's action from the catalog. Every action is a route of the same name.
+ */
 export function defaultRoute(error: Pick<MetaErrorInfo, 'category' | 'action'>): Route {
-	return ACTION_ROUTES[error.action] ?? CATEGORY_ROUTES[error.category] ?? 'escalate';
+	if ((ERROR_ACTIONS as readonly unknown[]).includes(error.action)) return error.action;
+	return ERROR_CATEGORIES.includes(error.category) ? actionFor(error.category) : 'escalate';
+}
+
+/**
+ * Why an item may not be retried (again), or undefined when it may: its attempts reached the
+ * cap, or the client that made them already used its own Max Attempts.
+ */
+function retriesSpent(input: PolicyInput, retryCap: number): string | undefined {
+	const attempts = input.attempts ?? 0;
+	if (attempts >= retryCap) return `the retry cap is reached (${attempts} attempts, cap ${retryCap})`;
+	if (input.stopReason === 'max_attempts') {
+		return `Meta Request already retried up to its Max Attempts (${attempts} attempts, stopReason max_attempts)`;
+	}
+	return undefined;
 }
 
 const thresholdStateSchema = z.object({
@@ -226,8 +234,9 @@ function cooldownKey(route: Route, input: PolicyInput, config: PolicyConfig): st
 
 /**
  * Decides one item's route. Order: the never-automate guard, then a threshold that fires, then the
- * user's rules (first match), then the classification's own action. A retry past the cap becomes a
- * dead letter; a repeated alert or escalation from a rule or the default goes to Ignore.
+ * user's rules (first match), then the classification's own action. A retry whose retries are spent
+ * (past the cap, or the client's Max Attempts used) becomes a dead letter; a repeated alert or
+ * escalation from a rule or the default goes to Ignore.
  * `state` is not modified; the returned state replaces it.
  */
 export function decide(
@@ -282,13 +291,15 @@ export function decide(
 		}
 	}
 
-	const attempts = input.attempts ?? 0;
+	// Whether to retry is the classification's action and the client's verdict: a Retry (from any
+	// step above) is refused once the retries are spent.
 	if (decision.route === 'retry') {
-		if (attempts >= config.retryCap) {
+		const spent = retriesSpent(input, config.retryCap);
+		if (spent !== undefined) {
 			decision = { ...decision, route: 'dead_letter', by: 'retry_cap' };
-			cause = `${cause}, but the retry cap is reached (${attempts} attempts, cap ${config.retryCap})`;
+			cause = `${cause}, but ${spent}`;
 		} else {
-			cause = `${cause} (attempt ${attempts + 1} of ${config.retryCap})`;
+			cause = `${cause} (attempt ${(input.attempts ?? 0) + 1} of ${config.retryCap})`;
 		}
 	}
 
