@@ -1,31 +1,6 @@
-import type { INodeParameters, INodeProperties, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
-import { ERROR_CATEGORIES } from '../shared/core';
-import type { ErrorCategory } from '../shared/core';
-
-/**
- * The one table of Route by Category: each category's label names its option under Categories and
- * its output. The outputs are the picked categories in the order picked, then Other.
- */
-export const CATEGORY_LABELS: Record<ErrorCategory, string> = {
-	auth: 'Auth',
-	permission: 'Permission',
-	validation: 'Validation',
-	not_found: 'Not Found',
-	rate_limit: 'Rate Limit',
-	server: 'Server',
-	policy: 'Policy',
-	template: 'Template',
-	delivery: 'Delivery',
-	business: 'Business',
-	network: 'Network',
-	unknown: 'Unknown',
-};
-
-/** Categories' options, by label. */
-export const categoryOptions: INodePropertyOptions[] = ERROR_CATEGORIES.map((category) => ({
-	name: CATEGORY_LABELS[category],
-	value: category,
-})).sort((a, b) => a.name.localeCompare(b.name));
+import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import { CATEGORY_LABELS } from '../shared/core';
+import { categoryOptions } from '../shared/n8n';
 
 /**
  * The node's outputs for its parameters; the run sizes its outputs with it too. Evaluated by n8n

@@ -2,10 +2,10 @@
 // annotated item on its output (Annotate: the only one; Route by Category: its category's, or Other).
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { classifyMetaError, createRedactor } from '../shared/core';
+import { CATEGORY_LABELS, classifyMetaError, createRedactor } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
 import { annotateItem, getPath, parseParameters, redactOutputs, summarizeMetaError } from '../shared/n8n';
-import { CATEGORY_LABELS, configuredOutputs } from './description';
+import { configuredOutputs } from './description';
 import { locateAuto, locateValue, type LocatedFailure } from './locate';
 import { LABELS, parametersSchema } from './params';
 

@@ -1,6 +1,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { META_ERROR_FIELD, ROUTE_TABLE } from '../shared/core';
+import { categoryOptions } from '../shared/n8n';
 
 /** One output per route, in the engine's order. */
 export const OUTPUT_NAMES: string[] = ROUTE_TABLE.map((row) => row.output);
@@ -11,21 +12,6 @@ const routeOptions: INodePropertyOptions[] = ROUTE_TABLE.map(({ route, output, d
 	value: route,
 	description,
 })).sort((a, b) => a.name.localeCompare(b.name));
-
-export const categoryOptions: INodePropertyOptions[] = [
-	{ name: 'Auth', value: 'auth' },
-	{ name: 'Business', value: 'business' },
-	{ name: 'Delivery', value: 'delivery' },
-	{ name: 'Network', value: 'network' },
-	{ name: 'Not Found', value: 'not_found' },
-	{ name: 'Permission', value: 'permission' },
-	{ name: 'Policy', value: 'policy' },
-	{ name: 'Rate Limit', value: 'rate_limit' },
-	{ name: 'Server', value: 'server' },
-	{ name: 'Template', value: 'template' },
-	{ name: 'Unknown', value: 'unknown' },
-	{ name: 'Validation', value: 'validation' },
-];
 
 const categoriesField: INodeProperties = {
 	displayName: 'Categories',

@@ -1,4 +1,5 @@
-// The normalized error every node of this package speaks (see DESIGN.md). No n8n imports here.
+// The normalized error every node of this package speaks (docs/ARCHITECTURE.md, "The normalized
+// error"). No n8n imports here.
 
 export const ERROR_CATEGORIES = [
 	'auth',
@@ -15,6 +16,22 @@ export const ERROR_CATEGORIES = [
 	'unknown',
 ] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+/** How each category is named in the editor: options, output names, reasons. */
+export const CATEGORY_LABELS: Readonly<Record<ErrorCategory, string>> = {
+	auth: 'Auth',
+	permission: 'Permission',
+	validation: 'Validation',
+	not_found: 'Not Found',
+	rate_limit: 'Rate Limit',
+	server: 'Server',
+	policy: 'Policy',
+	template: 'Template',
+	delivery: 'Delivery',
+	business: 'Business',
+	network: 'Network',
+	unknown: 'Unknown',
+};
 
 export const ERROR_ACTIONS = ['retry', 'escalate', 'pause', 'dead_letter'] as const;
 export type ErrorAction = (typeof ERROR_ACTIONS)[number];

@@ -2,7 +2,8 @@
 // and the run fills the outputs the description shows (picked categories in order, then Other).
 import type { INodeParameters, INodePropertyOptions } from 'n8n-workflow';
 import { ClassifyError } from '../../../nodes/ClassifyError/ClassifyError.node';
-import { CATEGORY_LABELS, categoryOptions } from '../../../nodes/ClassifyError/description';
+import { CATEGORY_LABELS } from '../../../nodes/shared/core';
+import { categoryOptions } from '../../../nodes/shared/n8n';
 import { ERROR_CATEGORIES } from '../../../nodes/shared/core';
 import type { MetaErrorInfo } from '../../../nodes/shared/core';
 import { runNode } from '../../helpers/engine';
