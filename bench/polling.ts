@@ -2,7 +2,7 @@
 // MetaClient, real HTTP to the fake server) for async jobs of varied length, against the ideal of
 // one poll at the moment the job completes. Time is virtual: sleeps advance a clock shared by the
 // client, the poller and the server, so a 20-minute job takes milliseconds.
-import { followJob, type FollowSettings } from '../nodes/BatchStatusPoller/follow';
+import { followJob, type FollowSettings } from '../nodes/shared/core';
 import { DEFAULT_POLL_SCHEDULE, DEFAULT_STATUS_MAPPING, type JobKind } from '../nodes/shared/core';
 import { closeMetaPools, MetaClient } from '../nodes/shared/transport';
 import { startFakeMeta } from '../testing/fake-meta';

@@ -4,26 +4,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { cancellableSleep, createRedactor, type MetaErrorInfo } from '../shared/core';
+import { cancellableSleep, createRedactor, internalErrors, type MetaErrorInfo } from '../shared/core';
 import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { OUTPUTS, type OutputName } from './description';
-import { followJob, type Followed, type ItemResult } from './follow';
+import { followJob, type Followed, type ItemResult } from '../shared/core';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
 import { compact, forEachLimited } from '../shared/core/util';
-
-function invalidJobId(message: string): MetaErrorInfo {
-	return {
-		category: 'validation',
-		retryable: false,
-		action: 'dead_letter',
-		source: 'internal',
-		code: 'INVALID_JOB_ID',
-		message,
-		meaning: 'The item carries no usable job ID, so the job was not polled.',
-		remedy: 'Set Job ID Field to the field that holds the job ID.',
-	};
-}
 
 export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -59,7 +46,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		if (found.success) return found.data;
 		const message = `Item ${itemIndex} ${found.error.issues[0].message}`;
 		if (!ctx.continueOnFail()) throw new NodeOperationError(node, message, { itemIndex });
-		return invalidJobId(message);
+		return internalErrors.invalidJobId(message);
 	});
 
 	const { secrets, ...connection } = credential;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 
 import { DEFAULT_POLL_SCHEDULE, DEFAULT_STATUS_MAPPING, JOB_KINDS, type StatusMapping } from '../shared/core';
-import type { FollowSettings } from './follow';
+import type { FollowSettings } from '../shared/core';
 
 const SECOND = 1000;
 

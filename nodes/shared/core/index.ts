@@ -12,6 +12,7 @@ export * from './resilience/idempotency';
 export * from './policy/windows';
 export * from './policy/policy';
 export * from './jobs/jobs';
+export * from './jobs/follow';
 export * from './resilience/sleep';
 export * from './errors/internal';
 export * from './contract';

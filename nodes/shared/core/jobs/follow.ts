@@ -1,7 +1,11 @@
-// Follows one asynchronous job to its end, or to the timeout: polls its status through MetaClient
-// (whose retries absorb throttled polls), then reads and splits its results. No n8n imports.
+// Follows one asynchronous job to its end, or to the timeout: polls its status through the client
+// (MetaClient, whose layers absorb throttled polls), then reads and splits its results. Pure: the
+// client, the clock and the sleep are handed in.
+import type { StopReason } from '../contract';
+import { classifyMetaError } from '../errors/classify';
+import type { MetaErrorInfo } from '../types';
+import { getPath } from '../util';
 import {
-	classifyMetaError,
 	customItemFailures,
 	orderRecords,
 	parseJobStatus,
@@ -10,12 +14,27 @@ import {
 	subRequestOutcome,
 	type JobKind,
 	type JobStatus,
-	type MetaErrorInfo,
 	type PollSchedule,
 	type StatusMapping,
-} from '../shared/core';
-import { getPath } from '../shared/core/util';
-import type { MetaClient, MetaFailure } from '../shared/transport';
+} from './jobs';
+
+/** A failed call, as the client reports it. */
+export interface ClientFailure {
+	ok: false;
+	error: MetaErrorInfo;
+	stopReason: StopReason;
+}
+
+/** What following a job needs of the Graph client (MetaClient has it). */
+export interface JobClient {
+	request(options: { method: 'GET'; path: string; query?: Record<string, string>; signal?: AbortSignal }): Promise<
+		{ ok: true; body: unknown } | ClientFailure
+	>;
+	paginate(
+		options: { method: 'GET'; path: string; query?: Record<string, string | number>; signal?: AbortSignal },
+		limits: { maxPages?: number },
+	): Promise<{ ok: true; records: unknown[] } | ClientFailure>;
+}
 
 export interface FollowSettings {
 	kind: JobKind;
@@ -59,7 +78,7 @@ export interface Followed {
 }
 
 export interface FollowDeps {
-	client: MetaClient;
+	client: JobClient;
 	sleep: (ms: number) => Promise<void>;
 	now: () => number;
 	signal?: AbortSignal;
@@ -73,7 +92,7 @@ const STATUS_FIELDS: Partial<Record<JobKind, string>> = {
 };
 
 /** A failed call is a job failure only when retrying cannot help (unknown id, bad token…). */
-function transient(failure: MetaFailure): boolean {
+function transient(failure: ClientFailure): boolean {
 	return failure.error.retryable || failure.stopReason === 'circuit_open';
 }
 
@@ -120,7 +139,7 @@ async function readResults(
 	settings: FollowSettings,
 	deps: FollowDeps,
 	classify: (value: unknown) => MetaErrorInfo,
-): Promise<Pick<Followed, 'failures' | 'successes'> | MetaFailure> {
+): Promise<Pick<Followed, 'failures' | 'successes'> | ClientFailure> {
 	const failures: ItemResult[] = [];
 	const successes: ItemResult[] = [];
 	const readAll = async (edge: string, query: Record<string, string | number>) => {

@@ -1,9 +1,7 @@
 // followJob against the fake Meta server over real HTTP: every job kind, partial and whole
 // failures, the timeout, resuming, and throttled polls.
-import { DEFAULT_STATUS_MAPPING } from '../../../nodes/shared/core';
-import { BreakerRegistry } from '../../../nodes/shared/core';
+import { BreakerRegistry, DEFAULT_STATUS_MAPPING, followJob, type FollowSettings } from '../../../nodes/shared/core';
 import { MetaClient } from '../../../nodes/shared/transport';
-import { followJob, type FollowSettings } from '../../../nodes/BatchStatusPoller/follow';
 import { useFakeMeta } from '../../../testing/fake-meta';
 
 const CANARY = 'EAAcanary0000SECRET0000TOKEN';
