@@ -6,10 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
-import { createInstance, ensureN8n, nodeOutput, type ExecuteResult, type N8nInstance } from '../../testing/n8n';
-import { e2eLines, outcome, packageTarball, REPO_DIR, SUCCEEDED } from './setup';
-import { demoCredential } from './workflows';
+import { FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
+import { nodeOutput, type ExecuteResult } from '../../testing/n8n';
+import { e2eLines, outcome, REPO_DIR, SUCCEEDED, useN8n } from './setup';
 
 const EXAMPLES_DIR = path.join(REPO_DIR, 'examples');
 const examples = readdirSync(EXAMPLES_DIR)
@@ -51,18 +50,11 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 };
 
 describe.each(e2eLines())('examples on n8n line %s', (line) => {
-	let n8n: N8nInstance;
-	let fake: FakeMeta;
+	const fake = useFakeMeta();
+	const n8n = useN8n(line, fake);
 
 	beforeAll(async () => {
-		fake = await startFakeMeta();
-		n8n = await createInstance(await ensureN8n(line), packageTarball());
-		await n8n.importCredentials([demoCredential(fake)]);
 		if (examples.length > 0) await n8n.importWorkflows(examples.map((e) => e.workflow));
-	});
-	afterAll(async () => {
-		await n8n?.dispose();
-		await fake?.close();
 	});
 
 	test('examples/ holds at least one workflow', () => {

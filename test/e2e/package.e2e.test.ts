@@ -5,35 +5,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { FAKE_META_TOKEN, startFakeMeta, type FakeMeta } from '../../testing/fake-meta';
-import {
-	createInstance,
-	ensureN8n,
-	executionError,
-	nodeOutput,
-	outputCounts,
-	PACKAGE_NAME,
-	type N8nInstance,
-} from '../../testing/n8n';
-import { e2eLines, outcome, packageTarball, SUCCEEDED } from './setup';
-import { DEMO_CREDENTIAL_REF, demoCredential, itemsOf, noOp, trigger, workflow } from './workflows';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../testing/fake-meta';
+import { executionError, nodeOutput, outputCounts, PACKAGE_NAME } from '../../testing/n8n';
+import { e2eLines, outcome, SUCCEEDED, useN8n } from './setup';
+import { DEMO_CREDENTIAL_REF, itemsOf, noOp, trigger, workflow } from './workflows';
 
 const NODE_TYPES = ['metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter'];
 
 describe.each(e2eLines())('n8n line %s', (line) => {
-	let n8n: N8nInstance;
-	let fake: FakeMeta;
-
-	beforeAll(async () => {
-		fake = await startFakeMeta();
-		n8n = await createInstance(await ensureN8n(line), packageTarball());
-		await n8n.importCredentials([demoCredential(fake)]);
-	});
-	afterAll(async () => {
-		await n8n?.dispose();
-		await fake?.close();
-	});
-	beforeEach(() => fake.reset());
+	const fake = useFakeMeta();
+	const n8n = useN8n(line, fake);
 
 	test('the tarball installs into .n8n/nodes with every file its package.json announces to n8n', () => {
 		const dir = path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);

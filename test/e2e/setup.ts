@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 
-import { executionError, type ExecuteResult, type N8nLine } from '../../testing/n8n';
+import type { FakeMeta } from '../../testing/fake-meta';
+import { liveView } from '../../testing/lifecycle';
+import { createInstance, ensureN8n, executionError, type ExecuteResult, type N8nInstance, type N8nLine } from '../../testing/n8n';
+import { demoCredential } from './workflows';
 
 export const REPO_DIR = path.resolve(__dirname, '..', '..');
 
@@ -26,3 +29,21 @@ export function outcome(run: ExecuteResult) {
 }
 
 export const SUCCEEDED = { ok: true, error: undefined, timedOut: false };
+
+/**
+ * One real n8n of `line` for the describe() block: in beforeAll, installed with the package
+ * tarball and given the demo credential pointed at `fake` (declare `useFakeMeta()` first); in
+ * afterAll, disposed. Reads like the instance once beforeAll has run (`n8n.execute(id)`).
+ */
+export function useN8n(line: N8nLine, fake: FakeMeta): N8nInstance {
+	const instance = liveView<N8nInstance>(`The n8n ${line} instance of useN8n()`);
+	beforeAll(async () => {
+		const n8n = await createInstance(await ensureN8n(line), packageTarball());
+		instance.set(n8n);
+		await n8n.importCredentials([demoCredential(fake)]);
+	});
+	afterAll(async () => {
+		await instance.current()?.dispose();
+	});
+	return instance.view;
+}
