@@ -1,4 +1,4 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the file name is fixed by DESIGN.md; the type name carries the `meta` prefix */
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the file name is the package's fixed contract; the type name carries the `meta` prefix */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { batchStatusPollerProperties, OUTPUT_NAMES } from './description';
@@ -19,8 +19,7 @@ export class BatchStatusPoller implements INodeType {
 		usableAsTool: true,
 		inputs: ['main'],
 		// One output per outcome, so one failed ad of 200 is its own item on Item Failed.
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong
-		outputs: ['main', 'main', 'main', 'main', 'main'],
+		outputs: OUTPUT_NAMES.map(() => 'main' as const),
 		outputNames: OUTPUT_NAMES,
 		credentials: [{ name: 'metaGraphApi', required: true }],
 		properties: batchStatusPollerProperties,

@@ -1,4 +1,4 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the file name is fixed by DESIGN.md; the type name carries the `meta` prefix */
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the file name is the package's fixed contract; the type name carries the `meta` prefix */
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { classifyErrorOutputs, classifyErrorProperties } from './description';
 import { executeClassifyError } from './execute';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { META_CREDENTIAL_TEST, testMetaCredential } from '../shared/n8n/credentialTest';
-import { metaRequestProperties } from './description';
+import { metaRequestProperties, OUTPUT_NAMES } from './description';
 import { executeMetaRequest } from './execute';
 
 export class MetaRequest implements INodeType {
@@ -17,9 +17,9 @@ export class MetaRequest implements INodeType {
 		defaults: { name: 'Meta Request' },
 		usableAsTool: true,
 		inputs: ['main'],
-		// eslint-disable-next-line n8n-nodes-base/node-class-description-outputs-wrong -- two named outputs (Success, Failed) are the node's contract; the rule only knows If/Switch
-		outputs: ['main', 'main'],
-		outputNames: ['Success', 'Failed'],
+		// Two named outputs (Success, Failed) are the node's contract: every item ends on one of them.
+		outputs: OUTPUT_NAMES.map(() => 'main' as const),
+		outputNames: OUTPUT_NAMES,
 		// The credential's Test button runs testMetaCredential (it follows no redirect with the token)
 		credentials: [{ name: 'metaGraphApi', required: true, testedBy: META_CREDENTIAL_TEST }],
 		properties: metaRequestProperties,

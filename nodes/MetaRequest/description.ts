@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+/** The outputs, in the order execute returns them: every item ends on exactly one. */
+export const OUTPUT_NAMES: string[] = ['Success', 'Failed'];
+
 const objectIdFor = (operations: string[], description: string): INodeProperties => ({
 	displayName: 'Object ID',
 	name: 'objectId',
