@@ -1,4 +1,4 @@
-// Realistic failure bodies, one or more per input shape of classifyMetaError (DESIGN.md "inputs").
+// Realistic failure bodies, one or more per input shape of classifyMetaError (README, "The error core").
 // Shared by the classification bench (as JSON strings) and the fuzz test (as seeds to mutate).
 
 export interface CorpusEntry {

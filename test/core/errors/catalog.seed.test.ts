@@ -116,7 +116,7 @@ const SECTION_CATEGORY: Record<string, ErrorCategory> = {
 	'System Errors': 'server',
 };
 
-/** The section, refined by the seed's own words (DESIGN.md puts these two apart). */
+/** The section, refined by the seed's own words (the category rules put these two apart). */
 function expectedAdcpCategory(row: AdcpRow): ErrorCategory {
 	if (/policy/i.test(row.description)) return 'policy';
 	if (/permission/i.test(row.description)) return 'permission';

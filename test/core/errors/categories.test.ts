@@ -1,4 +1,4 @@
-// DESIGN.md's category table, row by row, written out here (not read from the catalog), plus
+// The category table (README, "Categories and default actions"), row by row, written out here (not read from the catalog), plus
 // the rules around it: code beats HTTP status, is_transient, actions per category.
 import { classifyMetaError, lookupCatalog, type ErrorCategory } from '../../../nodes/shared/core';
 import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
@@ -34,7 +34,7 @@ const graphBody = (code: number | string, extra: Record<string, unknown> = {}) =
 	error: { message: `(#${code}) something failed`, type: 'OAuthException', code, fbtrace_id: 'Atrace', ...extra },
 });
 
-describe('DESIGN.md category table', () => {
+describe('the category table', () => {
 	for (const [category, codes] of GRAPH_CODES) {
 		it(`Graph/WhatsApp codes → ${category} (${codes.length} codes)`, () => {
 			for (const code of codes) {

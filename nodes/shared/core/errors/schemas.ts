@@ -1,4 +1,4 @@
-// zod schemas of every failure shape classifyMetaError reads (DESIGN.md "inputs"), and of its
+// zod schemas of every failure shape classifyMetaError reads (README, "The error core": the input kinds), and of its
 // output. Input schemas are lenient: a field of the wrong type is dropped (`.catch`), numbers
 // may arrive as strings, and unknown keys are ignored, so one odd field never hides the rest.
 import { z } from 'zod';
@@ -131,7 +131,7 @@ export const metaUsageSchema = z.strictObject({
 	regainAccessMs: z.number().nonnegative().optional(),
 });
 
-/** The output contract of classifyMetaError: only DESIGN.md's fields, none of them null. */
+/** The output contract of classifyMetaError: only the fields of docs/ARCHITECTURE.md's table, none of them null. */
 export const metaErrorInfoSchema = z.strictObject({
 	category: z.enum(ERROR_CATEGORIES),
 	retryable: z.boolean(),
