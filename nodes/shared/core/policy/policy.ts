@@ -1,6 +1,8 @@
 // The Escalation Router's policy engine: one classified error in, one route out, with the reason.
-// Pure: the node passes the state it keeps in workflow static data and the current time, and gets
-// the new state back, so the same decisions can be unit-tested and benchmarked without n8n.
+// No I/O and no clock: the node passes the state it keeps in workflow static data and the current
+// time, so the same decisions can be unit-tested and benchmarked without n8n. A run's state:
+// loadPolicyState (repaired, pruned), decideInPlace per item (O(1) in the state's size), then
+// savePolicyState (at most MAX_COOLDOWN_KEYS cooldowns). decide and decideAll leave their state as is.
 
 import { z } from 'zod';
 
@@ -8,7 +10,16 @@ import { type MetaRequestStats } from '../contract';
 import { actionFor } from '../errors/catalog';
 import { ERROR_ACTIONS, ERROR_CATEGORIES, type ErrorCategory, type MetaErrorInfo } from '../types';
 import { type Route } from './routes';
-import { coolingDown, type Cooldowns, pruneCooldowns, record, slide } from './windows';
+import {
+	type Cooldowns,
+	lastFiredWithin,
+	pruneCooldowns,
+	recentTime,
+	recordInPlace,
+	setCooldown,
+	slide,
+	trustedTimes,
+} from './windows';
 
 export * from './routes';
 
@@ -108,7 +119,7 @@ export interface Decision {
 }
 
 export interface ThresholdState {
-	/** Timestamps (ms) of matching items inside the window, newest `count` at most. */
+	/** Timestamps (ms) of matching items inside the window, oldest first, newest `count` at most. */
 	events: number[];
 	firedAt?: number;
 }
@@ -118,7 +129,7 @@ export interface PolicyState {
 	cooldowns: Cooldowns;
 }
 
-/** Cooldown keys kept at most; the oldest go first. */
+/** Cooldown keys kept at most between executions (savePolicyState, loadPolicyState); the oldest go first. */
 export const MAX_COOLDOWN_KEYS = 1000;
 
 /**
@@ -144,14 +155,13 @@ function retriesSpent(input: PolicyInput, retryCap: number): string | undefined 
 	return undefined;
 }
 
-const thresholdStateSchema = z.object({
-	events: z.array(z.number()).catch([]),
-	firedAt: z.number().optional().catch(undefined),
-});
+// Only the shape is checked here; every timestamp is repaired or dropped on its own (trustedTime).
+const thresholdStateSchema = z.object({ events: z.array(z.unknown()).catch([]), firedAt: z.unknown().optional() });
 const stateSchema = z.object({
 	thresholds: z.record(z.string(), thresholdStateSchema.catch({ events: [] })).catch({}),
-	cooldowns: z.record(z.string(), z.number()).catch({}),
+	cooldowns: z.record(z.string(), z.unknown()).catch({}),
 });
+type SavedState = z.infer<typeof stateSchema>;
 
 /** A threshold's key in the saved state: any edit to it starts its count over. */
 export function thresholdKey(threshold: Threshold): string {
@@ -161,23 +171,48 @@ export function thresholdKey(threshold: Threshold): string {
 }
 
 /**
- * Reads the state saved by an earlier execution (anything unreadable starts empty) and prunes it:
- * expired events and cooldowns, thresholds no longer configured, and cooldowns beyond the cap.
+ * A new state holding what is worth keeping of `state`: every timestamp repaired (trustedTime: not a
+ * finite number, beyond Date's range or more than CLOCK_SKEW_MS ahead is dropped, ahead within it
+ * counts as now), expired events, firings and cooldowns dropped, thresholds no longer configured
+ * dropped, and the newest MAX_COOLDOWN_KEYS cooldowns kept.
  */
-export function loadPolicyState(saved: unknown, config: PolicyConfig, now: number): PolicyState {
-	const parsed = stateSchema.safeParse(saved ?? {});
-	const state = parsed.success ? parsed.data : { thresholds: {}, cooldowns: {} };
+function prune(state: SavedState | PolicyState, config: PolicyConfig, now: number): PolicyState {
 	const thresholds: Record<string, ThresholdState> = {};
 	for (const threshold of config.thresholds) {
 		const key = thresholdKey(threshold);
-		const previous = state.thresholds[key];
+		const previous = Object.prototype.hasOwnProperty.call(state.thresholds, key) ? state.thresholds[key] : undefined;
 		if (!previous) continue;
-		const events = slide(previous.events, now, threshold.windowMs, threshold.count);
-		const firedAt =
-			previous.firedAt !== undefined && now - previous.firedAt < threshold.windowMs ? previous.firedAt : undefined;
+		const events = slide(trustedTimes(previous.events, now), now, threshold.windowMs, threshold.count);
+		const firedAt = recentTime(previous.firedAt, now, threshold.windowMs);
 		if (events.length > 0 || firedAt !== undefined) thresholds[key] = firedAt === undefined ? { events } : { events, firedAt };
 	}
 	return { thresholds, cooldowns: pruneCooldowns(state.cooldowns, now, config.cooldownMs, MAX_COOLDOWN_KEYS) };
+}
+
+/**
+ * Reads the state saved by an earlier execution (anything unreadable starts empty), repairs and
+ * prunes it (see prune). A saved time that cannot be true (9e15, a cooldown hours ahead) is dropped,
+ * so it can neither throw nor silence an escalation. The result shares nothing with `saved`.
+ */
+export function loadPolicyState(saved: unknown, config: PolicyConfig, now: number): PolicyState {
+	const parsed = stateSchema.safeParse(saved ?? {});
+	return prune(parsed.success ? parsed.data : { thresholds: {}, cooldowns: {} }, config, now);
+}
+
+/**
+ * What to save after a run: `state` pruned the way loadPolicyState prunes, so the saved state never
+ * holds more than MAX_COOLDOWN_KEYS cooldowns (the newest; among equal times the last set), however
+ * many a run added. `state` is not modified.
+ */
+export function savePolicyState(state: PolicyState, config: PolicyConfig, now: number): PolicyState {
+	return prune(state, config, now);
+}
+
+/** A copy sharing nothing with `state`, to decide on without changing it. */
+function copyState(state: PolicyState): PolicyState {
+	const thresholds: Record<string, ThresholdState> = {};
+	for (const [key, entry] of Object.entries(state.thresholds)) thresholds[key] = { ...entry, events: [...entry.events] };
+	return { thresholds, cooldowns: { ...state.cooldowns } };
 }
 
 function sameText(a: unknown, b: unknown): boolean {
@@ -233,34 +268,30 @@ function cooldownKey(route: Route, input: PolicyInput, config: PolicyConfig): st
 }
 
 /**
- * Decides one item's route. Order: the never-automate guard, then a threshold that fires, then the
- * user's rules (first match), then the classification's own action. A retry whose retries are spent
- * (past the cap, or the client's Max Attempts used) becomes a dead letter; a repeated alert or
- * escalation from a rule or the default goes to Ignore.
- * `state` is not modified; the returned state replaces it.
+ * Decides one item's route and records it in `state`, in place: O(1) in the state's size (one
+ * threshold entry per matching threshold, one cooldown key). `state` is one loadPolicyState returned
+ * (or one this function has updated); a time in it that cannot be true counts as absent.
+ * Order: the never-automate guard, then a threshold that fires, then the user's rules (first match),
+ * then the classification's own action. A retry whose retries are spent (past the cap, or the
+ * client's Max Attempts used) becomes a dead letter; a repeated alert or escalation from a rule or
+ * the default goes to Ignore.
  */
-export function decide(
-	input: PolicyInput,
-	config: PolicyConfig,
-	state: PolicyState,
-	now: number,
-): { decision: Decision; state: PolicyState } {
+export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
 	const { error } = input;
 
 	// Every matching item counts towards its thresholds, whatever route it takes.
-	const thresholds = { ...state.thresholds };
-	let fired: { threshold: Threshold; key: string; count: number } | undefined;
+	const { thresholds, cooldowns } = state;
+	let fired: { threshold: Threshold; entry: ThresholdState; count: number } | undefined;
 	const counted = new Set<string>();
 	for (const threshold of config.thresholds) {
 		const key = thresholdKey(threshold);
 		// Two identical thresholds share one count; each event counts once.
 		if (counted.has(key) || !matches(threshold.match, input)) continue;
 		counted.add(key);
-		const previous = thresholds[key] ?? { events: [] };
-		const events = record(previous.events, now, threshold.windowMs, threshold.count);
-		thresholds[key] = { ...previous, events };
-		const cooling = previous.firedAt !== undefined && now - previous.firedAt < threshold.windowMs;
-		if (!fired && !cooling && events.length >= threshold.count) fired = { threshold, key, count: events.length };
+		const entry = Object.prototype.hasOwnProperty.call(thresholds, key) ? thresholds[key] : (thresholds[key] = { events: [] });
+		const cooling = recentTime(entry.firedAt, now, threshold.windowMs) !== undefined;
+		const { length } = recordInPlace(entry.events, now, threshold.windowMs, threshold.count);
+		if (!fired && !cooling && length >= threshold.count) fired = { threshold, entry, count: length };
 	}
 
 	// `cause` says why, the route is appended once the final route is known.
@@ -271,8 +302,8 @@ export function decide(
 		decision = { route: 'escalate', by: 'guard' };
 		cause = `never automate: "${guard.subject}" concerns "${guard.keyword}" (${label(error)})`;
 	} else if (fired) {
-		const { threshold, key, count } = fired;
-		thresholds[key] = { ...thresholds[key], firedAt: now };
+		const { threshold, entry, count } = fired;
+		entry.firedAt = now;
 		const windowMinutes = threshold.windowMs / 60_000;
 		const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
 		const name = threshold.name || `${threshold.count} × ${what} in ${windowMinutes} min`;
@@ -305,42 +336,51 @@ export function decide(
 
 	// Guard and threshold decisions are never de-duplicated: each budget item needs a human, and a
 	// threshold already fires at most once per window.
-	let cooldowns = state.cooldowns;
 	const dedupable = (decision.by === 'rule' || decision.by === 'default') && config.cooldownMs > 0;
 	if (dedupable && (decision.route === 'alert' || decision.route === 'escalate')) {
 		const key = cooldownKey(decision.route, input, config);
-		if (coolingDown(cooldowns, key, now, config.cooldownMs)) {
-			const lastAt = new Date(cooldowns[key]).toISOString();
+		const last = lastFiredWithin(cooldowns, key, now, config.cooldownMs);
+		if (last !== undefined) {
+			const lastAt = new Date(last).toISOString();
 			cause = `${cause}, but the same ${routeLabel(decision.route)} went out at ${lastAt} (cooldown ${config.cooldownMs / 60_000} min)`;
 			decision = { route: 'ignore', by: 'cooldown', suppressed: { route: decision.route, key, lastAt } };
 		} else {
-			cooldowns = { ...cooldowns, [key]: now };
+			setCooldown(cooldowns, key, now);
 		}
 	} else if (decision.route === 'pause' && config.alertOnPause) {
 		const key = cooldownKey('alert', input, config);
-		const repeat = config.cooldownMs > 0 && coolingDown(cooldowns, key, now, config.cooldownMs);
+		const repeat = config.cooldownMs > 0 && lastFiredWithin(cooldowns, key, now, config.cooldownMs) !== undefined;
 		decision = { ...decision, alert: !repeat };
 		if (repeat) cause = `${cause}; alert already sent within the cooldown`;
-		else if (config.cooldownMs > 0) cooldowns = { ...cooldowns, [key]: now };
+		else if (config.cooldownMs > 0) setCooldown(cooldowns, key, now);
 	}
 
-	return { decision: { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` }, state: { thresholds, cooldowns } };
+	return { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` };
 }
 
-/** Decides a batch in order, threading the state through; handy for benchmarks and tests. */
+/**
+ * Decides one item like decideInPlace, without modifying `state`: the returned state replaces it.
+ * It copies the state, so it costs O(state) per call; a batch goes through decideAll.
+ */
+export function decide(
+	input: PolicyInput,
+	config: PolicyConfig,
+	state: PolicyState,
+	now: number,
+): { decision: Decision; state: PolicyState } {
+	const next = copyState(state);
+	return { decision: decideInPlace(input, config, next, now), state: next };
+}
+
+/** Decides a batch in order on one copy of `state` (not modified): O(state + items). */
 export function decideAll(
 	inputs: readonly PolicyInput[],
 	config: PolicyConfig,
 	state: PolicyState,
 	now: number,
 ): { decisions: Decision[]; state: PolicyState } {
-	const decisions: Decision[] = [];
-	let current = state;
-	for (const input of inputs) {
-		const result = decide(input, config, current, now);
-		decisions.push(result.decision);
-		current = result.state;
-	}
+	const current = copyState(state);
+	const decisions = inputs.map((input) => decideInPlace(input, config, current, now));
 	return { decisions, state: current };
 }
 
