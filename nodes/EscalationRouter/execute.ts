@@ -1,5 +1,6 @@
 // The Escalation Router's run: read the policy once, then decide every item in order through the
-// pure engine, threading the thresholds' and cooldowns' state, which is saved in static data.
+// pure engine on one state of thresholds and cooldowns: read (and repaired) from static data once,
+// updated in place per item, saved back within its bound once.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod';
@@ -7,8 +8,9 @@ import { z } from 'zod';
 import {
 	classifyMetaError,
 	createRedactor,
-	decide,
+	decideInPlace,
 	loadPolicyState,
+	savePolicyState,
 	ERROR_CATEGORIES,
 	META_REQUEST_FIELD,
 	ROUTES,
@@ -116,7 +118,8 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 
 	const staticData = ctx.getWorkflowStaticData('node');
 	const now = Date.now();
-	let state = loadPolicyState(staticData[STATE_KEY], policyConfig(settings, []), now);
+	const stateConfig = policyConfig(settings, []);
+	const state = loadPolicyState(staticData[STATE_KEY], stateConfig, now);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = items[itemIndex];
@@ -140,9 +143,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 				objectId: text(getPath(json, objectIdField)),
 				subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],
 			};
-			const result = decide(input, policyConfig(settings, rules), state, now);
-			state = result.state;
-			decision = result.decision;
+			decision = decideInPlace(input, policyConfig(settings, rules), state, now);
 		} catch (caught) {
 			if (!ctx.continueOnFail() || !(caught instanceof NodeOperationError)) throw caught;
 			// The item is never dropped: a human looks at what could not be decided.
@@ -161,7 +162,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 		outputs[ROUTES.indexOf(decision.route)].push(annotateItem(item, itemIndex, fields));
 	}
 
-	staticData[STATE_KEY] = state as unknown as IDataObject;
+	staticData[STATE_KEY] = savePolicyState(state, stateConfig, now) as unknown as IDataObject;
 	// The items' own texts (error messages, URLs) pass through: no token may ride along.
 	return redactOutputs(outputs, createRedactor());
 }
