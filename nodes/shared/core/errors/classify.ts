@@ -7,7 +7,8 @@ import {
 	isRetryableCategory,
 	lookupCatalog,
 } from './catalog';
-import { readInput, statusCategory, toHttpStatus, type Reading } from './read';
+import { readInput, type Reading } from './readers';
+import { statusCategory, toHttpStatus } from './readers/values';
 import { createRedactor, type Redactor } from '../redact';
 import { phraseCategory } from './text';
 import type { ClassifyContext, ErrorCategory, HeaderBag, MetaErrorInfo } from '../types';

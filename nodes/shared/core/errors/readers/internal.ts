@@ -1,0 +1,29 @@
+// A generic internal failure (DESIGN input 4): `{ success: false, message, requestId, code? }`,
+// whose `error` may hold a failure of another shape.
+import { internalFailureSchema } from '../schemas';
+import { readText } from '../text';
+import type { Obj, Reading, Walk } from './reading';
+import { toId, toInt } from './values';
+
+export function readInternal(o: Obj, _status: unknown, walk: Walk, depth: number): Reading | undefined {
+	if (o.success !== false) return undefined;
+	const parsed = internalFailureSchema.safeParse(o);
+	const f = parsed.success ? parsed.data : undefined;
+	const inner = f?.error !== undefined ? walk.read(f.error, depth + 1) : undefined;
+	const r: Reading = inner?.sure ? inner : { source: 'internal', sure: true };
+	if (r.code === undefined && f?.code !== undefined) r.code = toInt(f.code) ?? f.code;
+	if (!r.message) {
+		const message = f?.message || (typeof f?.error === 'string' ? f.error : undefined);
+		if (message) r.message = message;
+	}
+	const requestId = toId(f?.requestId);
+	if (requestId) r.requestId = requestId;
+	if (f?.retry_after !== undefined) r.retryAfterMs = Math.ceil(f.retry_after * 1000);
+	if (r.source === 'internal' && r.code === undefined && r.message) {
+		const facts = readText(r.message);
+		if (facts.code !== undefined) r.code = facts.code;
+		if (facts.category) r.category = facts.category;
+		r.textRead = true;
+	}
+	return r;
+}
