@@ -2,6 +2,7 @@
 // n8n-aware part: item.error, HTTP Request "full response" items, Error Trigger payloads,
 // n8n error-output items and WhatsApp webhooks (split into one failure per failed status).
 import type { ClassifyContext, HeaderBag } from '../shared/core';
+import { webhookChangeValues } from '../shared/core/errors/readers/whatsapp';
 import { isObject } from '../shared/core/util';
 
 export interface LocatedFailure {
@@ -39,17 +40,11 @@ interface WhatsAppStatuses {
  */
 export function whatsappStatuses(value: unknown): WhatsAppStatuses | undefined {
 	if (!isObject(value)) return undefined;
-	const changeValues: Json[] = [];
-	if (Array.isArray(value.entry)) {
-		for (const entry of value.entry) {
-			if (!isObject(entry) || !Array.isArray(entry.changes)) continue;
-			for (const change of entry.changes) {
-				if (isObject(change) && isObject(change.value)) changeValues.push(change.value);
-			}
-		}
-	} else if (Array.isArray(value.statuses)) {
-		changeValues.push(value);
-	}
+	const changeValues: Json[] = Array.isArray(value.entry)
+		? [...webhookChangeValues(value.entry)]
+		: Array.isArray(value.statuses)
+			? [value]
+			: [];
 	const result: WhatsAppStatuses = { statuses: [], failed: [] };
 	for (const changeValue of changeValues) {
 		if (!Array.isArray(changeValue.statuses)) continue;
