@@ -4,11 +4,10 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { cancellableSleep, createRedactor, internalErrors, type MetaErrorInfo } from '../shared/core';
+import { cancellableSleep, createRedactor, followJob, internalErrors, type Followed, type ItemResult, type MetaErrorInfo } from '../shared/core';
 import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { OUTPUTS, type OutputName } from './description';
-import { followJob, type Followed, type ItemResult } from '../shared/core';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
 import { compact, forEachLimited } from '../shared/core/util';
 

@@ -2,8 +2,7 @@
 // No n8n imports: the node reads raw values, this module says what they mean or what is wrong.
 import { z } from 'zod';
 
-import { DEFAULT_POLL_SCHEDULE, DEFAULT_STATUS_MAPPING, JOB_KINDS, type StatusMapping } from '../shared/core';
-import type { FollowSettings } from '../shared/core';
+import { DEFAULT_POLL_SCHEDULE, DEFAULT_STATUS_MAPPING, JOB_KINDS, type FollowSettings, type StatusMapping } from '../shared/core';
 
 const SECOND = 1000;
 

@@ -1,4 +1,4 @@
-// The detection order of the readers (DESIGN.md "The one normalized error": first match wins).
+// The detection order of the readers (docs/ARCHITECTURE.md, "The inputs classifyMetaError reads": first match wins).
 // Each case is an object that two neighbouring steps would both read: the earlier one must.
 import { DETECTION_ORDER, readInput } from '../../../nodes/shared/core/errors/readers';
 
@@ -10,7 +10,7 @@ const webhook = {
 
 describe('detection order', () => {
 	it('lists the readers in the order they are tried, the catch-all n8n wrapper last', () => {
-		// [shape, DESIGN.md input kind]
+		// [shape, input kind in docs/ARCHITECTURE.md]
 		expect(DETECTION_ORDER.map((step) => [step.shape, step.input])).toEqual([
 			['graph', 1],
 			['async-job', 2],

@@ -1,4 +1,4 @@
-// classifyMetaError: any failure in, one MetaErrorInfo out (DESIGN.md). Never throws.
+// classifyMetaError: any failure in, one MetaErrorInfo out (docs/ARCHITECTURE.md). Never throws.
 import {
 	CATEGORY_TEXT,
 	UNCLASSIFIED_TEXT,

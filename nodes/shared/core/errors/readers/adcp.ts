@@ -1,4 +1,4 @@
-// An AdCP-style task failure (DESIGN input 3): `{ status: "failed", error_code, message, field, suggestions, retry_after, details }`.
+// An AdCP-style task failure (input kind 3 of docs/ARCHITECTURE.md): `{ status: "failed", error_code, message, field, suggestions, retry_after, details }`.
 import { adcpFailureSchema } from '../schemas';
 import type { Obj, Reading } from './reading';
 import { compactJson } from './values';

@@ -1,4 +1,4 @@
-// The async job failure (DESIGN input 2): `{ result: { error: {...} }, error_code, status: "FAILED", exception, id }`.
+// The async job failure (input kind 2 of docs/ARCHITECTURE.md): `{ result: { error: {...} }, error_code, status: "FAILED", exception, id }`.
 import { isObject } from '../../util';
 import { asyncJobFailureSchema } from '../schemas';
 import { graphReading } from './graph';

@@ -1,4 +1,4 @@
-// Graph / Marketing / WhatsApp error bodies (DESIGN input 1): `{ error: {...} }`, the inner object
+// Graph / Marketing / WhatsApp error bodies (input kind 1 of docs/ARCHITECTURE.md): `{ error: {...} }`, the inner object
 // alone, and an ad or creative that Meta's review turned down. The async-job and WhatsApp
 // readers read their inner errors with graphReading too.
 import type { ErrorSource } from '../../types';

@@ -21,7 +21,7 @@ export type ObjectShape = 'graph' | 'async-job' | 'whatsapp' | 'adcp' | 'interna
 
 export interface DetectionStep {
 	shape: ObjectShape;
-	/** The input kind in DESIGN.md ("The one normalized error") that the step reads. */
+	/** The input kind (docs/ARCHITECTURE.md, "The inputs classifyMetaError reads") that the step reads. */
 	input: number;
 	/** What the step matches. */
 	matches: string;

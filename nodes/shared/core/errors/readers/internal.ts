@@ -1,4 +1,4 @@
-// A generic internal failure (DESIGN input 4): `{ success: false, message, requestId, code? }`,
+// A generic internal failure (input kind 4 of docs/ARCHITECTURE.md): `{ success: false, message, requestId, code? }`,
 // whose `error` may hold a failure of another shape.
 import { internalFailureSchema } from '../schemas';
 import { readText } from '../text';

@@ -1,4 +1,4 @@
-// What n8n puts on an item when another node failed (DESIGN input 6): error output items, Error
+// What n8n puts on an item when another node failed (input kind 6 of docs/ARCHITECTURE.md): error output items, Error
 // Trigger data, NodeApiError and its cause, the JSON of n8n's copy-error button; and the other
 // wrappers read the same way (axios / request / fetch errors). The last step of the detection
 // order: it reads any object, through the children where a wrapped failure may sit.

@@ -1,4 +1,4 @@
-// Texts (DESIGN input 8): the input itself as a string (a JSON body, `400 - {...}`, an n8n message,
+// Texts (input kind 8 of docs/ARCHITECTURE.md): the input itself as a string (a JSON body, `400 - {...}`, an n8n message,
 // a body that is not JSON), and a text inside another value. JSON in a text is read as an object;
 // otherwise ../text tells what the text says (a Meta code, a transport code, a known phrase).
 import { isObject } from '../../util';

@@ -1,4 +1,4 @@
-// Transport failures (DESIGN input 5): an Error, or its serialized form, with a Node / undici / TLS
+// Transport failures (input kind 5 of docs/ARCHITECTURE.md): an Error, or its serialized form, with a Node / undici / TLS
 // code or error name; and a body that is not JSON (an HTML 502 page, a truncated read).
 import type { ErrorCategory } from '../../types';
 import { NON_JSON_MEANING } from '../catalog';

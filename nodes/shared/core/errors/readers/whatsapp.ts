@@ -1,4 +1,4 @@
-// A WhatsApp status that failed, as webhooks deliver it (DESIGN input 7), and a whole webhook body
+// A WhatsApp status that failed, as webhooks deliver it (input kind 7 of docs/ARCHITECTURE.md), and a whole webhook body
 // that carries one. webhookChangeValues is the one walk over a webhook body: the Classify Error
 // node splits a webhook into one item per failed status with it too.
 import { isObject } from '../../util';
