@@ -27,8 +27,8 @@ describe('detection order', () => {
 
 	it('every step but the last reads nothing of an empty object; the last reads any object', () => {
 		const walk = { read: () => undefined };
-		for (const step of DETECTION_ORDER.slice(0, -1)) expect(step.read({}, undefined, walk, 0)).toBeUndefined();
-		expect(DETECTION_ORDER[DETECTION_ORDER.length - 1].read({}, undefined, walk, 0)).toEqual({ source: 'unknown', textRead: true });
+		for (const step of DETECTION_ORDER.slice(0, -1)) expect(step.read({}, walk, 0)).toBeUndefined();
+		expect(DETECTION_ORDER[DETECTION_ORDER.length - 1].read({}, walk, 0)).toEqual({ source: 'unknown', textRead: true });
 	});
 
 	const pairs: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
@@ -88,8 +88,8 @@ describe('detection order', () => {
 		// Both neighbours read it alone (the cases run in table order: case i is steps i and i + 1) …
 		const i = cases.indexOf(input);
 		const walk = { read: () => undefined };
-		expect(DETECTION_ORDER[i].read(input, input.status, walk, 0)).toBeDefined();
-		expect(DETECTION_ORDER[i + 1].read(input, input.status, walk, 0)).toBeDefined();
+		expect(DETECTION_ORDER[i].read(input, walk, 0)).toBeDefined();
+		expect(DETECTION_ORDER[i + 1].read(input, walk, 0)).toBeDefined();
 		// … and the earlier one wins.
 		expect(readInput(input, undefined)).toMatchObject(expected);
 		expect(readInput(JSON.stringify(input), undefined)).toMatchObject(expected);

@@ -4,8 +4,8 @@ import type { Obj, Reading } from './reading';
 import { compactJson } from './values';
 
 /** Status exactly "failed" (a WhatsApp status, which also has `errors`, is read before). */
-export function readAdcp(o: Obj, status: unknown): Reading | undefined {
-	if (status !== 'failed') return undefined;
+export function readAdcp(o: Obj): Reading | undefined {
+	if (o.status !== 'failed') return undefined;
 	const parsed = adcpFailureSchema.safeParse(o);
 	const r: Reading = { source: 'adcp', sure: true };
 	if (!parsed.success) return r;

@@ -6,7 +6,8 @@ import type { Obj, Reading } from './reading';
 import { toId, toInt, tryJson } from './values';
 
 /** Status FAILED (any case) with its result, exception or numeric error_code. */
-export function readAsyncJob(o: Obj, status: unknown): Reading | undefined {
+export function readAsyncJob(o: Obj): Reading | undefined {
+	const status = o.status;
 	if (typeof status !== 'string' || status.toLowerCase() !== 'failed') return undefined;
 	if (!('result' in o || 'exception' in o || toInt(o.error_code) !== undefined)) return undefined;
 	const parsed = asyncJobFailureSchema.safeParse(o);

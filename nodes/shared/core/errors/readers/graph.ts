@@ -92,8 +92,9 @@ export function readGraphError(o: Obj): Reading | undefined {
 }
 
 /** An ad or creative that Meta's review turned down. */
-export function readDisapproval(o: Obj, status: unknown): Reading | undefined {
-	if ((o.effective_status ?? o.review_status ?? status) !== 'DISAPPROVED') return undefined;
+export function readDisapproval(o: Obj): Reading | undefined {
+	const status = o.effective_status ?? o.review_status ?? o.status;
+	if (status !== 'DISAPPROVED') return undefined;
 	const r: Reading = { source: 'graph', sure: true, category: 'policy', message: 'The ad was disapproved by Meta review.' };
 	const feedback = isObject(o.ad_review_feedback) ? o.ad_review_feedback.global : undefined;
 	if (isObject(feedback)) {

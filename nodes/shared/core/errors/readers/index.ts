@@ -59,10 +59,8 @@ class Walker implements Walk {
 		if (typeof value === 'string') return readNestedText(value, this, depth);
 		if (!isObject(value) || this.seen.length >= MAX_OBJECTS || this.seen.includes(value)) return undefined;
 		this.seen.push(value);
-		// Read once: the async job, WhatsApp status, AdCP task and disapproval steps go by it.
-		const status = value.status;
 		for (const step of DETECTION_ORDER) {
-			const r = step.read(value, status, this, depth);
+			const r = step.read(value, this, depth);
 			if (r) return r;
 		}
 		return undefined; // not reached: the last step reads every object

@@ -5,7 +5,7 @@ import { readText } from '../text';
 import type { Obj, Reading, Walk } from './reading';
 import { toId, toInt } from './values';
 
-export function readInternal(o: Obj, _status: unknown, walk: Walk, depth: number): Reading | undefined {
+export function readInternal(o: Obj, walk: Walk, depth: number): Reading | undefined {
 	if (o.success !== false) return undefined;
 	const parsed = internalFailureSchema.safeParse(o);
 	const f = parsed.success ? parsed.data : undefined;

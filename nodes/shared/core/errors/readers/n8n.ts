@@ -50,7 +50,7 @@ function copiedError(o: Obj): CopiedError {
 }
 
 /** Any object: the first child read as a failure, with the wrapper's status, headers and message. */
-export function readWrapper(o: Obj, _status: unknown, walk: Walk, depth: number): Reading {
+export function readWrapper(o: Obj, walk: Walk, depth: number): Reading {
 	const n8n = looksN8n(o) || 'error' in o;
 	const parsed = n8nErrorSchema.safeParse(o);
 	const w = parsed.success ? parsed.data : {};

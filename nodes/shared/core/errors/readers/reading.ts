@@ -42,8 +42,5 @@ export interface Walk {
 	read(value: unknown, depth: number): Reading | undefined;
 }
 
-/**
- * One step of the detection order: a Reading when the object has the step's shape, else
- * undefined. `status` is `o.status`, read once by the walker: several shapes are told apart by it.
- */
-export type ObjectReader = (o: Obj, status: unknown, walk: Walk, depth: number) => Reading | undefined;
+/** One step of the detection order: a Reading when the object has the step's shape, else undefined. */
+export type ObjectReader = (o: Obj, walk: Walk, depth: number) => Reading | undefined;

@@ -25,8 +25,8 @@ function firstErrorReading(errors: unknown[]): Reading {
 }
 
 /** `{ id, status: "failed", recipient_id, errors: [...] }`. */
-export function readWhatsAppStatus(o: Obj, status: unknown): Reading | undefined {
-	return status === 'failed' && Array.isArray(o.errors) ? firstErrorReading(o.errors) : undefined;
+export function readWhatsAppStatus(o: Obj): Reading | undefined {
+	return o.status === 'failed' && Array.isArray(o.errors) ? firstErrorReading(o.errors) : undefined;
 }
 
 /** The first failed status or value error of a whole WhatsApp webhook body. */
