@@ -7,19 +7,6 @@ type Fields = Pick<MetaErrorInfo, 'category' | 'retryable' | 'action' | 'code' |
 
 const internal = (fields: Fields): MetaErrorInfo => ({ source: 'internal', ...fields });
 
-/** The codes of this package's own failures. */
-export const INTERNAL_CODES = [
-	'INVALID_PARAMETER',
-	'INVALID_JOB_ID',
-	'INVALID_TOKEN_FORMAT',
-	'FOREIGN_HOST',
-	'INVALID_URL',
-	'REQUEST_NOT_SENT',
-	'CIRCUIT_OPEN',
-	'THROTTLED',
-	'ABORTED',
-] as const;
-
 /**
  * Why a token cannot be sent in an `Authorization` header, or undefined when it can. Undici would
  * refuse it (UND_ERR_INVALID_ARG) on every try; the user has to paste it again.
