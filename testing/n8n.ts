@@ -96,7 +96,8 @@ process.once('exit', () => {
 	for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
 });
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal` to the process group led by `pid` (every child here leads one). */
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
 	try {
 		process.kill(-pid, signal);
 	} catch {
@@ -104,15 +105,21 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 	}
 }
 
-export async function run(
-	cmd: string,
-	args: string[],
-	opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): Promise<RunResult> {
+/** uid/gid: run as another user (root starting PostgreSQL as `postgres`). */
+export interface SpawnOptions {
+	cwd?: string;
+	env?: NodeJS.ProcessEnv;
+	uid?: number;
+	gid?: number;
+}
+
+export async function run(cmd: string, args: string[], opts: SpawnOptions & { timeoutMs: number }): Promise<RunResult> {
 	return await new Promise((resolve, reject) => {
 		const child = spawn(cmd, args, {
 			cwd: opts.cwd,
 			env: opts.env ?? process.env,
+			uid: opts.uid,
+			gid: opts.gid,
 			detached: true,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -148,7 +155,8 @@ export async function run(
 	});
 }
 
-async function mustRun(cmd: string, args: string[], opts: Parameters<typeof run>[2]): Promise<RunResult> {
+/** run(), throwing with the output's tail unless the command exits with 0. */
+export async function mustRun(cmd: string, args: string[], opts: Parameters<typeof run>[2]): Promise<RunResult> {
 	const r = await run(cmd, args, opts);
 	if (r.code !== 0) {
 		const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exit code ${r.code}`;
@@ -159,6 +167,90 @@ async function mustRun(cmd: string, args: string[], opts: Parameters<typeof run>
 
 function tail(text: string, lines = 40): string {
 	return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export interface StartedProcess {
+	pid: number;
+	/** Resolves when the process has exited. */
+	exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	running(): boolean;
+	/** The last lines it printed (stdout and stderr), for error messages. */
+	recent(): string[];
+	/** Sends `signal` to its group and waits for the exit; the rest of the group is then SIGKILLed. */
+	kill(signal?: NodeJS.Signals): Promise<void>;
+	/** `signal` (SIGTERM), then SIGKILL after `graceMs` (15 s), and waits for the exit. */
+	stop(opts?: { signal?: NodeJS.Signals; graceMs?: number }): Promise<void>;
+}
+
+/**
+ * A long-running process (a server) as the leader of its own group: killed with its helpers (n8n's
+ * task runners) on stop() and when this process exits. `log` receives each line it prints.
+ */
+export function startProcess(
+	cmd: string,
+	args: string[],
+	opts: SpawnOptions & { log?: (line: string) => void; keepLines?: number } = {},
+): StartedProcess {
+	const child = spawn(cmd, args, {
+		cwd: opts.cwd,
+		env: opts.env ?? process.env,
+		uid: opts.uid,
+		gid: opts.gid,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const keep = opts.keepLines ?? 30;
+	let recent: string[] = [];
+	const lineReader = () => {
+		let partial = '';
+		return (chunk: Buffer) => {
+			const lines = (partial + chunk.toString('utf8')).split('\n');
+			partial = lines.pop() ?? '';
+			for (const line of lines.filter(Boolean)) {
+				recent = [...recent.slice(1 - keep), line];
+				opts.log?.(line);
+			}
+		};
+	};
+	child.stdout.on('data', lineReader());
+	child.stderr.on('data', lineReader());
+	let gone = false;
+	const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+		child.once('error', (error) => {
+			recent = [...recent, `${cmd}: ${error.message}`];
+			gone = true;
+			resolve({ code: null, signal: null });
+		});
+		child.once('close', (code, signal) => {
+			gone = true;
+			resolve({ code, signal });
+		});
+	});
+	const pid = child.pid;
+	if (pid) liveGroups.add(pid);
+	const reap = () => {
+		if (!pid) return;
+		killGroup(pid, 'SIGKILL');
+		liveGroups.delete(pid);
+	};
+	void exit.then(reap);
+	const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+		if (!gone && pid) killGroup(pid, signal);
+		await exit;
+		reap();
+	};
+	return {
+		pid: pid ?? -1,
+		exit,
+		running: () => !gone,
+		recent: () => recent,
+		kill,
+		stop: async ({ signal = 'SIGTERM', graceMs = 15_000 } = {}) => {
+			const timer = setTimeout(() => pid && killGroup(pid, 'SIGKILL'), graceMs);
+			await kill(signal);
+			clearTimeout(timer);
+		},
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +416,7 @@ export async function packPackage(repoDir: string): Promise<string> {
 	return path.join(dest, tgz);
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const srv = net.createServer();
 		srv.once('error', reject);
@@ -472,48 +564,23 @@ async function startEditor(
 ): Promise<Editor> {
 	const port = opts.port ?? defaultPort ?? (await freePort());
 	const url = `http://localhost:${port}`;
-	const child = spawn(env.nodeBin, [env.n8nBin, 'start'], {
+	const child = startProcess(env.nodeBin, [env.n8nBin, 'start'], {
 		cwd: userFolder,
 		env: { ...baseEnv, N8N_PORT: String(port) },
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		log: opts.log,
 	});
-	const pid = child.pid!;
-	liveGroups.add(pid);
-	let recent: string[] = [];
-	const onData = (c: Buffer) => {
-		for (const line of c.toString('utf8').split('\n').filter(Boolean)) {
-			recent = [...recent.slice(-30), line];
-			opts.log?.(line);
-		}
-	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-	let gone = false;
-	void exited.then(() => (gone = true));
-
-	const stop = async () => {
-		if (!gone) {
-			killGroup(pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 15_000);
-			await exited;
-			clearTimeout(timer);
-		}
-		killGroup(pid, 'SIGKILL');
-		liveGroups.delete(pid);
-	};
+	const stop = async () => await child.stop();
 
 	const deadline = Date.now() + (opts.timeoutMs ?? 3 * MINUTE);
 	for (;;) {
-		if (gone) throw new Error(`n8n start exited before it was ready:\n${recent.join('\n')}`);
+		if (!child.running()) throw new Error(`n8n start exited before it was ready:\n${child.recent().join('\n')}`);
 		// readiness turns 200 before the REST routes exist, and until then n8n answers any path with
 		// a 200 text "n8n is starting up": wait for the public settings route to answer JSON
 		const res = await fetch(`${url}/rest/settings`).catch(() => undefined);
 		if (res?.ok && res.headers.get('content-type')?.includes('json')) break;
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n start was not ready at ${url} in time:\n${recent.join('\n')}`);
+			throw new Error(`n8n start was not ready at ${url} in time:\n${child.recent().join('\n')}`);
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}

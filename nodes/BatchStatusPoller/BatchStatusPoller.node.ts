@@ -21,7 +21,9 @@ export class BatchStatusPoller implements INodeType {
 		// One output per outcome, so one failed ad of 200 is its own item on Item Failed.
 		outputs: OUTPUT_NAMES.map(() => 'main' as const),
 		outputNames: OUTPUT_NAMES,
-		credentials: [{ name: 'metaGraphApi', required: true }],
+		// Redis: n8n's own credential (REDIS_CREDENTIAL_NAME), asked for only when Shared State is Redis
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- n8n's built-in Redis credential is named redis
+		credentials: [{ name: 'metaGraphApi', required: true }, { name: 'redis', required: true, displayOptions: { show: { stateStore: ['redis'] } } }],
 		properties: batchStatusPollerProperties,
 	};
 

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { sharedStateProperties } from '../shared/n8n/state';
 
 /** The outputs in order, by the name n8n shows: the one table the description and the run read. */
 export const OUTPUTS = ['Completed', 'Item Failed', 'Job Failed', 'Still Running', 'Item Succeeded'] as const;
@@ -117,6 +118,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		description:
 			'How long this run follows a job. A job not done by then leaves on Still Running with its ID and progress; feed it to this node again later to resume.',
 	},
+	...sharedStateProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

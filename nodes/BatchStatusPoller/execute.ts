@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { cancellableSleep, createRedactor, followJob, internalErrors, type Followed, type ItemResult, type MetaErrorInfo } from '../shared/core';
-import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs } from '../shared/n8n';
+import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { OUTPUTS, type OutputName } from './description';
 import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
@@ -19,6 +19,9 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 	const node = ctx.getNode();
 
 	const credential = await getMetaCredential(ctx);
+	const state = await sharedState(ctx);
+	// Polls share pacing and breakers with Meta Request through the store; what it had to say goes on every item.
+	const stateWarnings: string[] = [];
 	const settings = parseParameters(
 		node,
 		settingsSchema,
@@ -61,6 +64,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			totalBudgetMs: Math.max(follow.schedule.timeoutMs, 1),
 		},
 		sleep: async (ms) => await wait(ms),
+		store: storeForItem(state, stateWarnings),
 	});
 	const results: Array<Followed | MetaErrorInfo> = new Array(items.length);
 	await forEachLimited(items.length, settings.options.concurrency, async (itemIndex) => {
@@ -94,6 +98,8 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			resultsPending: result.resultsPending,
 			lastPollError: result.lastPollError as unknown as IDataObject | undefined,
 			checkedAt,
+			stateStore: state.kind,
+			stateWarnings: stateWarnings.length > 0 ? [...stateWarnings] : undefined,
 		});
 		const perItem = (entry: ItemResult, extra: IDataObject) =>
 			outputItem(compact({ index: entry.index, id: entry.id, input: entry.input as IDataObject, ...extra, batchJob }), itemIndex);
@@ -117,5 +123,5 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 				break;
 		}
 	});
-	return redactOutputs(outputs, createRedactor(credential.secrets));
+	return redactOutputs(outputs, createRedactor([...credential.secrets, ...state.secrets]));
 }

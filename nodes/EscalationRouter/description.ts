@@ -2,6 +2,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { META_ERROR_FIELD, ROUTE_TABLE } from '../shared/core';
 import { categoryOptions } from '../shared/n8n';
+import { sharedStateProperties } from '../shared/n8n/state';
 
 /** One output per route, in the engine's order. */
 export const OUTPUT_NAMES: string[] = ROUTE_TABLE.map((row) => row.output);
@@ -187,6 +188,7 @@ export const escalationRouterProperties: INodeProperties[] = [
 			},
 		],
 	},
+	...sharedStateProperties,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,6 +1,8 @@
 // The Escalation Router's run: read the policy once, then decide every item in order through the
-// pure engine on one state of thresholds and cooldowns: read (and repaired) from static data once,
-// updated in place per item, saved back within its bound once.
+// pure engine. Its thresholds and cooldowns live in the state store: in process memory (default),
+// shared by every execution of the process, loaded from the static-data snapshot after a restart
+// and saved back to it within its bound; or in Redis, shared by every worker, one atomic
+// operation per window step.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { z } from 'zod';
@@ -9,7 +11,9 @@ import {
 	classifyMetaError,
 	createRedactor,
 	decideInPlace,
+	decideWith,
 	loadPolicyState,
+	processStore,
 	savePolicyState,
 	ERROR_CATEGORIES,
 	META_REQUEST_FIELD,
@@ -21,8 +25,9 @@ import {
 	type MetaRequestStats,
 	type PolicyInput,
 	type StopReason,
+	type WindowStore,
 } from '../shared/core';
-import { annotateItem, getPath, parseParameters, redactOutputs } from '../shared/n8n';
+import { annotateItem, getPath, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
 import { isObject } from '../shared/core/util';
 
@@ -119,7 +124,16 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 	const staticData = ctx.getWorkflowStaticData('node');
 	const now = Date.now();
 	const stateConfig = policyConfig(settings, []);
-	const state = loadPolicyState(staticData[STATE_KEY], stateConfig, now);
+	const shared = await sharedState(ctx);
+	const stateWarnings: string[] = [];
+	// One router's windows: this workflow's node, whatever execution or worker runs it.
+	const namespace = `${ctx.getWorkflow().id ?? ''}:${node.id ?? node.name}`;
+	// Memory: this process's state, else the snapshot (a restart). From here to the save below
+	// nothing awaits, so a run on it is atomic among the process's executions.
+	const memoryState =
+		shared.kind === 'memory' ? loadPolicyState(processStore.routerState(namespace) ?? staticData[STATE_KEY], stateConfig, now) : undefined;
+	const store = storeForItem(shared, stateWarnings);
+	const windows: WindowStore | undefined = memoryState ? undefined : store.windows(namespace);
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		const item = items[itemIndex];
@@ -143,14 +157,16 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 				objectId: text(getPath(json, objectIdField)),
 				subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],
 			};
-			decision = decideInPlace(input, policyConfig(settings, rules), state, now);
+			const config = policyConfig(settings, rules);
+			decision = memoryState ? decideInPlace(input, config, memoryState, now) : await decideWith(input, config, windows!, now);
 		} catch (caught) {
 			if (!ctx.continueOnFail() || !(caught instanceof NodeOperationError)) throw caught;
 			// The item is never dropped: a human looks at what could not be decided.
 			decision = { route: 'escalate', by: 'invalid_input', reason: `could not route this item: ${caught.message} → escalate` };
 		}
 
-		const routing: IDataObject = { by: decision.by, at: new Date(now).toISOString() };
+		const routing: IDataObject = { by: decision.by, at: new Date(now).toISOString(), stateStore: shared.kind };
+		if (stateWarnings.length > 0) routing.stateWarnings = [...stateWarnings];
 		if (decision.rule !== undefined) routing.rule = decision.rule;
 		if (decision.threshold) routing.threshold = { ...decision.threshold };
 		if (decision.alert !== undefined) routing.alert = decision.alert;
@@ -162,7 +178,12 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 		outputs[ROUTES.indexOf(decision.route)].push(annotateItem(item, itemIndex, fields));
 	}
 
-	staticData[STATE_KEY] = savePolicyState(state, stateConfig, now) as unknown as IDataObject;
+	if (memoryState) {
+		const saved = savePolicyState(memoryState, stateConfig, now);
+		processStore.adoptRouterState(namespace, saved);
+		// The snapshot a restarted process starts from (saved by n8n for production runs only).
+		staticData[STATE_KEY] = saved as unknown as IDataObject;
+	}
 	// The items' own texts (error messages, URLs) pass through: no token may ride along.
-	return redactOutputs(outputs, createRedactor());
+	return redactOutputs(outputs, createRedactor(shared.secrets));
 }

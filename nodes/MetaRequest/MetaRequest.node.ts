@@ -21,7 +21,9 @@ export class MetaRequest implements INodeType {
 		outputs: OUTPUT_NAMES.map(() => 'main' as const),
 		outputNames: OUTPUT_NAMES,
 		// The credential's Test button runs testMetaCredential (it follows no redirect with the token)
-		credentials: [{ name: 'metaGraphApi', required: true, testedBy: META_CREDENTIAL_TEST }],
+		// Redis: n8n's own credential (REDIS_CREDENTIAL_NAME), asked for only when Shared State is Redis
+		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- n8n's built-in Redis credential is named redis
+		credentials: [{ name: 'metaGraphApi', required: true, testedBy: META_CREDENTIAL_TEST }, { name: 'redis', required: true, displayOptions: { show: { stateStore: ['redis'] } } }],
 		properties: metaRequestProperties,
 	};
 

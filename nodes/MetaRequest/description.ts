@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { sharedStateProperties } from '../shared/n8n/state';
 
 /** The outputs, in the order execute returns them: every item ends on exactly one. */
 export const OUTPUT_NAMES: string[] = ['Success', 'Failed'];
@@ -152,6 +153,7 @@ export const metaRequestProperties: INodeProperties[] = [
 			},
 		],
 	},
+	...sharedStateProperties,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -205,7 +207,38 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. {{ $json.orderId }}',
 				description:
-					'Sent as the Idempotency-Key header on writes. Empty: derived from the execution, node, item, method, path and body, so retries reuse it.',
+					'Sent as the Idempotency-Key header on writes, and the key the write journal knows a create by. Empty: derived as Key Scope says.',
+			},
+			{
+				displayName: 'If Redis Is Unreachable',
+				name: 'journalUnavailable',
+				type: 'options',
+				default: 'fail',
+				options: [
+					{ name: 'Do Not Send Creates', value: 'fail', description: 'A create ends on Failed (state_unavailable, retryable): it cannot be sent twice' },
+					{ name: 'Send Without the Journal', value: 'send', description: 'Creates are sent; a re-run may then repeat one. The item says so.' },
+				],
+				description: 'What a create does when Shared State is Redis and Redis does not answer. Reads, updates, pauses and deletes are always sent.',
+			},
+			{
+				displayName: 'Key Scope',
+				name: 'keyScope',
+				type: 'options',
+				default: 'workflow',
+				options: [
+					{
+						name: 'Workflow (Survives Re-Runs)',
+						value: 'workflow',
+						description: 'Workflow, node, item position, method, path and body: re-running an execution finds the writes that already succeeded',
+					},
+					{
+						name: 'This Execution Only',
+						value: 'execution',
+						description: 'Also the execution ID: every execution writes anew, only retries within it share a key',
+					},
+				],
+				description:
+					'What a derived idempotency key is made of. The journal answers a create whose key succeeded within Remember Creates For from its record instead of sending it again.',
 			},
 			{
 				displayName: 'Max Attempts',
@@ -230,6 +263,14 @@ export const metaRequestProperties: INodeProperties[] = [
 				typeOptions: { minValue: 1 },
 				default: 100,
 				description: 'Pages read at most when listing an edge',
+			},
+			{
+				displayName: 'Remember Creates For (Hours)',
+				name: 'journalTtlHours',
+				type: 'number',
+				typeOptions: { minValue: 0.01, maxValue: 720 },
+				default: 24,
+				description: 'How long the write journal keeps a create that succeeded; within it the same key is answered from the journal, not sent',
 			},
 			{
 				displayName: 'Retry Writes With Idempotency Key',

@@ -4,8 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
 import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod } from '../shared/core';
-import type { MetaErrorInfo } from '../shared/core';
-import { formatZodIssues, getMetaCredential, outputItem, redactOutputs } from '../shared/n8n';
+import type { MetaErrorInfo, StoreKind } from '../shared/core';
+import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from './params';
@@ -32,7 +32,9 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const toErrorOutput = node.onError === 'continueErrorOutput';
 	const continueOnFail = ctx.continueOnFail();
 
-	const { accessToken, appSecret, apiVersion, baseUrl, secrets } = await getMetaCredential(ctx);
+	const { accessToken, appSecret, apiVersion, baseUrl, secrets: credentialSecrets } = await getMetaCredential(ctx);
+	const state = await sharedState(ctx);
+	const secrets = [...credentialSecrets, ...state.secrets];
 
 	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
 		const result = schema.safeParse(value);
@@ -56,7 +58,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			request.idempotencyKey =
 				options.idempotencyKey ||
 				deriveIdempotencyKey({
-					executionId: ctx.getExecutionId() ?? '',
+					workflowId: String(ctx.getWorkflow().id ?? ''),
+					executionId: options.keyScope === 'execution' ? (ctx.getExecutionId() ?? '') : undefined,
 					nodeName: node.name,
 					itemIndex,
 					method: request.method,
@@ -107,7 +110,9 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		const { params, options, request } = entry;
 		// Backoff and throttle waits end when the execution is cancelled.
 		const sleep = async (ms: number) => await cancellableSleep(ms, signal);
-		const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...clientSettings(options), sleep });
+		const warnings: string[] = [];
+		const store = storeForItem(state, warnings);
+		const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...clientSettings(options), store, sleep });
 		const result =
 			params.operation === 'listEdge'
 				? await client.paginate(
@@ -115,7 +120,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 						{ maxPages: options.maxPages, maxRecords: params.returnAll ? undefined : params.limit },
 					)
 				: await client.request({ ...request, signal });
-		const stats = requestStats(result, request);
+		const stats = requestStats(result, request, state.kind, [...warnings, ...result.warnings]);
 		if (!result.ok) {
 			outcomes[itemIndex] = failedItem(itemIndex, options, result.error, stats);
 			return;
@@ -142,7 +147,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 }
 
 /** What every output item says about the call: no token, no app secret proof. */
-function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestOptions): IDataObject {
+function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestOptions, stateStore: StoreKind, stateWarnings: string[]): IDataObject {
+	const replayedFrom = 'replayedFrom' in result ? result.replayedFrom : undefined;
 	return compact({
 		method: result.request.method,
 		url: result.request.url,
@@ -154,5 +160,9 @@ function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestO
 		more: 'more' in result ? result.more : undefined,
 		stopReason: (result as Partial<MetaFailure>).stopReason,
 		idempotencyKey: request.idempotencyKey,
+		replayed: replayedFrom === undefined ? undefined : true,
+		replayedFrom: replayedFrom === undefined ? undefined : new Date(replayedFrom).toISOString(),
+		stateStore,
+		stateWarnings: stateWarnings.length > 0 ? stateWarnings : undefined,
 	});
 }

@@ -1,7 +1,7 @@
 // Meta Request's parameters, validated per item with zod, turned into the MetaClient call to make.
 // No n8n imports: the node reads raw values, this module says what they mean or what is wrong.
 import { z } from 'zod';
-import { DEFAULT_BREAKER_POLICY, DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_POLICY } from '../shared/core';
+import { DEFAULT_BREAKER_POLICY, DEFAULT_JOURNAL_POLICY, DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_POLICY } from '../shared/core';
 import { DEFAULT_TIMEOUTS } from '../shared/transport';
 import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
 
@@ -128,6 +128,9 @@ export const optionsSchema = z.object({
 	maxPages: z.number().int().min(1).default(100),
 	idempotencyKey: idText('order-1234').pipe(z.string().trim().max(255, 'must be at most 255 characters')).default(''),
 	retryWritesWithKey: z.boolean().default(false),
+	keyScope: z.enum(['workflow', 'execution']).default('workflow'),
+	journalTtlHours: z.number().min(0.01).max(720).default(DEFAULT_JOURNAL_POLICY.ttlMs / 3_600_000),
+	journalUnavailable: z.enum(['fail', 'send']).default(DEFAULT_JOURNAL_POLICY.whenUnavailable),
 	errorField: z
 		.string()
 		.trim()
@@ -163,6 +166,9 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	maxPages: 'Max Pages',
 	idempotencyKey: 'Idempotency Key',
 	retryWritesWithKey: 'Retry Writes With Idempotency Key',
+	keyScope: 'Key Scope',
+	journalTtlHours: 'Remember Creates For (Hours)',
+	journalUnavailable: 'If Redis Is Unreachable',
 	errorField: 'Error Field',
 	queryParameters: 'Query Parameters',
 };
@@ -200,8 +206,9 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 /** The client settings the node options stand for. */
 export function clientSettings(
 	options: NodeOptions,
-): Pick<MetaClientOptions, 'retry' | 'throttle' | 'breaker' | 'timeouts'> {
+): Pick<MetaClientOptions, 'retry' | 'throttle' | 'breaker' | 'timeouts' | 'journal'> {
 	return {
+		journal: { ttlMs: options.journalTtlHours * 3_600_000, whenUnavailable: options.journalUnavailable },
 		retry: {
 			maxAttempts: options.maxAttempts,
 			baseDelayMs: options.baseDelayMs,

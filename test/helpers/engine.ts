@@ -67,7 +67,15 @@ export interface RunWorkflowOptions {
 	staticData?: IDataObject;
 	/** Default 20 s. */
 	timeoutMs?: number;
+	/**
+	 * The workflow's id. Default: a new one per run, so each run is like a freshly started n8n as far
+	 * as the process-memory store goes (router state, write journal keys); give the same id to runs
+	 * that should share one n8n process's state.
+	 */
+	workflowId?: string;
 }
+
+let workflowCounter = 0;
 
 type AnyNodeType = INodeType | IVersionedNodeType;
 
@@ -242,7 +250,7 @@ export async function runWorkflow(
 	const nodes = (definition.nodes as Array<Partial<INode>>).map(completeNode);
 	const initialStaticData = structuredClone(options.staticData ?? definition.staticData ?? {});
 	const workflow = new Workflow({
-		id: 'engineTestWorkflow',
+		id: options.workflowId ?? `engineTestWorkflow${++workflowCounter}`,
 		name: 'Engine test workflow',
 		nodes,
 		connections: definition.connections,
@@ -327,6 +335,8 @@ export interface RunNodeOptions {
 	staticData?: IDataObject;
 	mode?: WorkflowExecuteMode;
 	timeoutMs?: number;
+	/** See RunWorkflowOptions.workflowId. */
+	workflowId?: string;
 }
 
 export const NODE_UNDER_TEST = 'Node';

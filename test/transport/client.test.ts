@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BreakerRegistry, cancellableSleep, ThrottleRegistry } from '../../nodes/shared/core';
+import { cancellableSleep, MemoryStore, StateUnavailableError } from '../../nodes/shared/core';
 import { MetaClient } from '../../nodes/shared/transport';
 import type { MetaClientOptions, MetaResult } from '../../nodes/shared/transport';
 import { FAKE_META_TOKEN, gatewayPage, startFakeMeta, useFakeMeta } from '../../testing/fake-meta';
@@ -26,8 +26,7 @@ function setup(overrides: Partial<MetaClientOptions> = {}) {
 		accessToken: TOKEN,
 		timeouts: { connectMs: 1000, headersMs: 300, bodyMs: 300 },
 		retry: { maxAttempts: 5, baseDelayMs: 10, maxDelayMs: 100, totalBudgetMs: 10 * 60_000 },
-		breakers: new BreakerRegistry(),
-		throttles: new ThrottleRegistry(),
+		store: new MemoryStore(),
 		random: () => 0.5,
 		sleep: async (ms) => {
 			sleeps.push(ms);
@@ -333,9 +332,74 @@ describe('idempotent writes', () => {
 
 		fake.reset();
 		fake.addFault({ times: 1, fault: { type: 'reset', when: 'before' } });
-		expect(await call({ ...create, retryWritesWithKey: true })).toMatchObject({ ok: true, attempts: 2 });
+		expect(await call({ ...create, idempotencyKey: 'key-2', retryWritesWithKey: true })).toMatchObject({ ok: true, attempts: 2 });
 		expect(fake.writes).toHaveLength(1);
 		expect(fake.duplicateWrites()).toEqual([]);
+	});
+
+	describe('the write journal', () => {
+		const store = () => new MemoryStore();
+
+		it('answers a create whose key already succeeded from the journal: nothing is sent again', async () => {
+			const shared = store();
+			const first = await setup({ store: shared }).call(create);
+			expect(first).toMatchObject({ ok: true, attempts: 1 });
+			// A re-run of the execution: a new client (another item, another execution), the same key.
+			const again = await setup({ store: shared }).call(create);
+			expect(again).toMatchObject({ ok: true, attempts: 0, body: (first as { body: unknown }).body, replayedFrom: expect.any(Number) });
+			expect(fake.writes).toHaveLength(1);
+		});
+
+		it('sends one of two concurrent creates with the same key; the other is answered from the journal', async () => {
+			const shared = store();
+			fake.addFault({ times: 1, fault: { type: 'stall', ms: 150 } });
+			// Real waits here: the second call looks again at the key while the first one is being answered.
+			const sleep = async (ms: number) => await new Promise<void>((resolve) => setTimeout(resolve, ms));
+			const [a, b] = await Promise.all([setup({ store: shared, sleep }).call(create), setup({ store: shared, sleep }).call(create)]);
+			expect([a, b].map((r) => r.ok)).toEqual([true, true]);
+			expect([a, b].filter((r) => 'replayedFrom' in r && r.replayedFrom !== undefined)).toHaveLength(1);
+			expect(fake.writes).toHaveLength(1);
+		});
+
+		it('does not send again a create that may have been applied, and says so', async () => {
+			const shared = store();
+			fake.addFault({ times: 1, fault: { type: 'reset', when: 'after' } });
+			expect(await setup({ store: shared }).call(create)).toMatchObject({ ok: false, stopReason: 'ambiguous_write' });
+			const rerun = await setup({ store: shared }).call(create);
+			expect(rerun).toMatchObject({ ok: false, attempts: 0, stopReason: 'ambiguous_write', error: { code: 'WRITE_NOT_CONFIRMED', action: 'escalate' } });
+			expect(fake.writes).toHaveLength(1);
+		});
+
+		it('frees the key of a create that provably did nothing, so a re-run sends it', async () => {
+			const shared = store();
+			fake.addFault({ times: 1, fault: { type: 'graphError', code: 100 } });
+			expect(await setup({ store: shared }).call(create)).toMatchObject({ ok: false, stopReason: 'not_retryable' });
+			expect(await setup({ store: shared }).call(create)).toMatchObject({ ok: true, attempts: 1 });
+		});
+
+		it('does not journal updates: a re-run sets the object again', async () => {
+			const shared = store();
+			const update = { method: 'POST', path: '120000000000001', body: { status: 'PAUSED' }, idempotencyKey: 'upd-1' };
+			await setup({ store: shared }).call(update);
+			expect(await setup({ store: shared }).call(update)).toMatchObject({ attempts: 1 });
+		});
+
+		it('refuses a create when the journal cannot be reached, or sends it with a warning when told to', async () => {
+			const down = store();
+			const unreachable = async () => {
+				throw new StateUnavailableError('redis 127.0.0.1:1 did not answer');
+			};
+			Object.assign(down.journal, { claim: unreachable });
+			expect(await setup({ store: down }).call(create)).toMatchObject({
+				ok: false,
+				attempts: 0,
+				stopReason: 'state_unavailable',
+				error: { code: 'JOURNAL_UNAVAILABLE', retryable: true },
+			});
+			expect(fake.writes).toHaveLength(0);
+			const sent = await setup({ store: down, journal: { whenUnavailable: 'send' } }).call(create);
+			expect(sent).toMatchObject({ ok: true, attempts: 1, warnings: [expect.stringContaining('sent without it')] });
+		});
 	});
 
 	it('retries a write whose connection was refused: nothing was sent', async () => {
@@ -580,8 +644,8 @@ describe('a token that cannot be sent', () => {
 		['a space', 'EAAbad token0000', /space/],
 		['a curly quote', 'EAAbad”token0000', /outside plain ASCII/],
 	])('with %s fails at once as auth, sends nothing, and does not open the breaker for a good token', async (_name, token, problem) => {
-		const breakers = new BreakerRegistry();
-		const bad = setup({ accessToken: token, breakers, breaker: { failureThreshold: 2, coolDownMs: 30_000 } });
+		const store = new MemoryStore();
+		const bad = setup({ accessToken: token, store, breaker: { failureThreshold: 2, coolDownMs: 30_000 } });
 		for (let i = 0; i < 5; i++) {
 			const result = await bad.call({ method: 'GET', path: 'me' });
 			expect(result).toMatchObject({
@@ -593,13 +657,13 @@ describe('a token that cannot be sent', () => {
 			expect(JSON.stringify(result)).not.toContain(token);
 		}
 		expect(fake.requests).toHaveLength(0);
-		const good = setup({ breakers, breaker: { failureThreshold: 2, coolDownMs: 30_000 } });
+		const good = setup({ store, breaker: { failureThreshold: 2, coolDownMs: 30_000 } });
 		expect(await good.call({ method: 'GET', path: 'me' })).toMatchObject({ ok: true, attempts: 1 });
 	});
 
 	it('an error raised on this side of the wire is not retried and never counts for the breaker', async () => {
-		const breakers = new BreakerRegistry();
-		const { call } = setup({ breakers, breaker: { failureThreshold: 1, coolDownMs: 30_000 } });
+		const store = new MemoryStore();
+		const { call } = setup({ store, breaker: { failureThreshold: 1, coolDownMs: 30_000 } });
 		// A header value undici refuses: the idempotency key is the user's own text.
 		for (let i = 0; i < 3; i++) {
 			const result = await call({ method: 'POST', path: 'act_1/ads', body: {}, idempotencyKey: 'bad\r\nkey' });

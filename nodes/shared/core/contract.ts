@@ -11,7 +11,8 @@ export type StopReason =
 	| 'ambiguous_write'
 	| 'circuit_open'
 	| 'refused'
-	| 'aborted';
+	| 'aborted'
+	| 'state_unavailable';
 
 export const STOP_REASONS: readonly StopReason[] = [
 	'not_retryable',
@@ -21,6 +22,7 @@ export const STOP_REASONS: readonly StopReason[] = [
 	'circuit_open',
 	'refused',
 	'aborted',
+	'state_unavailable',
 ];
 
 /** Whether a value read from an item is one of the stop reasons (an unknown one reads as none). */
@@ -48,6 +50,14 @@ export interface MetaRequestStats {
 	stopReason?: StopReason;
 	/** Writes: the `Idempotency-Key` sent. */
 	idempotencyKey?: string;
+	/** Answered from the write journal: this write had already succeeded, nothing was sent. */
+	replayed?: boolean;
+	/** With `replayed`: when the write it repeats succeeded (ISO time). */
+	replayedFrom?: string;
+	/** Where pacing, breakers and the journal were kept: `redis`, or `memory` (this n8n process only). */
+	stateStore?: 'memory' | 'redis';
+	/** What the item should know about its shared state (Redis unreachable, fallback to memory, per-worker state). */
+	stateWarnings?: string[];
 }
 
 /** The default field names. */

@@ -16,3 +16,7 @@ export * from './jobs/follow';
 export * from './resilience/sleep';
 export * from './errors/internal';
 export * from './contract';
+export * from './state/store';
+export * from './state/memory';
+export * from './state/fallback';
+export * from './resilience/journal';

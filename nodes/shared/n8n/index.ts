@@ -18,3 +18,4 @@ export * from './items';
 export * from './options';
 export * from './parameters';
 export * from './summary';
+export * from './state';

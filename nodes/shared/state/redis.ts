@@ -7,11 +7,12 @@ import { createHash, randomBytes } from 'crypto';
 import { createConnection, type Socket } from 'net';
 import { connect as tlsConnect } from 'tls';
 import Redis, { AbstractConnector } from 'ioredis';
-import type { BreakerOutcome, BreakerPermit, BreakerPolicy, BreakerState } from '../core/resilience/breaker';
+import { trialLeaseMs, type BreakerOutcome, type BreakerPermit, type BreakerPolicy, type BreakerState } from '../core/resilience/breaker';
 import { CLOCK_SKEW_MS } from '../core/policy/windows';
 import type { MetaUsage } from '../core/types';
 import {
 	StateUnavailableError,
+	UNSETTLED_KEEP_MS,
 	type BreakerStore,
 	type JournalEntry,
 	type JournalOutcome,
@@ -33,13 +34,6 @@ export interface RedisConnection {
 const MINUTE = 60_000;
 /** Pacing slots and breakers live at least this long after their last touch. */
 export const IDLE_TTL_MS = 15 * MINUTE;
-/** How long a half-open trial is held at least: a worker that died holding it frees it then. */
-export const TRIAL_LEASE_MIN_MS = MINUTE;
-/**
- * How long a claim whose holder never settled it is kept after its lease (as long as a done write is
- * remembered by default): a later claim must learn it may have been applied, not claim it again.
- */
-export const PENDING_KEEP_MS = 24 * 60 * MINUTE;
 /** A journal outcome's body larger than this (as JSON) is stored as `{ truncated: true }`. */
 export const MAX_OUTCOME_BYTES = 64 * 1024;
 /** Key parts longer than this are replaced by their sha1, so key size stays bounded. */
@@ -47,7 +41,6 @@ const MAX_KEY_PART = 120;
 
 export const pacingTtlMs = (spacingMs: number, aheadMs = 0) => Math.max(IDLE_TTL_MS, spacingMs * 4) + Math.max(0, aheadMs);
 export const breakerTtlMs = (policy: BreakerPolicy) => Math.max(policy.coolDownMs * 4, IDLE_TTL_MS);
-export const trialLeaseMs = (policy: BreakerPolicy) => Math.max(policy.coolDownMs, TRIAL_LEASE_MIN_MS);
 
 const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHash('sha1').update(value).digest('hex')}` : value);
 /** A namespace never holds ':' (escaped), so `mr:win:<ns>:` cannot run into the key after it. */
@@ -84,6 +77,8 @@ return {fmt(at - now), s[3] or ''}`,
 	mrPaceObserve: `
 local now, spacing = tonumber(ARGV[1]), tonumber(ARGV[2])
 local last = redis.call('HGET', KEYS[1], 'last') or ARGV[1]
+-- Recovered: slots handed out under the old spacing are forgotten, not queued behind later.
+if spacing == 0 then last = ARGV[1] end
 redis.call('HSET', KEYS[1], 'spacing', ARGV[2], 'usage', ARGV[3], 'last', last)
 expire(KEYS[1], math.max(tonumber(ARGV[4]), spacing * 4) + math.max(0, tonumber(last) - now))
 return 1`,
@@ -168,8 +163,8 @@ if h[1] then
 	-- A lease that ran out without an answer: its holder died while sending (or hung). It may
 	-- have been applied, so the key stays taken, as ambiguous, instead of being claimed again.
 	if h[1] == 'pending' then
-		redis.call('HSET', KEYS[1], 'state', 'ambiguous', 'until', fmt(now + lease))
-		expire(KEYS[1], lease)
+		redis.call('HSET', KEYS[1], 'state', 'ambiguous', 'until', fmt(now + tonumber(ARGV[3])))
+		expire(KEYS[1], tonumber(ARGV[3]))
 		return {'ambiguous', h[2]}
 	end
 end
@@ -321,7 +316,7 @@ export class RedisStore implements StateStore {
 
 	readonly journal: JournalStore = {
 		claim: async (key, now, leaseMs): Promise<JournalEntry> => {
-			const reply = (await this.run('journal claim', 'mrJnlClaim', redisKeys.journal(key), str(now), str(leaseMs), str(PENDING_KEEP_MS))) as string[];
+			const reply = (await this.run('journal claim', 'mrJnlClaim', redisKeys.journal(key), str(now), str(leaseMs), str(UNSETTLED_KEEP_MS))) as string[];
 			const [state, at, outcome] = reply;
 			if (state === 'claimed') return { state };
 			if (state === 'done') return { state, at: Number(at), outcome: JSON.parse(outcome) as JournalOutcome };

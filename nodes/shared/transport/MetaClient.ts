@@ -7,13 +7,17 @@ import { classifyMetaError, createRedactor, credentialSecrets, internalErrors, p
 import type { HeaderBag, MetaErrorInfo, Redactor, StopReason, WriteKind } from '../core';
 export type { StopReason } from '../core';
 import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
-import { BreakerRegistry, breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
+import { breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
 import type { BreakerPolicy } from '../core/resilience/breaker';
 import { inferWriteKind, isWriteMethod } from '../core/resilience/idempotency';
 import { DEFAULT_RETRY_POLICY, retryLayer } from '../core/resilience/retry';
 import type { RetryPolicy } from '../core/resilience/retry';
-import { DEFAULT_THROTTLE_POLICY, ThrottleRegistry, throttleLayer } from '../core/resilience/throttle';
+import { DEFAULT_THROTTLE_POLICY, throttleLayer } from '../core/resilience/throttle';
 import type { ThrottlePolicy } from '../core/resilience/throttle';
+import { DEFAULT_JOURNAL_POLICY, journalLayer } from '../core/resilience/journal';
+import type { JournalPolicy } from '../core/resilience/journal';
+import { processStore } from '../core/state/memory';
+import type { StateStore } from '../core/state/store';
 import { poolFor } from './pool';
 import { ForeignHostError, resolveMetaUrl } from './url';
 import type { QueryValue, ResolvedUrl } from './url';
@@ -43,10 +47,9 @@ export interface MetaClientOptions {
 	/** Proactive slow-down from usage headers; `false` turns it off. */
 	throttle?: Partial<ThrottlePolicy> | false;
 	breaker?: Partial<BreakerPolicy>;
-	/** Defaults to the process-wide registry, shared by every client. */
-	breakers?: BreakerRegistry;
-	/** Defaults to the process-wide registry, shared by every client. */
-	throttles?: ThrottleRegistry;
+	journal?: Partial<JournalPolicy>;
+	/** Where pacing, breakers and the write journal live; defaults to this process's memory store. */
+	store?: StateStore;
 	/** Every wait goes through this (n8n's `sleep` in nodes, a recorder in tests). */
 	sleep: (ms: number) => Promise<void>;
 	now?: () => number;
@@ -79,6 +82,8 @@ export interface MetaRequestInfo {
 
 interface Stats extends CallStats {
 	request: MetaRequestInfo;
+	/** What the item should know about its shared state (see Call.warn). */
+	warnings: string[];
 }
 
 export interface MetaSuccess extends Stats {
@@ -87,6 +92,8 @@ export interface MetaSuccess extends Stats {
 	headers: HeaderBag;
 	/** Parsed JSON; `{}` for an empty body. */
 	body: unknown;
+	/** Answered from the write journal (nothing sent): when the write it repeats succeeded, epoch ms. */
+	replayedFrom?: number;
 }
 
 export interface MetaFailure extends Stats {
@@ -113,9 +120,6 @@ export type MetaPageResult =
 			more: boolean;
 	  })
 	| (MetaFailure & { pages: number });
-
-const processBreakers = new BreakerRegistry();
-const processThrottles = new ThrottleRegistry();
 
 /** Transport failures that happen before any byte of the request left: always safe to retry. */
 const NOT_SENT_CODES = new Set([
@@ -185,15 +189,18 @@ export class MetaClient {
 		this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
 		this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
 		this.now = options.now ?? Date.now;
+		const store = options.store ?? processStore;
 		this.layers = [
+			// answers a create that already succeeded from the journal, and never sends one twice
+			journalLayer(store.journal, { ...DEFAULT_JOURNAL_POLICY, ...options.journal }, this.retry.totalBudgetMs),
 			// decides whether to try again, and when (the only place that does)
 			retryLayer(this.retry, options.random ?? Math.random),
 			// fails fast while the endpoint keeps failing; learns from Meta's answers only
-			breakerLayer(options.breakers ?? processBreakers, { ...DEFAULT_BREAKER_POLICY, ...options.breaker }),
+			breakerLayer(store.breakers, { ...DEFAULT_BREAKER_POLICY, ...options.breaker }),
 			// spaces calls by the usage headers, shared per host and ad account
 			...(options.throttle === false
 				? []
-				: [throttleLayer(options.throttles ?? processThrottles, { ...DEFAULT_THROTTLE_POLICY, ...options.throttle })]),
+				: [throttleLayer(store.pacing, { ...DEFAULT_THROTTLE_POLICY, ...options.throttle })]),
 			// sends once more on a fresh connection when a kept-alive one was closed under the request
 			staleConnectionLayer,
 		];
@@ -253,7 +260,7 @@ export class MetaClient {
 	}
 
 	private newStats(options: MetaRequestOptions): Stats {
-		return { attempts: 0, waitedMs: 0, request: { method: options.method.toUpperCase(), url: '' } };
+		return { attempts: 0, waitedMs: 0, warnings: [], request: { method: options.method.toUpperCase(), url: '' } };
 	}
 
 	/** The display form of a URL, to recognise a `paging.next` already read; '' when refused. */
@@ -285,21 +292,27 @@ export class MetaClient {
 			url: target.url,
 			creates: write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create',
 			retryWritesWithKey: options.retryWritesWithKey === true,
+			idempotencyKey: write ? options.idempotencyKey : undefined,
 			signal: options.signal,
 			deadline: started + this.retry.totalBudgetMs,
 			now: this.now,
 			pause: async (ms) => await this.pause(ms, stats),
+			warn: (message) => {
+				const text = this.redactor.text(message);
+				if (!stats.warnings.includes(text)) stats.warnings.push(text);
+			},
 		};
 		const send = async (): Promise<Outcome> => {
 			stats.attempts++;
 			const outcome = await this.send(method, target, options, write);
 			if (outcome.usage) stats.usage = outcome.usage;
+			if (!outcome.ok && outcome.mayBeApplied) call.mayHaveApplied = true;
 			return outcome;
 		};
 		const outcome = await compose(...this.layers)(send)(call);
 		if (!outcome.ok) return this.fail(stats, outcome.stop ?? 'not_retryable', outcome.error);
-		const { ok, status, headers, body } = outcome;
-		return { ok, status, headers, body, ...stats };
+		const { ok, status, headers, body, replayedFrom } = outcome;
+		return { ok, status, headers, body, ...stats, ...(replayedFrom === undefined ? {} : { replayedFrom }) };
 	}
 
 	private async pause(ms: number, stats: Stats): Promise<void> {

@@ -1,6 +1,6 @@
 // followJob against the fake Meta server over real HTTP: every job kind, partial and whole
 // failures, the timeout, resuming, and throttled polls.
-import { BreakerRegistry, DEFAULT_STATUS_MAPPING, followJob, type FollowSettings } from '../../../nodes/shared/core';
+import { MemoryStore, DEFAULT_STATUS_MAPPING, followJob, type FollowSettings } from '../../../nodes/shared/core';
 import { MetaClient } from '../../../nodes/shared/transport';
 import { useFakeMeta } from '../../../testing/fake-meta';
 
@@ -31,7 +31,7 @@ function deps(retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalBudg
 		retry,
 		throttle: false,
 		sleep,
-		breakers: new BreakerRegistry(),
+		store: new MemoryStore(),
 		breaker: { failureThreshold },
 	});
 	return { client, sleep, now: Date.now, secrets: [CANARY] };

@@ -1,19 +1,18 @@
 // The resilience layers on their own, around a scripted attempt: order, keys, stops, what each
 // layer learns. (The client tests run them against the fake Meta server.)
 import {
-	BreakerRegistry,
 	breakerKey,
 	breakerLayer,
 	compose,
 	retryLayer,
 	staleConnectionLayer,
-	ThrottleRegistry,
 	throttleKey,
 	throttleLayer,
 	type Attempt,
 	type Call,
 	type Layer,
 	type Outcome,
+	MemoryStore,
 } from '../../../nodes/shared/core';
 
 function call(overrides: Partial<Call> = {}): Call & { waits: number[] } {
@@ -30,6 +29,7 @@ function call(overrides: Partial<Call> = {}): Call & { waits: number[] } {
 			waits.push(ms);
 			clock += ms;
 		},
+		warn: () => {},
 		waits,
 		...overrides,
 	};
@@ -92,8 +92,7 @@ describe('retry layer: the one decision of "retry or not"', () => {
 });
 
 test('breaker layer: opens after the threshold, refuses with circuit_open, learns nothing from local failures', async () => {
-	const registry = new BreakerRegistry();
-	const breaker = breakerLayer(registry, { failureThreshold: 2, coolDownMs: 30_000 });
+	const breaker = breakerLayer(new MemoryStore().breakers, { failureThreshold: 2, coolDownMs: 30_000 });
 	const local = script({ ...server, local: true });
 	for (let i = 0; i < 5; i++) await breaker(local)(call());
 	expect(await breaker(script(success))(call())).toMatchObject({ ok: true });
@@ -105,8 +104,7 @@ test('breaker layer: opens after the threshold, refuses with circuit_open, learn
 });
 
 test('throttle layer: waits for the slot the usage allows, refuses a wait past the deadline', async () => {
-	const registry = new ThrottleRegistry();
-	const throttle = throttleLayer(registry, { thresholdPercent: 80, maxDelayMs: 10_000 });
+	const throttle = throttleLayer(new MemoryStore().pacing, { thresholdPercent: 80, maxDelayMs: 10_000 });
 	const busy = script({ ...success, usage: { maxPercent: 100 } } as Outcome);
 	const c = call();
 	await throttle(busy)(c);

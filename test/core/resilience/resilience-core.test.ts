@@ -1,6 +1,5 @@
 import {
 	backoffDelay,
-	BreakerRegistry,
 	CircuitBreaker,
 	DEFAULT_RETRY_POLICY,
 	deriveIdempotencyKey,
@@ -9,7 +8,7 @@ import {
 	retryDelay,
 	stableStringify,
 	throttleDelay,
-	ThrottleRegistry,
+	MemoryPacing,
 } from '../../../nodes/shared/core';
 import { appSecretProof, resolveMetaUrl } from '../../../nodes/shared/transport';
 
@@ -76,9 +75,6 @@ describe('circuit breaker', () => {
 		expect(pathTemplate('/v24.0/act_987/campaigns')).toBe('/v24.0/{id}/campaigns');
 		expect(pathTemplate('/v24.0/12_34/comments')).toBe('/v24.0/{id}/comments');
 		expect(pathTemplate('/v24.0/me')).toBe('/v24.0/me');
-		const registry = new BreakerRegistry();
-		expect(registry.get('a', policy)).toBe(registry.get('a', policy));
-		expect(registry.get('a', policy)).not.toBe(registry.get('b', policy));
 	});
 });
 
@@ -102,29 +98,30 @@ describe('throttle', () => {
 		expect(throttleDelay({ maxPercent: 20, regainAccessMs: 60_000 }, policy)).toBe(0);
 	});
 
-	it('spaces calls sharing a key, including concurrent ones, and frees them when usage drops', () => {
-		const registry = new ThrottleRegistry();
-		expect(registry.reserve('k', 0)).toBe(0);
-		registry.observe('k', { maxPercent: 90 }, 100, policy); // spacing 2500
-		expect(registry.reserve('k', 100)).toBe(2500);
-		expect(registry.reserve('k', 100)).toBe(5000); // a parallel caller gets the next slot
-		expect(registry.reserve('other', 100)).toBe(0);
-		registry.observe('k', { maxPercent: 10 }, 200, policy);
-		expect(registry.reserve('k', 200)).toBe(0);
-		expect(registry.usage('k')).toEqual({ maxPercent: 10 });
+	it('spaces calls sharing a key, including concurrent ones, and frees them when usage drops', async () => {
+		const pacing = new MemoryPacing();
+		const observe = (usage: { maxPercent: number; regainAccessMs?: number }, now: number) => pacing.observe('k', throttleDelay(usage, policy), usage, now);
+		expect(await pacing.take('k', 0)).toEqual({ waitMs: 0 });
+		await observe({ maxPercent: 90 }, 100); // spacing 2500
+		expect((await pacing.take('k', 100)).waitMs).toBe(2500);
+		expect((await pacing.take('k', 100)).waitMs).toBe(5000); // a parallel caller gets the next slot
+		expect((await pacing.take('other', 100)).waitMs).toBe(0);
+		await observe({ maxPercent: 10 }, 200);
+		expect(await pacing.take('k', 200)).toEqual({ waitMs: 0, usage: { maxPercent: 10 } });
 	});
 
-	it('does not make a call wait twice after a block: the retry wait already covers it', () => {
-		const registry = new ThrottleRegistry();
-		registry.observe('k', { maxPercent: 100, regainAccessMs: 60_000 }, 1000, policy);
-		expect(registry.reserve('k', 61_000)).toBe(0); // the retry, after waiting the hint
-		registry.observe('k', { maxPercent: 85 }, 61_100, policy); // spacing 625
-		expect(registry.reserve('k', 61_100)).toBe(525);
+	it('does not make a call wait twice after a block: the retry wait already covers it', async () => {
+		const pacing = new MemoryPacing();
+		const observe = (usage: { maxPercent: number; regainAccessMs?: number }, now: number) => pacing.observe('k', throttleDelay(usage, policy), usage, now);
+		await observe({ maxPercent: 100, regainAccessMs: 60_000 }, 1000);
+		expect((await pacing.take('k', 61_000)).waitMs).toBe(0); // the retry, after waiting the hint
+		await observe({ maxPercent: 85 }, 61_100); // spacing 625
+		expect((await pacing.take('k', 61_100)).waitMs).toBe(525);
 	});
 });
 
 describe('idempotency', () => {
-	const parts = { executionId: '42', nodeName: 'Meta Request', itemIndex: 0, method: 'POST', path: 'act_1/ads', body: { a: 1, b: [1, 2] } };
+	const parts = { workflowId: 'wf1', executionId: '42', nodeName: 'Meta Request', itemIndex: 0, method: 'POST', path: 'act_1/ads', body: { a: 1, b: [1, 2] } };
 
 	it('classifies writes', () => {
 		expect(['POST', 'put', 'PATCH', 'DELETE'].every(isWriteMethod)).toBe(true);
@@ -138,6 +135,15 @@ describe('idempotency', () => {
 		expect(deriveIdempotencyKey({ ...parts, itemIndex: 1 })).not.toBe(key);
 		expect(deriveIdempotencyKey({ ...parts, body: { a: 2, b: [1, 2] } })).not.toBe(key);
 		expect(deriveIdempotencyKey({ ...parts, executionId: '43' })).not.toBe(key);
+		expect(deriveIdempotencyKey({ ...parts, workflowId: 'wf2' })).not.toBe(key);
+	});
+
+	it('derives the same key in a re-run when the execution is left out (scope Workflow)', () => {
+		const { executionId: _, ...workflowScope } = parts;
+		const key = deriveIdempotencyKey(workflowScope);
+		expect(deriveIdempotencyKey({ ...workflowScope })).toBe(key);
+		expect(key).not.toBe(deriveIdempotencyKey(parts));
+		expect(deriveIdempotencyKey({ ...workflowScope, nodeName: 'Other' })).not.toBe(key);
 		expect(stableStringify({ b: 1, a: { d: undefined, c: null } })).toBe('{"a":{"c":null},"b":1}');
 	});
 });

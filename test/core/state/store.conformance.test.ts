@@ -15,13 +15,13 @@ import {
 	IDLE_TTL_MS,
 	MAX_OUTCOME_BYTES,
 	pacingTtlMs,
-	PENDING_KEEP_MS,
 	RedisStore,
 	redisKeys,
 	redisStoreFor,
 	type RedisConnection,
 } from '../../../nodes/shared/state/redis';
 import { startRedis, type RedisServer } from '../../../testing/redis';
+import { UNSETTLED_KEEP_MS } from '../../../nodes/shared/core/state/store';
 
 const MIN = 60_000;
 const usage: MetaUsage = { maxPercent: 91, app: 91, adAccount: 12, byBusiness: { '42': { call_count: 91 } } };
@@ -267,14 +267,14 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			await worker2.journal.release(`${k}-never-claimed`);
 		});
 
-		it('turns a claim whose lease ran out ambiguous (its holder may have sent it), for one more lease', async () => {
+		it('turns a claim whose lease ran out ambiguous (its holder may have sent it), for UNSETTLED_KEEP_MS', async () => {
 			const k = key('jnl');
 			const t = Date.now();
 			expect(await store.journal.claim(k, t, 1000)).toEqual({ state: 'claimed' });
 			expect(await worker2.journal.claim(k, t + 999, 1000)).toEqual({ state: 'pending', at: t });
 			expect(await worker2.journal.claim(k, t + 1000, 1000)).toEqual({ state: 'ambiguous', at: t });
-			expect(await store.journal.claim(k, t + 1999, 1000)).toEqual({ state: 'ambiguous', at: t });
-			expect(await store.journal.claim(k, t + 2000, 1000)).toEqual({ state: 'claimed' });
+			expect(await store.journal.claim(k, t + 1000 + UNSETTLED_KEEP_MS - 1, 1000)).toEqual({ state: 'ambiguous', at: t });
+			expect(await store.journal.claim(k, t + 1000 + UNSETTLED_KEEP_MS, 1000)).toEqual({ state: 'claimed' });
 		});
 
 		if (kind === 'redis') {
@@ -348,8 +348,8 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			const t = Date.now();
 			const [pending, done, ambiguous] = [key('jnl'), key('jnl'), key('jnl')];
 			await store.journal.claim(pending, t, 1000);
-			expect(await pttl(redisKeys.journal(pending))).toBeGreaterThan(PENDING_KEEP_MS - 5000);
-			expect(await pttl(redisKeys.journal(pending))).toBeLessThanOrEqual(PENDING_KEEP_MS + 1000);
+			expect(await pttl(redisKeys.journal(pending))).toBeGreaterThan(UNSETTLED_KEEP_MS - 5000);
+			expect(await pttl(redisKeys.journal(pending))).toBeLessThanOrEqual(UNSETTLED_KEEP_MS + 1000);
 			await store.journal.complete(done, { status: 200, body: {} }, t, MIN);
 			expect(await pttl(redisKeys.journal(done))).toBeGreaterThan(MIN - 5000);
 			expect(await pttl(redisKeys.journal(done))).toBeLessThanOrEqual(MIN);

@@ -40,6 +40,7 @@ describe('Meta Request parameters', () => {
 		const options = optionsSchema.parse({});
 		expect(options).toMatchObject({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeBudgetMs: 300_000, throttleThreshold: 85, breakerThreshold: 5, breakerCoolDownMs: 30_000, concurrency: 1, maxPages: 100, retryWritesWithKey: false, errorField: 'metaError' });
 		expect(clientSettings({ ...options, timeoutMs: 5000 })).toEqual({
+			journal: { ttlMs: 24 * 3_600_000, whenUnavailable: 'fail' },
 			retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, totalBudgetMs: 300_000 },
 			throttle: { thresholdPercent: 85, maxDelayMs: 60_000 },
 			breaker: { failureThreshold: 5, coolDownMs: 30_000 },

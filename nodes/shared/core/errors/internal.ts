@@ -122,6 +122,32 @@ export const internalErrors = {
 			remedy: 'Run the workflow again.',
 		}),
 
+	/** The write journal could not be reached, so a write that creates was not sent (see Journal Unavailable). */
+	journalUnavailable: (detail: string) =>
+		internal({
+			category: 'network',
+			retryable: true,
+			action: 'retry',
+			code: 'JOURNAL_UNAVAILABLE',
+			message: `The write journal could not be reached (${detail}); this write was not sent, so it cannot be sent twice.`,
+			meaning: 'Writes that create something are recorded in the shared state store (Redis) before they are sent; the store did not answer.',
+			remedy: 'Check that Redis is running and reachable from every n8n worker, then retry. To send without the journal while Redis is down, set the option If Redis Is Unreachable to Send Without the Journal.',
+		}),
+
+	/** The journal holds this write's key: sent earlier, and nobody knows whether it was applied. */
+	writeNotConfirmed: (since: number, inFlight: boolean) =>
+		internal({
+			category: 'server',
+			retryable: false,
+			action: 'escalate',
+			code: inFlight ? 'WRITE_IN_FLIGHT' : 'WRITE_NOT_CONFIRMED',
+			message: inFlight
+				? `The same write (same idempotency key) is being sent by another execution since ${new Date(since).toISOString()}; it was not sent again.`
+				: `The same write (same idempotency key) was sent at ${new Date(since).toISOString()} and never confirmed (the worker stopped or the answer was lost); it was not sent again, to avoid creating a second object.`,
+			meaning: 'The write journal shows an earlier attempt of this exact write whose result is unknown.',
+			remedy: 'Check on Meta whether the object exists before sending it again; to send it anyway, give it a new key (Idempotency Key option) or wait for the journal entry to expire.',
+		}),
+
 	/** A creating write that failed in a way that may still have applied it: what happened and what to check. */
 	ambiguousWrite: (error: MetaErrorInfo, method: string): MetaErrorInfo => {
 		const answer =

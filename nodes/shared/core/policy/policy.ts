@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { type MetaRequestStats } from '../contract';
 import { actionFor } from '../errors/catalog';
 import { ERROR_ACTIONS, ERROR_CATEGORIES, type ErrorCategory, type MetaErrorInfo } from '../types';
+import type { WindowStore } from '../state/store';
 import { type Route } from './routes';
 import {
 	type Cooldowns,
@@ -267,49 +268,79 @@ function cooldownKey(route: Route, input: PolicyInput, config: PolicyConfig): st
 	return [route, error.category, error.code ?? '', object].join('|');
 }
 
+/** What the decision asks of its windows and cooldowns; each is one atomic store operation. */
+export type WindowOp =
+	| { op: 'count'; key: string; windowMs: number; keep: number }
+	| { op: 'fire'; key: string; windowMs: number }
+	| { op: 'claim'; key: string; cooldownMs: number };
+
+type Claim = { claimed: true } | { claimed: false; lastAt: number };
+
+/** The windows of a PolicyState, synchronously: what decideInPlace runs the decision on. */
+export function stateWindows(state: PolicyState) {
+	const has = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
+	const entry = (key: string) => (has(state.thresholds, key) ? state.thresholds[key] : (state.thresholds[key] = { events: [] }));
+	return {
+		count: (key: string, now: number, windowMs: number, keep: number): number => recordInPlace(entry(key).events, now, windowMs, keep).length,
+		fire: (key: string, now: number, windowMs: number): boolean => {
+			const threshold = entry(key);
+			if (recentTime(threshold.firedAt, now, windowMs) !== undefined) return false;
+			threshold.firedAt = now;
+			return true;
+		},
+		claim: (key: string, now: number, cooldownMs: number): Claim => {
+			const lastAt = lastFiredWithin(state.cooldowns, key, now, cooldownMs);
+			if (lastAt !== undefined) return { claimed: false, lastAt };
+			setCooldown(state.cooldowns, key, now);
+			return { claimed: true };
+		},
+	};
+}
+
 /**
- * Decides one item's route and records it in `state`, in place: O(1) in the state's size (one
- * threshold entry per matching threshold, one cooldown key). `state` is one loadPolicyState returned
- * (or one this function has updated); a time in it that cannot be true counts as absent.
+ * The decision for one item, as steps: it yields each window operation it needs and goes on with
+ * the answer, so the same logic runs on a PolicyState in memory (decideInPlace, synchronous) and
+ * on a shared store (decideWith, one atomic operation per step).
  * Order: the never-automate guard, then a threshold that fires, then the user's rules (first match),
  * then the classification's own action. A retry whose retries are spent (past the cap, or the
  * client's Max Attempts used) becomes a dead letter; a repeated alert or escalation from a rule or
  * the default goes to Ignore.
  */
-export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
+function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<WindowOp, Decision, unknown> {
 	const { error } = input;
 
 	// Every matching item counts towards its thresholds, whatever route it takes.
-	const { thresholds, cooldowns } = state;
-	let fired: { threshold: Threshold; entry: ThresholdState; count: number } | undefined;
+	const reached: Array<{ threshold: Threshold; key: string; count: number }> = [];
 	const counted = new Set<string>();
 	for (const threshold of config.thresholds) {
 		const key = thresholdKey(threshold);
 		// Two identical thresholds share one count; each event counts once.
 		if (counted.has(key) || !matches(threshold.match, input)) continue;
 		counted.add(key);
-		const entry = Object.prototype.hasOwnProperty.call(thresholds, key) ? thresholds[key] : (thresholds[key] = { events: [] });
-		const cooling = recentTime(entry.firedAt, now, threshold.windowMs) !== undefined;
-		const { length } = recordInPlace(entry.events, now, threshold.windowMs, threshold.count);
-		if (!fired && !cooling && length >= threshold.count) fired = { threshold, entry, count: length };
+		const count = (yield { op: 'count', key, windowMs: threshold.windowMs, keep: threshold.count }) as number;
+		if (count >= threshold.count) reached.push({ threshold, key, count });
 	}
 
 	// `cause` says why, the route is appended once the final route is known.
-	let decision: Omit<Decision, 'reason'>;
-	let cause: string;
+	let decision: Omit<Decision, 'reason'> | undefined;
+	let cause = '';
 	const guard = guardHit(input, config.neverAutomate);
 	if (guard) {
 		decision = { route: 'escalate', by: 'guard' };
 		cause = `never automate: "${guard.subject}" concerns "${guard.keyword}" (${label(error)})`;
-	} else if (fired) {
-		const { threshold, entry, count } = fired;
-		entry.firedAt = now;
-		const windowMinutes = threshold.windowMs / 60_000;
-		const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
-		const name = threshold.name || `${threshold.count} × ${what} in ${windowMinutes} min`;
-		decision = { route: threshold.route, by: 'threshold', threshold: { name, count, windowMinutes } };
-		cause = `threshold "${name}": ${count} matching errors within ${windowMinutes} min (this one ${label(error)})`;
 	} else {
+		// The first threshold reached that has not fired within its window fires (once per window).
+		for (const { threshold, key, count } of reached) {
+			if (!((yield { op: 'fire', key, windowMs: threshold.windowMs }) as boolean)) continue;
+			const windowMinutes = threshold.windowMs / 60_000;
+			const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
+			const name = threshold.name || `${threshold.count} × ${what} in ${windowMinutes} min`;
+			decision = { route: threshold.route, by: 'threshold', threshold: { name, count, windowMinutes } };
+			cause = `threshold "${name}": ${count} matching errors within ${windowMinutes} min (this one ${label(error)})`;
+			break;
+		}
+	}
+	if (!decision) {
 		const index = config.rules.findIndex((rule) => matches(rule.match, input));
 		if (index >= 0) {
 			const rule = config.rules[index];
@@ -339,23 +370,61 @@ export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: P
 	const dedupable = (decision.by === 'rule' || decision.by === 'default') && config.cooldownMs > 0;
 	if (dedupable && (decision.route === 'alert' || decision.route === 'escalate')) {
 		const key = cooldownKey(decision.route, input, config);
-		const last = lastFiredWithin(cooldowns, key, now, config.cooldownMs);
-		if (last !== undefined) {
-			const lastAt = new Date(last).toISOString();
+		const claim = (yield { op: 'claim', key, cooldownMs: config.cooldownMs }) as Claim;
+		if (!claim.claimed) {
+			const lastAt = new Date(claim.lastAt).toISOString();
 			cause = `${cause}, but the same ${routeLabel(decision.route)} went out at ${lastAt} (cooldown ${config.cooldownMs / 60_000} min)`;
 			decision = { route: 'ignore', by: 'cooldown', suppressed: { route: decision.route, key, lastAt } };
-		} else {
-			setCooldown(cooldowns, key, now);
 		}
 	} else if (decision.route === 'pause' && config.alertOnPause) {
 		const key = cooldownKey('alert', input, config);
-		const repeat = config.cooldownMs > 0 && lastFiredWithin(cooldowns, key, now, config.cooldownMs) !== undefined;
+		const repeat = config.cooldownMs > 0 && !((yield { op: 'claim', key, cooldownMs: config.cooldownMs }) as Claim).claimed;
 		decision = { ...decision, alert: !repeat };
 		if (repeat) cause = `${cause}; alert already sent within the cooldown`;
-		else if (config.cooldownMs > 0) setCooldown(cooldowns, key, now);
 	}
 
 	return { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` };
+}
+
+/**
+ * Decides one item's route and records it in `state`, in place: O(1) in the state's size (one
+ * threshold entry per matching threshold, one cooldown key). `state` is one loadPolicyState returned
+ * (or one this function has updated); a time in it that cannot be true counts as absent.
+ */
+export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
+	const windows = stateWindows(state);
+	const steps = decisionSteps(input, config);
+	for (let step = steps.next(); ; ) {
+		if (step.done) return step.value;
+		const op = step.value;
+		step = steps.next(
+			op.op === 'count'
+				? windows.count(op.key, now, op.windowMs, op.keep)
+				: op.op === 'fire'
+					? windows.fire(op.key, now, op.windowMs)
+					: windows.claim(op.key, now, op.cooldownMs),
+		);
+	}
+}
+
+/**
+ * Decides one item like decideInPlace, on a shared store: each window step is one atomic
+ * operation, so executions deciding at the same time (other workers too) lose no event and fire a
+ * threshold or a cooldown once.
+ */
+export async function decideWith(input: PolicyInput, config: PolicyConfig, windows: WindowStore, now: number): Promise<Decision> {
+	const steps = decisionSteps(input, config);
+	for (let step = steps.next(); ; ) {
+		if (step.done) return step.value;
+		const op = step.value;
+		step = steps.next(
+			op.op === 'count'
+				? await windows.count(op.key, now, op.windowMs, op.keep)
+				: op.op === 'fire'
+					? await windows.fire(op.key, now, op.windowMs)
+					: await windows.claim(op.key, now, op.cooldownMs),
+		);
+	}
 }
 
 /**

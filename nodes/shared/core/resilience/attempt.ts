@@ -22,12 +22,18 @@ export interface Call {
 	creates: boolean;
 	/** The user's opt-in to repeat such a write with its idempotency key. */
 	retryWritesWithKey: boolean;
+	/** Writes: the key the write journal knows it by (sent as `Idempotency-Key`). */
+	idempotencyKey?: string;
 	signal?: AbortSignal;
 	/** Epoch ms: no wait may end after it (the item's time budget). */
 	deadline: number;
 	now(): number;
 	/** Waits (cut short on cancel) and counts the time in `waitedMs`. */
 	pause(ms: number): Promise<void>;
+	/** Tells the item something it should know (a store that fell back, a write sent unjournaled). */
+	warn(message: string): void;
+	/** Set once any attempt of this call failed in a way that may have applied it. */
+	mayHaveApplied?: boolean;
 	/** Set by the stale-connection layer once it has replayed, so it replays once per call. */
 	replayedStale?: boolean;
 }
@@ -39,6 +45,8 @@ export interface Sent {
 	/** Parsed JSON; `{}` for an empty body; `{ location }` for a redirect. */
 	body: unknown;
 	usage?: MetaUsage;
+	/** Answered from the write journal: when the write it repeats succeeded (epoch ms). Nothing was sent. */
+	replayedFrom?: number;
 }
 
 export interface Failed {

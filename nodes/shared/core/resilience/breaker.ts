@@ -1,6 +1,7 @@
 // Circuit breaker: after N consecutive server/network failures on one endpoint, calls fail fast
 // for a cool-down instead of piling onto a struggling service; then one trial call decides.
 import { internalErrors } from '../errors/internal';
+import type { BreakerStore } from '../state/store';
 import { stopped, type Layer } from './attempt';
 
 export interface BreakerPolicy {
@@ -14,6 +15,9 @@ export const DEFAULT_BREAKER_POLICY: BreakerPolicy = { failureThreshold: 5, cool
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
+/** How long a half-open trial is held at most: a call (or a worker) that never answers frees it then. */
+export const trialLeaseMs = (policy: BreakerPolicy): number => Math.max(policy.coolDownMs, 60_000);
+
 /** What a call's result means to the breaker: `failure` = server or network trouble. */
 export type BreakerOutcome = 'success' | 'failure';
 
@@ -24,7 +28,8 @@ export type BreakerPermit =
 export class CircuitBreaker {
 	private failures = 0;
 	private openedAt = 0;
-	private trialInFlight = false;
+	/** Until when the half-open trial is taken (0: free). A lease, so a call that never ends frees it. */
+	private trialUntil = 0;
 	private current: BreakerState = 'closed';
 
 	constructor(public policy: BreakerPolicy) {}
@@ -38,9 +43,9 @@ export class CircuitBreaker {
 	acquire(now: number): BreakerPermit {
 		const state = this.state(now);
 		if (state === 'closed') return { allowed: true, trial: false };
-		if (state === 'half_open' && !this.trialInFlight) {
+		if (state === 'half_open' && now >= this.trialUntil) {
 			this.current = 'half_open';
-			this.trialInFlight = true;
+			this.trialUntil = now + trialLeaseMs(this.policy);
 			return { allowed: true, trial: true };
 		}
 		return {
@@ -53,7 +58,7 @@ export class CircuitBreaker {
 
 	/** Reports the result of a call made with a permit. */
 	record(outcome: BreakerOutcome, now: number, trial: boolean): void {
-		if (trial) this.trialInFlight = false;
+		if (trial) this.trialUntil = 0;
 		if (outcome === 'success') {
 			this.failures = 0;
 			this.current = 'closed';
@@ -68,22 +73,7 @@ export class CircuitBreaker {
 
 	/** Gives back a trial permit whose call never produced a result (aborted, refused locally). */
 	release(trial: boolean): void {
-		if (trial) this.trialInFlight = false;
-	}
-}
-
-/** Breakers by key (host + path template). One registry is shared by every call in the process. */
-export class BreakerRegistry {
-	private readonly breakers = new Map<string, CircuitBreaker>();
-
-	get(key: string, policy: BreakerPolicy = DEFAULT_BREAKER_POLICY): CircuitBreaker {
-		let breaker = this.breakers.get(key);
-		if (!breaker) {
-			breaker = new CircuitBreaker(policy);
-			this.breakers.set(key, breaker);
-		}
-		breaker.policy = policy;
-		return breaker;
+		if (trial) this.trialUntil = 0;
 	}
 }
 
@@ -107,19 +97,19 @@ export function breakerKey(url: URL): string {
  * Refuses an attempt while its endpoint's circuit is open (`circuit_open`); records what the
  * attempt says about the endpoint. Only Meta's answers and real network failures count: an
  * attempt aborted, refused on this side of the wire or stopped by an inner layer is given back.
+ * Breakers live in the breaker store: with Redis, every worker sees the same circuit.
  */
-export function breakerLayer(registry: BreakerRegistry, policy: BreakerPolicy): Layer {
+export function breakerLayer(breakers: BreakerStore, policy: BreakerPolicy): Layer {
 	return (next) => async (call) => {
 		const key = breakerKey(call.url);
-		const breaker = registry.get(key, policy);
-		const permit = breaker.acquire(call.now());
+		const permit = await breakers.acquire(key, call.now(), policy);
 		if (!permit.allowed) return stopped('circuit_open', internalErrors.circuitOpen(key, permit.failures, permit.halfOpensAt, call.now()));
 		const outcome = await next(call);
-		if (outcome.ok) breaker.record('success', call.now(), permit.trial);
-		else if (outcome.aborted || outcome.local || outcome.stop) breaker.release(permit.trial);
+		if (outcome.ok) await breakers.record(key, 'success', call.now(), permit.trial, policy);
+		else if (outcome.aborted || outcome.local || outcome.stop) await breakers.release(key, permit.trial);
 		else {
 			const trouble = outcome.error.category === 'server' || outcome.error.category === 'network';
-			breaker.record(trouble ? 'failure' : 'success', call.now(), permit.trial);
+			await breakers.record(key, trouble ? 'failure' : 'success', call.now(), permit.trial, policy);
 		}
 		return outcome;
 	};

@@ -1,5 +1,6 @@
-// Idempotency keys for writes: stable across retries of one item in one execution, different for
-// a different item, body or execution, so a retry can be recognised as the same write.
+// Idempotency keys for writes: stable across retries of one item (and, by default, across re-runs
+// of an execution), different for a different workflow, node, item, method, path or body, so a
+// repeat can be recognised as the same write.
 import { createHash } from 'node:crypto';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -42,7 +43,9 @@ export function stableStringify(value: unknown): string {
 }
 
 export interface IdempotencyParts {
-	executionId: string;
+	workflowId: string;
+	/** Given: the key is this execution's own (scope "This Execution Only"). Left out: a re-run finds the same key. */
+	executionId?: string;
 	nodeName: string;
 	itemIndex: number;
 	method: string;
@@ -51,12 +54,13 @@ export interface IdempotencyParts {
 	query?: unknown;
 }
 
-/** The default key: SHA-256 over execution, node, item, method, path, query and body. */
+/** The derived key: SHA-256 over workflow, execution (when given), node, item, method, path, query and body. */
 export function deriveIdempotencyKey(parts: IdempotencyParts): string {
 	const digest = createHash('sha256')
 		.update(
 			stableStringify([
-				parts.executionId,
+				parts.workflowId,
+				parts.executionId ?? null,
 				parts.nodeName,
 				parts.itemIndex,
 				parts.method.toUpperCase(),
