@@ -169,6 +169,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 		if (stateWarnings.length > 0) routing.stateWarnings = [...stateWarnings];
 		if (decision.rule !== undefined) routing.rule = decision.rule;
 		if (decision.threshold) routing.threshold = { ...decision.threshold };
+		if (decision.counts) routing.counts = decision.counts.map((entry) => ({ ...entry }));
 		if (decision.alert !== undefined) routing.alert = decision.alert;
 		if (decision.suppressed) routing.suppressed = { ...decision.suppressed };
 		if (classifiedHere) routing.classifiedHere = true;

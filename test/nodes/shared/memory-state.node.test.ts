@@ -32,6 +32,9 @@ describe('Escalation Router on the memory store', () => {
 		const escalations = runs.flatMap((run) => run.nodeOutputs[OUT.escalate]);
 		expect(escalations).toHaveLength(1);
 		expect(escalations[0].json).toMatchObject({ routing: { by: 'threshold', threshold: { count: 4 }, stateStore: 'memory' } });
+		const seen = runs.flatMap((run) => run.nodeOutputs.flat()).map((item) => (item.json.routing as { counts: Array<{ count: number; of: number }> }).counts[0]);
+		expect(seen.map((c) => c.count).sort()).toEqual([1, 2, 3, 4]);
+		expect(seen.every((c) => c.of === 4)).toBe(true);
 		// Within the window the threshold has fired already: the next one takes its own route (pause).
 		const again = await runNode(ROUTER, four, [disapproval('a5')], { mode: 'webhook', workflowId });
 		expect(again.nodeOutputs[OUT.pause]).toHaveLength(1);

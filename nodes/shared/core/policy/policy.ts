@@ -113,6 +113,8 @@ export interface Decision {
 	rule?: string;
 	/** The threshold that fired, with the count it saw. */
 	threshold?: { name: string; count: number; windowMinutes: number };
+	/** Every threshold this item counted towards: how many matching items its window holds now (at most `of`). */
+	counts?: Array<{ name: string; count: number; of: number; windowMinutes: number }>;
 	/** Pause only: whether this item should raise an alert (false for a repeat within the cooldown). */
 	alert?: boolean;
 	/** Ignore by cooldown: the route the item would have taken, and when that went out last. */
@@ -311,6 +313,7 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 
 	// Every matching item counts towards its thresholds, whatever route it takes.
 	const reached: Array<{ threshold: Threshold; key: string; count: number }> = [];
+	const counts: NonNullable<Decision['counts']> = [];
 	const counted = new Set<string>();
 	for (const threshold of config.thresholds) {
 		const key = thresholdKey(threshold);
@@ -318,6 +321,7 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 		if (counted.has(key) || !matches(threshold.match, input)) continue;
 		counted.add(key);
 		const count = (yield { op: 'count', key, windowMs: threshold.windowMs, keep: threshold.count }) as number;
+		counts.push({ name: thresholdName(threshold), count, of: threshold.count, windowMinutes: threshold.windowMs / 60_000 });
 		if (count >= threshold.count) reached.push({ threshold, key, count });
 	}
 
@@ -333,8 +337,7 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 		for (const { threshold, key, count } of reached) {
 			if (!((yield { op: 'fire', key, windowMs: threshold.windowMs }) as boolean)) continue;
 			const windowMinutes = threshold.windowMs / 60_000;
-			const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
-			const name = threshold.name || `${threshold.count} × ${what} in ${windowMinutes} min`;
+			const name = thresholdName(threshold);
 			decision = { route: threshold.route, by: 'threshold', threshold: { name, count, windowMinutes } };
 			cause = `threshold "${name}": ${count} matching errors within ${windowMinutes} min (this one ${label(error)})`;
 			break;
@@ -383,7 +386,13 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 		if (repeat) cause = `${cause}; alert already sent within the cooldown`;
 	}
 
-	return { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` };
+	return { ...decision, ...(counts.length > 0 ? { counts } : {}), reason: `${cause} → ${routeLabel(decision.route)}` };
+}
+
+/** A threshold as the user named it, or as it reads (`3 × policy in 60 min`). */
+function thresholdName(threshold: Threshold): string {
+	const what = [...(threshold.match.categories ?? []), ...(threshold.match.codes ?? [])].join('/') || 'errors';
+	return threshold.name || `${threshold.count} × ${what} in ${threshold.windowMs / 60_000} min`;
 }
 
 /**
