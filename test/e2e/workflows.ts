@@ -1,15 +1,7 @@
 /** Small builders for the workflows the e2e tests import (n8n-nodes-base nodes need no task runner). */
 
-export interface NodeSpec {
-	name: string;
-	type: string;
-	typeVersion?: number;
-	parameters?: Record<string, unknown>;
-	credentials?: Record<string, { id: string; name: string }>;
-}
-
-/** [from, to, output of `from`] */
-export type Link = [string, string, number?];
+import type { NodeSpec } from '../../testing/workflow';
+export { workflow, type Link, type NodeSpec } from '../../testing/workflow';
 
 export const DEMO_CREDENTIAL_REF = { metaGraphApi: { id: 'MetaDemoCred0001', name: 'Meta Graph API (demo)' } };
 
@@ -55,27 +47,3 @@ export function itemsOf(field: string, values: unknown[]): [NodeSpec, NodeSpec] 
 }
 
 /** A workflow n8n 1.123 and 2.x import: ids of at most 21 characters, nodes laid out left to right. */
-export function workflow(id: string, nodes: NodeSpec[], links: Link[]) {
-	if (id.length > 21) throw new Error(`workflow id ${id} is longer than 21 characters`);
-	const connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: 0 }>> }> = {};
-	for (const [from, to, output = 0] of links) {
-		const main = (connections[from] ??= { main: [] }).main;
-		while (main.length <= output) main.push([]);
-		main[output].push({ node: to, type: 'main', index: 0 });
-	}
-	return {
-		id,
-		name: `e2e ${id}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes: nodes.map((node, i) => ({
-			id: `${id}-${i}`,
-			typeVersion: 1,
-			parameters: {},
-			position: [i * 220, 0],
-			...node,
-		})),
-		connections,
-		pinData: {},
-	};
-}

@@ -1,0 +1,443 @@
+/**
+ * The shared-state scenarios of n8n queue mode (issue 11), run on a real cluster (testing/queue.ts):
+ * a main and two workers, the package's state in its own redis-server, the fake Meta server.
+ * Each scenario returns its figures as a row; the e2e suite asserts on them, `npm run bench:queue`
+ * prints and saves them. No jest imports.
+ *
+ * - A. throttled load across workers: 1,000 reads as 10 concurrent executions, one budget
+ * - B. concurrent threshold counting: 200 webhook executions at once, one disapproval each
+ * - C. a worker killed while 200 creates are in flight, then n8n's retry of the failed executions
+ * - D. the package's Redis restarted mid-run
+ */
+import { nodeItems, nodeOutput } from './n8n';
+import type { QueueCluster, QueueExecution, StoredExecution } from './queue';
+import type { RedisServer } from './redis';
+import { workflow, type NodeSpec } from './workflow';
+
+export type ScenarioName = 'A' | 'B' | 'C' | 'D';
+export type ScenarioStore = 'redis' | 'memory';
+
+/** One row of `bench/results/queue-*.json` (fields that do not apply are left out). */
+export interface ScenarioRow {
+	name: ScenarioName;
+	store: ScenarioStore;
+	items: number;
+	succeeded?: number;
+	failed?: number;
+	throttledPct?: number;
+	wallOverMinimum?: number;
+	duplicateWrites?: number;
+	eventsExpected?: number;
+	eventsCounted?: number;
+	/** Not in the contract: what else the scenario saw (for the table and the assertions). */
+	details?: Record<string, unknown>;
+}
+
+/** The fake Meta server through its admin API (in-process or its own process alike). */
+export interface FakeAdmin {
+	url: string;
+	token: string;
+}
+
+export interface ScenarioEnv {
+	cluster: QueueCluster;
+	fake: FakeAdmin;
+	/** The redis-server that holds the package's state (not n8n's queue). */
+	stateRedis: RedisServer;
+	log?: (line: string) => void;
+}
+
+export const META_CREDENTIAL = { id: 'MetaQueueCred0001', name: 'Meta Graph API (queue)' };
+export const REDIS_CREDENTIAL = { id: 'RedisQueueCred001', name: 'Redis (package state)' };
+
+/** The credentials the scenario workflows use. */
+export function scenarioCredentials(env: Pick<ScenarioEnv, 'fake' | 'stateRedis'>) {
+	return [
+		{ ...META_CREDENTIAL, type: 'metaGraphApi', data: { accessToken: env.fake.token, apiVersion: 'v24.0', baseUrl: env.fake.url } },
+		{ ...REDIS_CREDENTIAL, type: 'redis', data: { host: '127.0.0.1', port: env.stateRedis.port, database: 0, password: '', ssl: false } },
+	];
+}
+
+const BUDGET = { calls: 100, windowMs: 10_000, penaltyMs: 1_000, style: 'buc' };
+const A_ITEMS = 1_000;
+const A_EXECUTIONS = 10;
+const B_EXECUTIONS = 200;
+const C_EXECUTIONS = 10;
+const C_ITEMS_EACH = 20;
+const D_EXECUTIONS = 5;
+const D_ITEMS_EACH = 20;
+
+const webhook = (path: string): NodeSpec & { webhookId: string } => ({
+	name: 'Webhook',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	webhookId: `scenario-${path}`,
+	// answered at once: the scenarios read the executions back from n8n
+	parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+});
+
+const splitOut = (field: string): NodeSpec => ({
+	name: 'One item each',
+	type: 'n8n-nodes-base.splitOut',
+	typeVersion: 1,
+	parameters: { fieldToSplitOut: `body.${field}`, options: { destinationFieldName: field.replace(/s$/, '') } },
+});
+
+const stateOf = (store: ScenarioStore) => ({ stateStore: store });
+const credentialsOf = (store: ScenarioStore) => ({ metaGraphApi: META_CREDENTIAL, ...(store === 'redis' ? { redis: REDIS_CREDENTIAL } : {}) });
+
+const metaRequest = (store: ScenarioStore, parameters: Record<string, unknown>): NodeSpec => ({
+	name: 'Meta Request',
+	type: 'n8n-nodes-meta-resilience.metaRequest',
+	parameters: { ...parameters, ...stateOf(store) },
+	credentials: credentialsOf(store),
+});
+
+const active = (wf: object) => ({ ...wf, active: true });
+const id = (name: ScenarioName, store: ScenarioStore) => `q${name}${store === 'redis' ? 'Redis' : 'Memory'}`;
+const path = (name: ScenarioName, store: ScenarioStore) => `scenario-${name.toLowerCase()}-${store}`;
+
+/** Every scenario workflow, active: import them before the cluster starts. */
+export function scenarioWorkflows(): object[] {
+	const wfs: object[] = [];
+	for (const store of ['redis', 'memory'] as const) {
+		wfs.push(
+			active(
+				workflow(id('A', store), [webhook(path('A', store)), splitOut('ids'), metaRequest(store, { operation: 'getObject', objectId: '={{ $json.id }}', options: {} })], [
+					['Webhook', 'One item each'],
+					['One item each', 'Meta Request'],
+				]),
+			),
+			active(
+				workflow(
+					id('B', store),
+					[
+						webhook(path('B', store)),
+						{
+							name: 'The event',
+							type: 'n8n-nodes-base.set',
+							typeVersion: 3.4,
+							parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
+						},
+						{
+							name: 'Escalation Router',
+							type: 'n8n-nodes-meta-resilience.metaEscalationRouter',
+							parameters: {
+								...stateOf(store),
+								errorField: 'metaError',
+								thresholds: {
+									threshold: [
+										{ name: 'Campaign trend', categories: ['policy'], count: 3, windowMinutes: 60, route: 'escalate' },
+										{ name: 'Every event', categories: ['policy'], count: B_EXECUTIONS, windowMinutes: 60, route: 'escalate' },
+									],
+								},
+								options: { objectIdField: 'adId' },
+							},
+							credentials: store === 'redis' ? { redis: REDIS_CREDENTIAL } : {},
+						},
+					],
+					[
+						['Webhook', 'The event'],
+						['The event', 'Escalation Router'],
+					],
+				),
+			),
+		);
+	}
+	const create = (store: ScenarioStore) =>
+		metaRequest(store, {
+			operation: 'create',
+			objectId: 'act_1',
+			edge: 'ads',
+			jsonBody: '={{ JSON.stringify({ name: $json.name, status: "PAUSED" }) }}',
+			options: { concurrency: 5 },
+		});
+	wfs.push(
+		active(
+			workflow(id('C', 'redis'), [webhook(path('C', 'redis')), splitOut('names'), create('redis')], [
+				['Webhook', 'One item each'],
+				['One item each', 'Meta Request'],
+			]),
+		),
+		active(
+			workflow(id('D', 'redis'), [webhook(path('D', 'redis')), splitOut('names'), create('redis')], [
+				['Webhook', 'One item each'],
+				['One item each', 'Meta Request'],
+			]),
+		),
+	);
+	return wfs;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function admin<T = unknown>(fake: FakeAdmin, method: 'GET' | 'POST' | 'DELETE', what: string, body?: unknown): Promise<T> {
+	const response = await fetch(`${fake.url}/__admin/${what}`, {
+		method,
+		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`fake Meta admin ${method} ${what}: ${response.status} ${text}`);
+	return (text ? JSON.parse(text) : undefined) as T;
+}
+
+interface FakeStats {
+	total: number;
+	throttled: number;
+}
+
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/** Waits until `count` executions of `workflowId` that started after `since` have finished; returns them. */
+async function finishedRuns(cluster: QueueCluster, workflowId: string, count: number, since: number, timeoutMs: number): Promise<QueueExecution[]> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const runs = (await cluster.executions()).filter((e) => e.workflowId === workflowId && e.mode !== 'retry' && Date.parse(e.startedAt ?? '') >= since - 1000);
+		if (runs.length >= count && runs.every((run) => FINISHED.has(run.status))) return runs;
+		if (Date.now() > deadline) {
+			throw new Error(`${workflowId}: ${runs.filter((r) => FINISHED.has(r.status)).length} of ${count} executions finished in ${timeoutMs / 1000} s (${runs.map((r) => r.status).join(', ')})`);
+		}
+		await sleep(500);
+	}
+}
+
+/** Fires `bodies` at the webhook all at once. */
+async function fire(cluster: QueueCluster, webhookPath: string, bodies: unknown[]): Promise<void> {
+	await Promise.all(bodies.map(async (body) => await cluster.webhook(webhookPath, body)));
+}
+
+const output = (execution: StoredExecution, node: string, index: number) => nodeOutput(execution, node, index);
+
+// ---------------------------------------------------------------------------------------------
+
+/** A: 1,000 reads as 10 concurrent executions on 2 workers, one token, 100 calls per 10 s. */
+export async function scenarioA(env: ScenarioEnv, store: ScenarioStore): Promise<ScenarioRow> {
+	const { cluster, fake } = env;
+	await admin(fake, 'POST', 'reset');
+	await admin(fake, 'POST', 'budget', BUDGET);
+	const each = A_ITEMS / A_EXECUTIONS;
+	const started = Date.now();
+	await fire(cluster, path('A', store), range(A_EXECUTIONS).map(() => ({ ids: range(each).map(() => 'me') })));
+	const runs = await finishedRuns(cluster, id('A', store), A_EXECUTIONS, started, 20 * 60_000);
+	const wallS = (Math.max(...runs.map((run) => Date.parse(run.stoppedAt ?? ''))) - started) / 1000;
+	let succeeded = 0;
+	let failed = 0;
+	const workers = new Set<number>();
+	for (const run of runs) {
+		const execution = await cluster.execution(run.id);
+		succeeded += output(execution, 'Meta Request', 0).length;
+		failed += output(execution, 'Meta Request', 1).length;
+		if (run.worker !== undefined) workers.add(run.worker);
+	}
+	const stats = await admin<FakeStats>(fake, 'GET', 'stats');
+	await admin(fake, 'POST', 'budget', null);
+	const minimumS = (A_ITEMS / BUDGET.calls) * (BUDGET.windowMs / 1000);
+	return {
+		name: 'A',
+		store,
+		items: A_ITEMS,
+		succeeded,
+		failed,
+		throttledPct: round((100 * stats.throttled) / Math.max(1, stats.total)),
+		wallOverMinimum: round(wallS / minimumS),
+		details: { wallS: round(wallS, 1), minimumS, calls: stats.total, throttledCalls: stats.throttled, workers: [...workers].sort() },
+	};
+}
+
+/** B: 200 webhook executions at once, one disapproval each (ads of one campaign), "3 in 1 h → Escalate". */
+export async function scenarioB(env: ScenarioEnv, store: ScenarioStore): Promise<ScenarioRow> {
+	const { cluster } = env;
+	const tag = `${store}-${Date.now()}`;
+	const started = Date.now();
+	await fire(
+		cluster,
+		path('B', store),
+		range(B_EXECUTIONS).map((i) => ({
+			adId: `${tag}-ad-${i}`,
+			campaignId: 'campaign-1',
+			metaError: { category: 'policy', code: 368, action: 'pause', retryable: false, source: 'graph', meaning: 'Ad disapproved', remedy: 'Edit the ad' },
+		})),
+	);
+	const runs = await finishedRuns(cluster, id('B', store), B_EXECUTIONS, started, 10 * 60_000);
+	const escalations: Array<{ threshold?: string; count?: number }> = [];
+	let routed = 0;
+	let eventsCounted = 0;
+	for (const run of runs) {
+		const execution = await cluster.execution(run.id);
+		for (let route = 0; route < 6; route++) {
+			for (const item of output(execution, 'Escalation Router', route)) {
+				routed++;
+				const counts = (item.routing?.counts ?? []) as Array<{ name: string; count: number }>;
+				eventsCounted = Math.max(eventsCounted, counts.find((c) => c.name === 'Every event')?.count ?? 0);
+				if (item.route === 'escalate') escalations.push({ threshold: item.routing?.threshold?.name, count: item.routing?.threshold?.count });
+			}
+		}
+	}
+	return {
+		name: 'B',
+		store,
+		items: B_EXECUTIONS,
+		succeeded: routed,
+		failed: B_EXECUTIONS - routed,
+		eventsExpected: B_EXECUTIONS,
+		eventsCounted,
+		details: { escalations, expectedEscalations: [{ threshold: 'Campaign trend', count: 3 }, { threshold: 'Every event', count: B_EXECUTIONS }] },
+	};
+}
+
+/** Per item of a create run: what it ended as. */
+type CreateEnd = 'created' | 'replayed' | 'ambiguous' | 'state_unavailable' | 'other';
+
+function createEnds(execution: StoredExecution): Map<string, { end: CreateEnd; warnings: string[] }> {
+	const ends = new Map<string, { end: CreateEnd; warnings: string[] }>();
+	// A success item is Meta's answer ({ id }): its input item (by pairedItem) names the ad.
+	const inputs = nodeOutput(execution, 'One item each', 0);
+	const nameOf = (item: { json: Record<string, any>; pairedItem?: unknown }) => {
+		const paired = (Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem) as { item?: number } | undefined;
+		return item.json.name ?? inputs[paired?.item ?? -1]?.name;
+	};
+	for (const item of nodeItems(execution, 'Meta Request', 0)) {
+		const stats = (item.json.metaRequest ?? {}) as Record<string, any>;
+		ends.set(nameOf(item), { end: stats.replayed ? 'replayed' : 'created', warnings: stats.stateWarnings ?? [] });
+	}
+	for (const item of nodeItems(execution, 'Meta Request', 1)) {
+		const stats = (item.json.metaRequest ?? {}) as Record<string, any>;
+		const stop = stats.stopReason;
+		const end: CreateEnd = stop === 'ambiguous_write' ? 'ambiguous' : stop === 'state_unavailable' ? 'state_unavailable' : 'other';
+		ends.set(nameOf(item), { end, warnings: stats.stateWarnings ?? [] });
+	}
+	return ends;
+}
+
+interface Writes {
+	writes: Array<{ method: string; path: string; idempotencyKey?: string; creates?: boolean; params?: { name?: string } }>;
+}
+
+/** Creates the fake applied per ad name (a name applied twice is a duplicate whatever its key). */
+async function appliedByName(fake: FakeAdmin): Promise<Map<string, number>> {
+	const { writes } = await admin<Writes>(fake, 'GET', 'writes');
+	const byName = new Map<string, number>();
+	for (const write of writes) {
+		const name = write.params?.name;
+		if (write.method === 'POST' && typeof name === 'string') byName.set(name, (byName.get(name) ?? 0) + 1);
+	}
+	return byName;
+}
+
+/** C: SIGKILL worker 0 while 200 creates are in flight, then n8n's retry of every failed execution. */
+export async function scenarioC(env: ScenarioEnv): Promise<ScenarioRow> {
+	const { cluster, fake, log = () => {} } = env;
+	await admin(fake, 'POST', 'reset');
+	// Each create is applied at once and answered 1.5 s later: many are in flight at any moment.
+	await admin(fake, 'POST', 'faults', { match: { method: 'POST', path: '/v24.0/act_1/ads' }, fault: { type: 'stall', ms: 1500 } });
+	const tag = `c${Date.now()}`;
+	const names = range(C_EXECUTIONS).map((e) => range(C_ITEMS_EACH).map((i) => `${tag}-${e}-${i}`));
+	const started = Date.now();
+	await fire(cluster, path('C', 'redis'), names.map((batch) => ({ names: batch })));
+	// Kill once creates are in flight on both workers.
+	for (let waited = 0; waited < 30_000; waited += 100) {
+		const { writes } = await admin<Writes>(fake, 'GET', 'writes');
+		if (writes.length >= 20) break;
+		await sleep(100);
+	}
+	const inFlightAtKill = (await admin<Writes>(fake, 'GET', 'writes')).writes.length;
+	await cluster.killWorker(0, 'SIGKILL');
+	log(`C: worker 0 killed with ${inFlightAtKill} creates applied so far`);
+	await cluster.startWorker(0);
+	const runs = await finishedRuns(cluster, id('C', 'redis'), C_EXECUTIONS, started, 10 * 60_000);
+
+	// n8n's Retry of every execution that did not succeed (a crashed one, an errored one).
+	const ends = new Map<string, { end: CreateEnd; warnings: string[] }>();
+	const retried: string[] = [];
+	for (const run of runs) {
+		let execution = await cluster.execution(run.id);
+		if (run.status !== 'success') {
+			retried.push(run.id);
+			execution = await cluster.retryExecution(run.id);
+		}
+		for (const [name, end] of createEnds(execution)) ends.set(name, end);
+	}
+	// A run n8n kept no data of (2.x fails a dead worker's job outright) cannot be retried: its
+	// batch is delivered again, as the sender of a webhook that failed does.
+	const lost = names.filter((batch) => batch.some((name) => !ends.has(name)));
+	if (lost.length > 0) {
+		const again = Date.now();
+		await fire(cluster, path('C', 'redis'), lost.map((batch) => ({ names: batch })));
+		const reruns = (await finishedRuns(cluster, id('C', 'redis'), C_EXECUTIONS + lost.length, started, 10 * 60_000)).filter(
+			(run) => Date.parse(run.startedAt ?? '') >= again - 1000,
+		);
+		for (const run of reruns) for (const [name, end] of createEnds(await cluster.execution(run.id))) ends.set(name, end);
+	}
+	await admin(fake, 'DELETE', 'faults');
+	const applied = await appliedByName(fake);
+	const duplicates = [...applied.values()].filter((n) => n > 1).length;
+	const { duplicates: byKey } = await admin<{ duplicates: unknown[] }>(fake, 'GET', 'duplicates');
+	const all = names.flat();
+	const tally = (end: CreateEnd) => all.filter((name) => ends.get(name)?.end === end).length;
+	return {
+		name: 'C',
+		store: 'redis',
+		items: all.length,
+		succeeded: tally('created') + tally('replayed'),
+		failed: all.length - tally('created') - tally('replayed'),
+		duplicateWrites: Math.max(duplicates, byKey.length),
+		details: {
+			created: tally('created'),
+			replayed: tally('replayed'),
+			ambiguousEscalated: tally('ambiguous'),
+			other: tally('other') + tally('state_unavailable'),
+			unaccounted: all.filter((name) => !ends.has(name)).length,
+			appliedOnMeta: applied.size,
+			retriedExecutions: retried.length,
+			redelivered: lost.length,
+			statuses: runs.map((run) => run.status),
+			inFlightAtKill,
+		},
+	};
+}
+
+/** D: the package's Redis killed mid-run for 3 s, then started again (empty). */
+export async function scenarioD(env: ScenarioEnv): Promise<ScenarioRow> {
+	const { cluster, fake, stateRedis } = env;
+	await admin(fake, 'POST', 'reset');
+	// Each create answered after 1 s, 5 at a time per execution: a run lasts about 4 s, the outage hits its middle.
+	await admin(fake, 'POST', 'faults', { match: { method: 'POST', path: '/v24.0/act_1/ads' }, fault: { type: 'stall', ms: 1000 } });
+	const tag = `d${Date.now()}`;
+	const names = range(D_EXECUTIONS).map((e) => range(D_ITEMS_EACH).map((i) => `${tag}-${e}-${i}`));
+	const started = Date.now();
+	await fire(cluster, path('D', 'redis'), names.map((batch) => ({ names: batch })));
+	await sleep(1500);
+	await stateRedis.kill();
+	await sleep(3000);
+	await stateRedis.restart();
+	const runs = await finishedRuns(cluster, id('D', 'redis'), D_EXECUTIONS, started, 10 * 60_000);
+	const ends = new Map<string, { end: CreateEnd; warnings: string[] }>();
+	for (const run of runs) for (const [name, end] of createEnds(await cluster.execution(run.id))) ends.set(name, end);
+	await admin(fake, 'DELETE', 'faults');
+	const applied = await appliedByName(fake);
+	const all = names.flat();
+	const tally = (end: CreateEnd) => all.filter((name) => ends.get(name)?.end === end).length;
+	return {
+		name: 'D',
+		store: 'redis',
+		items: all.length,
+		succeeded: tally('created') + tally('replayed'),
+		failed: all.length - tally('created') - tally('replayed'),
+		duplicateWrites: [...applied.values()].filter((n) => n > 1).length,
+		details: {
+			created: tally('created'),
+			refusedWhileRedisDown: tally('state_unavailable'),
+			ambiguous: tally('ambiguous'),
+			other: tally('other'),
+			unaccounted: all.filter((name) => !ends.has(name)).length,
+			// a refused create was not applied; every created one was, once
+			appliedOnMeta: applied.size,
+			successesWithWarnings: all.filter((name) => ends.get(name)?.end === 'created' && (ends.get(name)?.warnings.length ?? 0) > 0).length,
+		},
+	};
+}
