@@ -329,6 +329,29 @@ async function appliedByName(fake: FakeAdmin): Promise<Map<string, number>> {
 	return byName;
 }
 
+/** What became of a scenario's creates: the row's counts, and a tally per end. */
+async function createFigures(fake: FakeAdmin, names: string[][], ends: Map<string, { end: CreateEnd; warnings: string[] }>) {
+	await admin(fake, 'DELETE', 'faults');
+	const applied = await appliedByName(fake);
+	const { duplicates: byKey } = await admin<{ duplicates: unknown[] }>(fake, 'GET', 'duplicates');
+	const all = names.flat();
+	const tally = (end: CreateEnd) => all.filter((name) => ends.get(name)?.end === end).length;
+	const succeeded = tally('created') + tally('replayed');
+	return {
+		row: {
+			items: all.length,
+			succeeded,
+			failed: all.length - succeeded,
+			// a name applied twice is a duplicate whatever its key; so is a key applied twice
+			duplicateWrites: Math.max([...applied.values()].filter((n) => n > 1).length, byKey.length),
+		},
+		tally,
+		unaccounted: all.filter((name) => !ends.has(name)).length,
+		appliedOnMeta: applied.size,
+		withWarnings: all.filter((name) => ends.get(name)?.end === 'created' && (ends.get(name)?.warnings.length ?? 0) > 0).length,
+	};
+}
+
 /** C: SIGKILL worker 0 while 200 creates are in flight, then n8n's retry of every failed execution. */
 export async function scenarioC(env: ScenarioEnv): Promise<ScenarioRow> {
 	const { cluster, fake, log = () => {} } = env;
@@ -373,26 +396,18 @@ export async function scenarioC(env: ScenarioEnv): Promise<ScenarioRow> {
 		);
 		for (const run of reruns) for (const [name, end] of createEnds(await cluster.execution(run.id))) ends.set(name, end);
 	}
-	await admin(fake, 'DELETE', 'faults');
-	const applied = await appliedByName(fake);
-	const duplicates = [...applied.values()].filter((n) => n > 1).length;
-	const { duplicates: byKey } = await admin<{ duplicates: unknown[] }>(fake, 'GET', 'duplicates');
-	const all = names.flat();
-	const tally = (end: CreateEnd) => all.filter((name) => ends.get(name)?.end === end).length;
+	const { row, tally, unaccounted, appliedOnMeta } = await createFigures(fake, names, ends);
 	return {
 		name: 'C',
 		store: 'redis',
-		items: all.length,
-		succeeded: tally('created') + tally('replayed'),
-		failed: all.length - tally('created') - tally('replayed'),
-		duplicateWrites: Math.max(duplicates, byKey.length),
+		...row,
 		details: {
 			created: tally('created'),
 			replayed: tally('replayed'),
 			ambiguousEscalated: tally('ambiguous'),
 			other: tally('other') + tally('state_unavailable'),
-			unaccounted: all.filter((name) => !ends.has(name)).length,
-			appliedOnMeta: applied.size,
+			unaccounted,
+			appliedOnMeta,
 			retriedExecutions: retried.length,
 			redelivered: lost.length,
 			statuses: runs.map((run) => run.status),
@@ -418,26 +433,20 @@ export async function scenarioD(env: ScenarioEnv): Promise<ScenarioRow> {
 	const runs = await finishedRuns(cluster, id('D', 'redis'), D_EXECUTIONS, started, 10 * 60_000);
 	const ends = new Map<string, { end: CreateEnd; warnings: string[] }>();
 	for (const run of runs) for (const [name, end] of createEnds(await cluster.execution(run.id))) ends.set(name, end);
-	await admin(fake, 'DELETE', 'faults');
-	const applied = await appliedByName(fake);
-	const all = names.flat();
-	const tally = (end: CreateEnd) => all.filter((name) => ends.get(name)?.end === end).length;
+	const { row, tally, unaccounted, appliedOnMeta, withWarnings } = await createFigures(fake, names, ends);
 	return {
 		name: 'D',
 		store: 'redis',
-		items: all.length,
-		succeeded: tally('created') + tally('replayed'),
-		failed: all.length - tally('created') - tally('replayed'),
-		duplicateWrites: [...applied.values()].filter((n) => n > 1).length,
+		...row,
 		details: {
 			created: tally('created'),
 			refusedWhileRedisDown: tally('state_unavailable'),
 			ambiguous: tally('ambiguous'),
 			other: tally('other'),
-			unaccounted: all.filter((name) => !ends.has(name)).length,
+			unaccounted,
 			// a refused create was not applied; every created one was, once
-			appliedOnMeta: applied.size,
-			successesWithWarnings: all.filter((name) => ends.get(name)?.end === 'created' && (ends.get(name)?.warnings.length ?? 0) > 0).length,
+			appliedOnMeta,
+			successesWithWarnings: withWarnings,
 		},
 	};
 }

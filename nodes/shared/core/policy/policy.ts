@@ -403,17 +403,9 @@ function thresholdName(threshold: Threshold): string {
 export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
 	const windows = stateWindows(state);
 	const steps = decisionSteps(input, config);
-	for (let step = steps.next(); ; ) {
-		if (step.done) return step.value;
-		const op = step.value;
-		step = steps.next(
-			op.op === 'count'
-				? windows.count(op.key, now, op.windowMs, op.keep)
-				: op.op === 'fire'
-					? windows.fire(op.key, now, op.windowMs)
-					: windows.claim(op.key, now, op.cooldownMs),
-		);
-	}
+	let step = steps.next();
+	while (!step.done) step = steps.next(applyWindowOp(windows, step.value, now));
+	return step.value;
 }
 
 /**
@@ -423,17 +415,16 @@ export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: P
  */
 export async function decideWith(input: PolicyInput, config: PolicyConfig, windows: WindowStore, now: number): Promise<Decision> {
 	const steps = decisionSteps(input, config);
-	for (let step = steps.next(); ; ) {
-		if (step.done) return step.value;
-		const op = step.value;
-		step = steps.next(
-			op.op === 'count'
-				? await windows.count(op.key, now, op.windowMs, op.keep)
-				: op.op === 'fire'
-					? await windows.fire(op.key, now, op.windowMs)
-					: await windows.claim(op.key, now, op.cooldownMs),
-		);
-	}
+	let step = steps.next();
+	while (!step.done) step = steps.next(await applyWindowOp(windows, step.value, now));
+	return step.value;
+}
+
+/** One window step on in-memory windows (answers at once) or a store (answers a promise). */
+function applyWindowOp(windows: WindowStore | ReturnType<typeof stateWindows>, op: WindowOp, now: number): unknown {
+	if (op.op === 'count') return windows.count(op.key, now, op.windowMs, op.keep);
+	if (op.op === 'fire') return windows.fire(op.key, now, op.windowMs);
+	return windows.claim(op.key, now, op.cooldownMs);
 }
 
 /**
