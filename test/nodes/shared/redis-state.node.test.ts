@@ -67,6 +67,19 @@ test('Escalation Router with Redis unreachable decides on process memory and say
 	}
 });
 
+test('Batch Status Poller polls with its pacing and breakers in Redis, and says so on the job', async () => {
+	const id = fake.createAsyncJob({ kind: 'async_batch', total: 2, completeAfterPolls: 1 });
+	const run = await runNode(
+		'n8n-nodes-meta-resilience.metaBatchStatusPoller',
+		{ jobKind: 'async_batch', stateStore: 'redis', initialInterval: 1, backoffFactor: 1, maxInterval: 1, timeout: 10, options: { retryBaseDelay: 0.001 } },
+		[{ id }],
+		{ credentials: credentials() },
+	);
+	expect(run.error).toBeUndefined();
+	expect(run.nodeOutputs[0][0].json.batchJob).toMatchObject({ state: 'completed', stateStore: 'redis' });
+	expect((run.nodeOutputs[0][0].json.batchJob as IDataObject).stateWarnings).toBeUndefined();
+});
+
 describe('Meta Request on Redis', () => {
 	test('a re-run answers the creates that succeeded from the Redis journal', async () => {
 		const items = [{ name: 'R1' }, { name: 'R2' }];
