@@ -9,7 +9,7 @@
  * - C. a worker killed while 200 creates are in flight, then n8n's retry of the failed executions
  * - D. the package's Redis restarted mid-run
  */
-import { nodeItems, nodeOutput } from './n8n';
+import { nodeItems, nodeOutput, runDataOf } from './n8n';
 import type { QueueCluster, QueueExecution, StoredExecution } from './queue';
 import type { RedisServer } from './redis';
 import { workflow, type NodeSpec } from './workflow';
@@ -295,6 +295,8 @@ type CreateEnd = 'created' | 'replayed' | 'ambiguous' | 'state_unavailable' | 'o
 
 function createEnds(execution: StoredExecution): Map<string, { end: CreateEnd; warnings: string[] }> {
 	const ends = new Map<string, { end: CreateEnd; warnings: string[] }>();
+	// A run n8n kept no data of (2.x fails a dead worker's job outright): nothing to read.
+	if (!runDataOf(execution)['Meta Request']) return ends;
 	// A success item is Meta's answer ({ id }): its input item (by pairedItem) names the ad.
 	const inputs = nodeOutput(execution, 'One item each', 0);
 	const nameOf = (item: { json: Record<string, any>; pairedItem?: unknown }) => {

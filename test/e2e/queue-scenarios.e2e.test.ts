@@ -1,20 +1,15 @@
 /**
  * The package's guarantees in real n8n queue mode (a main, two workers, PostgreSQL, Redis for n8n's
  * queue and another redis-server for the package's state), scenarios A–D of testing/queue-scenarios.ts:
- * the same runs `npm run bench:queue` reports, asserted here on behaviour. Line 1 by default
- * (N8N_E2E_QUEUE_LINES=1,2 adds line 2).
+ * the same runs `npm run bench:queue` reports, asserted here on behaviour. On the lines
+ * queueLines() gives (both by default; N8N_E2E_QUEUE_LINES=1 for line 1 only).
  */
 import { useFakeMeta } from '../../testing/fake-meta';
-import type { N8nLine } from '../../testing/n8n';
 import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queue';
 import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv } from '../../testing/queue-scenarios';
 import { startRedis, type RedisServer } from '../../testing/redis';
-import { e2eLines, packageTarball } from './setup';
+import { packageTarball, queueLines } from './setup';
 
-function queueLines(): N8nLine[] {
-	const wanted = (process.env.N8N_E2E_QUEUE_LINES ?? '1').split(',').map((s) => s.trim());
-	return e2eLines().includes('2') && wanted.includes('2') ? ['1', '2'] : ['1'];
-}
 
 const report = (row: object) => process.stderr.write(`[e2e] ${JSON.stringify(row)}\n`);
 

@@ -1,20 +1,15 @@
 /**
  * The package in n8n's queue mode: a main that receives webhooks and workers that run them, over
- * PostgreSQL and Redis started by the harness (testing/queue.ts). Line 1 always; line 2 when
- * N8N_E2E_LINES and N8N_E2E_QUEUE_LINES (default "1") both name it. N8N_E2E_QUEUE_LOG=1 prints
- * every n8n log line.
+ * PostgreSQL and Redis started by the harness (testing/queue.ts). On the lines queueLines() gives
+ * (both by default). N8N_E2E_QUEUE_LOG=1 prints every n8n log line.
  */
 import { ME_ID, useFakeMeta } from '../../testing/fake-meta';
-import { nodeOutput, type N8nLine } from '../../testing/n8n';
+import { nodeOutput } from '../../testing/n8n';
 import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queue';
 import { startRedis, type RedisServer } from '../../testing/redis';
-import { e2eLines, packageTarball } from './setup';
+import { packageTarball, queueLines } from './setup';
 import { DEMO_CREDENTIAL_REF, demoCredential, workflow, type NodeSpec } from './workflows';
 
-function queueLines(): N8nLine[] {
-	const wanted = (process.env.N8N_E2E_QUEUE_LINES ?? '1').split(',').map((s) => s.trim());
-	return e2eLines().includes('2') && wanted.includes('2') ? ['1', '2'] : ['1'];
-}
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

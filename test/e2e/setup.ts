@@ -14,6 +14,15 @@ export function e2eLines(): N8nLine[] {
 	return lines as N8nLine[];
 }
 
+/**
+ * The lines the queue-mode suites run on: those of e2eLines() that N8N_E2E_QUEUE_LINES names
+ * (default "1,2": both, as CI runs them).
+ */
+export function queueLines(): N8nLine[] {
+	const wanted = (process.env.N8N_E2E_QUEUE_LINES ?? '1,2').split(',').map((s) => s.trim());
+	return e2eLines().filter((line) => wanted.includes(line));
+}
+
 /** The package tarball packed by the global setup. */
 export function packageTarball(): string {
 	const tgz = process.env.META_E2E_TGZ;
