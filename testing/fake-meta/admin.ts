@@ -3,7 +3,7 @@
 
 import type { Answer } from './http';
 import { chaosFaults, type FaultMatch, type FaultRule } from './faults';
-import type { BudgetOptions } from './budget';
+import type { AnyBudgetOptions } from './limits';
 import type { AsyncJobOptions } from './jobs';
 import type { FakeMeta, JobDefaults } from './server';
 
@@ -65,7 +65,7 @@ function route(fake: FakeMeta, call: string, query: URLSearchParams, body: unkno
 			fake.reset();
 			return ok({ ok: true });
 		case 'POST budget':
-			fake.setBudget(body ? (body as BudgetOptions) : undefined);
+			fake.setBudget(body ? (body as AnyBudgetOptions) : undefined);
 			return ok({ ok: true });
 		case 'POST jobs':
 			if (!['async_batch', 'report_run', 'async_session', 'custom'].includes(record.kind as string)) {

@@ -6,7 +6,11 @@
 //   --host H           FAKE_META_HOST        default 127.0.0.1
 //   --token T          FAKE_META_TOKEN       default the canary test token
 //   --app-secret S     FAKE_META_APP_SECRET  require appsecret_proof
-//   --budget B         FAKE_META_BUDGET      JSON, or calls=100,windowMs=10000,penaltyMs=2000,style=buc,retryAfterHeader=true
+//   --budget B         FAKE_META_BUDGET      JSON, or calls=100,windowMs=10000,penaltyMs=2000,style=buc,retryAfterHeader=true;
+//                                            or a limit model (limits.ts): model=marketingScore,tier=standard,errorCode=613 |
+//                                            model=bucHour,managementCalls=300,insightsCalls=600 |
+//                                            model=whatsapp,messagesPerSecond=80,pairIntervalMs=6000
+//   --time-scale X     FAKE_META_TIME_SCALE  run the limit model's durations X times faster (sets its timeScale)
 //   --faults F         FAKE_META_FAULTS      none | chaos | a JSON fault rule or list (see /__admin/faults)
 //   --chaos-rate R     FAKE_META_CHAOS_RATE  share of faulty requests for --faults chaos (default 0.3)
 //   --stall-ms MS      FAKE_META_STALL_MS    stall length for --faults chaos (default 2000)
@@ -15,7 +19,7 @@
 //   --job-polls N      FAKE_META_JOB_POLLS   polls until jobs created over HTTP complete (default 2)
 
 import { ruleFromJson } from './admin';
-import type { BudgetOptions } from './budget';
+import { isLimitOptions, type AnyBudgetOptions, type LimitOptions } from './limits';
 import { chaosFaults, type FaultRule } from './faults';
 import { startFakeMeta, type FakeMeta, type FakeMetaOptions } from './server';
 
@@ -25,6 +29,7 @@ const FLAGS: Record<string, string> = {
 	token: 'FAKE_META_TOKEN',
 	'app-secret': 'FAKE_META_APP_SECRET',
 	budget: 'FAKE_META_BUDGET',
+	'time-scale': 'FAKE_META_TIME_SCALE',
 	faults: 'FAKE_META_FAULTS',
 	'chaos-rate': 'FAKE_META_CHAOS_RATE',
 	'stall-ms': 'FAKE_META_STALL_MS',
@@ -56,14 +61,23 @@ function number(name: string, value: string | undefined): number | undefined {
 	return parsed;
 }
 
-function parseBudget(value: string): BudgetOptions {
-	if (value.trim().startsWith('{')) return JSON.parse(value) as BudgetOptions;
+function parseBudget(value: string): AnyBudgetOptions {
+	if (value.trim().startsWith('{')) return JSON.parse(value) as AnyBudgetOptions;
 	const budget: Record<string, unknown> = {};
 	for (const pair of value.split(',')) {
 		const [key, raw = ''] = pair.split('=').map((s) => s.trim());
 		budget[key] = raw === 'true' ? true : raw === 'false' ? false : /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
 	}
-	return budget as unknown as BudgetOptions;
+	return budget as unknown as AnyBudgetOptions;
+}
+
+/** `--time-scale` applies to a limit model only (today's window has no scale). */
+function scaledBudget(budget: AnyBudgetOptions | undefined, timeScale: number | undefined): AnyBudgetOptions | undefined {
+	if (timeScale === undefined) return budget;
+	if (!budget || !isLimitOptions(budget)) {
+		throw new Error('--time-scale needs a --budget with a limit model (model=marketingScore | bucHour | whatsapp)');
+	}
+	return { ...budget, timeScale } as LimitOptions;
 }
 
 function parseFaults(value: string, settings: Record<string, string>): FaultRule[] {
@@ -83,7 +97,7 @@ export function cliOptions(argv: string[], env: NodeJS.ProcessEnv): FakeMetaOpti
 		host: settings.host,
 		token: settings.token,
 		appSecret: settings['app-secret'],
-		budget: settings.budget === undefined ? undefined : parseBudget(settings.budget),
+		budget: scaledBudget(settings.budget === undefined ? undefined : parseBudget(settings.budget), number('time-scale', settings['time-scale'])),
 		faults: settings.faults === undefined ? undefined : parseFaults(settings.faults, settings),
 		seed: number('seed', settings.seed),
 		logLimit: number('log-limit', settings['log-limit']),

@@ -52,6 +52,27 @@
  * `reset_time_duration` (seconds); `retryAfterHeader: true` adds `Retry-After` (seconds). Refused
  * calls do not count; auth failures are answered before the budget is charged.
  *
+ * ## Limit models (`budget: { model, timeScale?, ... }`, same `setBudget` / admin / `--budget`)
+ * Instead of the window above, one of Meta's real limits (limits.ts; no `model` or
+ * `model: 'window'` keeps the window). `timeScale` (default 1) divides every duration of the
+ * model; headers give wall-time durations at that scale. Refused calls are not counted.
+ * - `marketingScore`: per ad account (`act_<id>` first in the path, else `defaultAccount`
+ *   `act_0`): GET 1 point, POST/DELETE 3; the score drains linearly, a full score in 300 s
+ *   (leaky bucket); a call that would pass the tier's maximum (`tier` `development` 60,
+ *   `standard` 9000; or `maxScore`) is refused and blocks the account for 300 s / 60 s
+ *   (`blockMs`): code 17 subcode 2446079, or `errorCode: 613` (subcode 1487742). Every response
+ *   carries `X-Ad-Account-Usage` {acc_id_util_pct, reset_time_duration (s until the score is 0 or
+ *   the block ends), ads_api_access_tier development_access | standard_access}.
+ * - `bucHour`: a rolling hour (`windowMs`) per business (`businessId`, `accountBusinesses`) and
+ *   type: `ads_insights` for paths with an `insights` segment, else `ads_management`; limits
+ *   `insightsCalls` (600) and `managementCalls` (300); blocked → 80000 / 80004, subcode 2446079,
+ *   HTTP 400. `X-Business-Use-Case-Usage` lists both types (call_count = total_cputime =
+ *   total_time = % of the limit, `estimated_time_to_regain_access` minutes once blocked, else 0).
+ * - `whatsapp`: `POST /{phone-number-id}/messages` only: `messagesPerSecond` (80) per number in
+ *   any rolling second → 130429; one message per `pairIntervalMs` (6 s) per recipient `to` →
+ *   131056 (HTTP status of both: the catalog's 429, or `status`).
+ * `theoreticalMinimumMs(model, calls)` gives each model's least wall time for a call mix.
+ *
  * ## Faults (`addFault(rule)`, `clearFaults()`, `faults` option, `chaosFaults()` preset)
  * A rule: `{ match?: {method?, path?: string | RegExp, writes?}, times?, probability?, every?,
  * fault }` (`fault` may be a list to pick from at random). First rule that fires wins; randomness
@@ -92,7 +113,7 @@
  * ## Admin (`/__admin/...`, no auth, not logged)
  * GET `requests?limit=`, `stats`, `writes`, `duplicates`, `jobs/{id}`, `objects/{id}`;
  * POST `faults` (rule, list, or `{preset:'chaos', rate, stallMs}`; `match.pathRegex` for a RegExp),
- * DELETE `faults`, POST `reset`, `budget` (options or null), `jobs`, `job-defaults`,
+ * DELETE `faults`, POST `reset`, `budget` (window or limit-model options, or null), `jobs`, `job-defaults`,
  * `seed` (`{objects, parent?, edge?}`).
  *
  * ## Memory
@@ -105,6 +126,8 @@ export { useFakeMeta } from './use';
 export type { UseFakeMetaOptions } from './use';
 export type { FakeMeta, FakeMetaOptions, JobDefaults, SeedOptions } from './server';
 export type { BudgetOptions, BudgetStyle } from './budget';
+export { bucHourMinimumMs, createLimitModel, LIMIT_MODELS, marketingScoreMinimumMs, theoreticalMinimumMs, whatsAppMinimumMs } from './limits';
+export type { AnyBudgetOptions, BucHourOptions, BucType, CallMix, LimitCall, LimitModel, LimitModelName, LimitOptions, MarketingScoreOptions, MarketingTier, WhatsAppLimitOptions } from './limits';
 export { APPLY_THEN_FAIL, chaosFaults, gatewayPage } from './faults';
 export type { AnswerFault, ChaosOptions, Fault, FaultMatch, FaultRule } from './faults';
 export type { AsyncJobOptions, JobKind, JobOutcome, JobSummary } from './jobs';

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'net';
 import { handleAdmin } from './admin';
 import { Budget, DEFAULT_BUSINESS_ID, usageHeaders, type BudgetOptions, type Usage } from './budget';
 import { graphError, unsupportedRequest, type GraphErrorSpec } from './errors';
+import { createLimitModel, isLimitOptions, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
 import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
 import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
@@ -27,7 +28,8 @@ export interface FakeMetaOptions {
 	token?: string;
 	/** When set, every Graph call must carry `appsecret_proof` = HMAC-SHA256(token, appSecret) hex. */
 	appSecret?: string;
-	budget?: BudgetOptions;
+	/** Today's rolling window (BudgetOptions), or a Meta limit model (`model`: limits.ts). */
+	budget?: AnyBudgetOptions;
 	/** Seed of the PRNG behind fault probabilities and fbtrace ids. Default 1. */
 	seed?: number;
 	/** Requests and writes kept in the logs (the oldest are dropped). Default 20,000. */
@@ -69,8 +71,8 @@ export interface FakeMeta {
 	createAsyncJob(options: AsyncJobOptions): string;
 	getJob(id: string): JobSummary | undefined;
 	setJobDefaults(defaults: JobDefaults): void;
-	/** Replaces the budget (undefined: no limit); usage starts from zero. */
-	setBudget(budget: BudgetOptions | undefined): void;
+	/** Replaces the budget or limit model (undefined: no limit); usage starts from zero. */
+	setBudget(budget: AnyBudgetOptions | undefined): void;
 	stats(): FakeMetaStats;
 	/** Back to the state right after start: objects, jobs, logs, faults, budget, PRNG, options. */
 	reset(): void;
@@ -117,6 +119,7 @@ class FakeMetaServer implements FakeMeta {
 	private faults!: Faults;
 	private jobs!: Jobs;
 	private budget?: Budget;
+	private limits?: LimitModel;
 	private jobDefaults: JobDefaults = {};
 	private messageCount = 0;
 
@@ -196,8 +199,14 @@ class FakeMetaServer implements FakeMeta {
 		this.jobDefaults = { ...defaults };
 	}
 
-	setBudget(budget: BudgetOptions | undefined): void {
-		this.budget = budget && new Budget(budget);
+	setBudget(budget: AnyBudgetOptions | undefined): void {
+		if (budget && isLimitOptions(budget)) {
+			this.limits = createLimitModel(budget);
+			this.budget = undefined;
+		} else {
+			this.budget = budget && new Budget(budget as BudgetOptions);
+			this.limits = undefined;
+		}
 	}
 
 	stats(): FakeMetaStats {
@@ -331,10 +340,14 @@ class FakeMetaServer implements FakeMeta {
 	private headers(ctx: Ctx): Record<string, string> {
 		const usage: Usage = this.budget?.usage(this.clock()) ?? { percent: 0, regainMs: 0 };
 		const headers = usageHeaders(usage, this.budget?.options.businessId ?? DEFAULT_BUSINESS_ID, ctx.segments[0]?.startsWith('act_') ?? false);
+		if (this.limits) Object.assign(headers, this.limits.headers(limitCall(ctx), this.clock()));
 		headers['x-fb-trace-id'] = ctx.traceId;
 		headers['x-fb-request-id'] = String(ctx.entry.seq);
 		headers['facebook-api-version'] = ctx.version;
 		if (ctx.entry.throttled && this.budget?.options.retryAfterHeader) headers['retry-after'] = String(Math.ceil(usage.regainMs / 1000));
+		if (ctx.entry.throttled && this.limits?.options.retryAfterHeader) {
+			headers['retry-after'] = String(Math.ceil(this.limits.regainMs(limitCall(ctx), this.clock()) / 1000));
+		}
 		return headers;
 	}
 
@@ -355,6 +368,11 @@ class FakeMetaServer implements FakeMeta {
 		if (this.budget && !this.budget.take(ctx.now)) {
 			ctx.entry.throttled = true;
 			return this.error(ctx, this.budget.error());
+		}
+		const limited = this.limits?.take(limitCall(ctx), ctx.now);
+		if (limited) {
+			ctx.entry.throttled = true;
+			return this.error(ctx, limited);
 		}
 		return this.route(ctx);
 	}
@@ -596,6 +614,10 @@ class FakeMetaServer implements FakeMeta {
 }
 
 const SECRET_PARAMS_AND_TIME = new Set([...SECRET_PARAMS, 'appsecret_time']);
+
+function limitCall(ctx: Ctx): LimitCall {
+	return { method: ctx.method, segments: ctx.segments, params: ctx.params };
+}
 
 function ok(body: unknown): Answer {
 	return { status: 200, body };
