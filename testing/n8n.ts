@@ -113,16 +113,21 @@ export interface SpawnOptions {
 	gid?: number;
 }
 
+/** A child as the leader of its own process group (so its helpers can be killed with it), output piped. */
+function spawnGroup(cmd: string, args: string[], opts: SpawnOptions) {
+	return spawn(cmd, args, {
+		cwd: opts.cwd,
+		env: opts.env ?? process.env,
+		uid: opts.uid,
+		gid: opts.gid,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+}
+
 export async function run(cmd: string, args: string[], opts: SpawnOptions & { timeoutMs: number }): Promise<RunResult> {
 	return await new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, {
-			cwd: opts.cwd,
-			env: opts.env ?? process.env,
-			uid: opts.uid,
-			gid: opts.gid,
-			detached: true,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawnGroup(cmd, args, opts);
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -191,14 +196,7 @@ export function startProcess(
 	args: string[],
 	opts: SpawnOptions & { log?: (line: string) => void; keepLines?: number } = {},
 ): StartedProcess {
-	const child = spawn(cmd, args, {
-		cwd: opts.cwd,
-		env: opts.env ?? process.env,
-		uid: opts.uid,
-		gid: opts.gid,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
+	const child = spawnGroup(cmd, args, opts);
 	const keep = opts.keepLines ?? 30;
 	let recent: string[] = [];
 	const lineReader = () => {
