@@ -1,10 +1,13 @@
 import {
 	customItemFailures,
+	DEFAULT_POLL_SCHEDULE,
 	DEFAULT_STATUS_MAPPING,
+	nextPollDelay,
 	orderRecords,
 	parseJobStatus,
 	pollDelay,
 	statusPath,
+	type ProgressReading,
 	subRequestOutcome,
 } from '../../../nodes/shared/core';
 
@@ -115,4 +118,90 @@ test('statusPath', () => {
 	expect(statusPath('/v1/batch-status/:id', '42')).toBe('/v1/batch-status/42');
 	expect(statusPath('/v1/jobs/{ID}/status', '$&')).toBe('/v1/jobs/%24%26/status');
 	expect(statusPath('/v1/batch-status/', '42')).toBe('/v1/batch-status/42');
+});
+
+describe('nextPollDelay', () => {
+	const schedule = DEFAULT_POLL_SCHEDULE;
+	const at = (...pairs: Array<[number, number | undefined]>): ProgressReading[] => pairs.map(([atMs, progress]) => ({ atMs, progress }));
+
+	test('without progress, or with progress that does not move: pollDelay exactly', () => {
+		const times = [0, 2_000, 5_000, 9_500, 16_250];
+		for (let n = 0; n < times.length; n++) {
+			const none = times.slice(0, n + 1).map((atMs) => ({ atMs }));
+			expect(nextPollDelay(none, schedule)).toBe(pollDelay(n, schedule));
+			const stuck = times.slice(0, n + 1).map((atMs) => ({ atMs, progress: 0 }));
+			expect(nextPollDelay(stuck, schedule)).toBe(pollDelay(n, schedule));
+		}
+		// A failed poll (no progress) after one reading: still one reading only.
+		expect(nextPollDelay(at([0, 10], [2_000, undefined]), schedule)).toBe(pollDelay(1, schedule));
+	});
+
+	test('a linear job far from its end: the longest wait allowed (the time elapsed, at most maxIntervalMs)', () => {
+		// 1 % per second, ends at 100 s; 40 s elapsed.
+		expect(nextPollDelay(at([0, 0], [2_000, 2], [5_000, 5], [10_000, 10], [20_000, 20], [40_000, 40]), schedule)).toBe(40_000);
+		// Later on, the cap is maxIntervalMs.
+		expect(nextPollDelay(at([0, 0], [80_000, 20], [160_000, 40]), schedule)).toBe(60_000);
+	});
+
+	test('a linear job whose end is within reach: just after the latest end its readings allow', () => {
+		// 80 % at 80 s: the rate is at least 79 % / 80 s, so it ends by 80 s + 20 / (79 / 80) s ≈ 100.25 s;
+		// the margin is 0.5 % of 80 s = 400 ms.
+		const latestEnd = 80_000 + 20 / (79 / 80_000);
+		const delay = nextPollDelay(at([0, 0], [2_000, 2], [5_000, 5], [10_000, 10], [20_000, 20], [40_000, 40], [80_000, 80]), schedule);
+		expect(delay).toBeCloseTo(latestEnd + 400 - 80_000, 6);
+		// Counts of 20 items are rounded down to 5 %: a wider bound.
+		const coarse = nextPollDelay(at([0, 0], [40_000, 40], [80_000, 80]), schedule, { resolution: 5 });
+		expect(coarse).toBeCloseTo(80_000 + 20 / (75 / 80_000) + 400 - 80_000, 6);
+	});
+
+	test('the predicted end has passed: every 2 % of the time elapsed, at least 1 s', () => {
+		expect(nextPollDelay(at([0, 0], [100_000, 50], [200_000, 99]), schedule, { nowMs: 210_000 })).toBe(4_200);
+		expect(nextPollDelay(at([0, 0], [2_000, 20], [10_000, 99]), schedule, { nowMs: 11_000 })).toBe(1_000);
+		// A schedule whose first wait is shorter than 1 s lowers the minimum to it.
+		const fast = { initialMs: 2, factor: 1.5, maxIntervalMs: 10, timeoutMs: 1_000 };
+		expect(nextPollDelay(at([0, 0], [2, 20], [10, 99]), fast, { nowMs: 11 })).toBe(2);
+	});
+
+	test('never a poll before the schedule’s poll of the same number', () => {
+		// 99 % at 2 s: the job ends at about 2.02 s, but the schedule's third poll is at 2 s + 3 s.
+		expect(nextPollDelay(at([0, 0], [2_000, 99]), schedule)).toBe(3_000);
+	});
+
+	// Follows a job with the given progress curve on a virtual clock: polls and detection delay.
+	function simulate(lengthMs: number, progressAt: (t: number) => number, predict: boolean) {
+		const readings: ProgressReading[] = [];
+		let t = 0;
+		for (;;) {
+			readings.push({ atMs: t, progress: t >= lengthMs ? 100 : Math.floor(progressAt(t)) });
+			if (t >= lengthMs) return { polls: readings.length, delayMs: t - lengthMs, readings };
+			t += predict ? nextPollDelay(readings, schedule) : pollDelay(readings.length - 1, schedule);
+		}
+	}
+
+	test('any progress curve: no more polls than the schedule, and detection at most maxIntervalMs late', () => {
+		const curves: Record<string, (t: number, length: number) => number> = {
+			linear: (t, l) => (100 * t) / l,
+			'stalls at 30 %, then jumps': (t, l) => Math.min(30, (100 * t) / l),
+			'stalls at 0 %, then jumps': () => 0,
+			accelerating: (t, l) => 100 * (t / l) ** 3,
+			decelerating: (t, l) => 100 * Math.sqrt(t / l),
+			'steps of 25 %': (t, l) => 25 * Math.floor((4 * t) / l),
+			'claims 90 % at once': (t, l) => Math.min(99, 90 + (10 * t) / l),
+		};
+		for (const [name, curve] of Object.entries(curves)) {
+			for (let lengthMs = 500; lengthMs <= 2 * 60 * 60_000; lengthMs = Math.ceil(lengthMs * 1.37)) {
+				const predicted = simulate(lengthMs, (t) => curve(t, lengthMs), true);
+				const baseline = simulate(lengthMs, (t) => curve(t, lengthMs), false);
+				const label = `${name}, ${lengthMs} ms`;
+				expect([label, predicted.polls <= baseline.polls]).toEqual([label, true]);
+				expect([label, predicted.delayMs <= schedule.maxIntervalMs]).toEqual([label, true]);
+				if (name === 'linear') {
+					// The target: at most 15 % of the length late (below 2 s anything counts), unless the
+					// schedule alone is later still (short jobs, whose first polls are the schedule's).
+					const bound = Math.max(2_000, 0.15 * lengthMs, baseline.delayMs);
+					expect([label, predicted.delayMs, predicted.delayMs <= bound]).toEqual([label, predicted.delayMs, true]);
+				}
+			}
+		}
+	});
 });

@@ -7,14 +7,15 @@ import type { MetaErrorInfo } from '../types';
 import { getPath } from '../util';
 import {
 	customItemFailures,
+	nextPollDelay,
 	orderRecords,
 	parseJobStatus,
-	pollDelay,
 	statusPath,
 	subRequestOutcome,
 	type JobKind,
 	type JobStatus,
 	type PollSchedule,
+	type ProgressReading,
 	type StatusMapping,
 } from './jobs';
 
@@ -107,9 +108,13 @@ export async function followJob(jobId: string, settings: FollowSettings, deps: F
 
 	const path = settings.kind === 'custom' ? statusPath(settings.statusUrl, jobId) : `/${encodeURIComponent(jobId)}`;
 	const fields = STATUS_FIELDS[settings.kind];
-	for (let n = 0; ; n++) {
+	// Every poll's time and progress (none for a failed poll), to predict when the job ends.
+	const readings: ProgressReading[] = [];
+	for (;;) {
 		const answer = await client.request({ method: 'GET', path, query: fields ? { fields } : {}, signal });
 		followed.polls++;
+		const reading: ProgressReading = { atMs: now() - started };
+		readings.push(reading);
 		if (!answer.ok) {
 			if (answer.stopReason === 'aborted' || !transient(answer)) return finish('poll_failed', { error: answer.error });
 			followed.lastPollError = answer.error;
@@ -117,6 +122,7 @@ export async function followJob(jobId: string, settings: FollowSettings, deps: F
 			delete followed.lastPollError;
 			const status = parseJobStatus(settings.kind, answer.body, settings.mapping);
 			followed.status = status;
+			if (status.progress !== undefined) reading.progress = status.progress;
 			if (status.state === 'failed') return finish('failed', { error: classify(status.failure) });
 			if (status.state === 'completed') {
 				const read = await readResults(jobId, answer.body, settings, deps, classify);
@@ -127,7 +133,10 @@ export async function followJob(jobId: string, settings: FollowSettings, deps: F
 				return finish('completed', read);
 			}
 		}
-		const delay = pollDelay(n, settings.schedule);
+		// Counts are rounded down to whole items: one item is the readings' resolution.
+		const total = followed.status?.total;
+		const resolution = settings.kind === 'async_batch' && total ? Math.max(1, 100 / total) : 1;
+		const delay = nextPollDelay(readings, settings.schedule, { nowMs: now() - started, resolution });
 		if (now() + delay > deadline) return finish('running');
 		await deps.sleep(delay);
 	}
