@@ -157,7 +157,7 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	baseDelayMs: 'Base Delay (Ms)',
 	maxDelayMs: 'Max Delay (Ms)',
 	timeBudgetMs: 'Total Time Budget (Ms)',
-	throttleThreshold: 'Throttle Threshold (%)',
+	throttleThreshold: 'Throttle Target (%)',
 	throttleMaxDelayMs: 'Throttle Max Delay (Ms)',
 	breakerThreshold: 'Circuit Breaker Threshold',
 	breakerCoolDownMs: 'Circuit Breaker Cool-Down (Ms)',

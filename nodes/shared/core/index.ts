@@ -8,6 +8,7 @@ export * from './resilience/attempt';
 export * from './resilience/retry';
 export * from './resilience/breaker';
 export * from './resilience/throttle';
+export * from './resilience/pacing';
 export * from './resilience/idempotency';
 export * from './policy/windows';
 export * from './policy/policy';

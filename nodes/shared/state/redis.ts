@@ -1,7 +1,8 @@
 // The Redis backend of the state store, for n8n queue mode: every worker sees the same pacing,
-// breakers, router windows and journal. Each operation is one Lua script (atomic on the server),
-// keeps the semantics of memory.ts, uses the caller's `now` (workers and memory agree on time), and
-// leaves every key with a TTL. Keys: mr:pace:<key>, mr:brk:<key>, mr:jnl:<key>,
+// breakers, router windows and journal. Each operation is one Lua script (atomic on the server;
+// pacing: the controller's step in TypeScript, written back by compare-and-set), keeps the
+// semantics of memory.ts, uses the caller's `now` (workers and memory agree on time), and leaves
+// every key with a TTL. Keys: mr:pacing:<key>, mr:brk:<key>, mr:jnl:<key>,
 // mr:win:<namespace>:{evt|fire|cool}:<key>.
 import { createHash, randomBytes } from 'crypto';
 import { createConnection, type Socket } from 'net';
@@ -9,7 +10,7 @@ import { connect as tlsConnect } from 'tls';
 import Redis, { AbstractConnector } from 'ioredis';
 import { trialLeaseMs, type BreakerOutcome, type BreakerPermit, type BreakerPolicy, type BreakerState } from '../core/resilience/breaker';
 import { CLOCK_SKEW_MS } from '../core/policy/windows';
-import type { MetaUsage } from '../core/types';
+import type { PacingState } from '../core/resilience/pacing';
 import {
 	StateUnavailableError,
 	UNSETTLED_KEEP_MS,
@@ -17,6 +18,7 @@ import {
 	type JournalEntry,
 	type JournalOutcome,
 	type JournalStore,
+	type PacingStep,
 	type PacingStore,
 	type StateStore,
 	type WindowStore,
@@ -39,7 +41,8 @@ export const MAX_OUTCOME_BYTES = 64 * 1024;
 /** Key parts longer than this are replaced by their sha1, so key size stays bounded. */
 const MAX_KEY_PART = 120;
 
-export const pacingTtlMs = (spacingMs: number, aheadMs = 0) => Math.max(IDLE_TTL_MS, spacingMs * 4) + Math.max(0, aheadMs);
+/** Concurrent pacing updates on one key: a step runs at most this often before giving up. */
+const PACING_CAS_ATTEMPTS = 20;
 export const breakerTtlMs = (policy: BreakerPolicy) => Math.max(policy.coolDownMs * 4, IDLE_TTL_MS);
 
 const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHash('sha1').update(value).digest('hex')}` : value);
@@ -47,7 +50,7 @@ const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHas
 const namespacePart = (value: string) => part(value.replace(/%/g, '%25').replace(/:/g, '%3A'));
 
 export const redisKeys = {
-	pacing: (key: string) => `mr:pace:${part(key)}`,
+	pacing: (key: string) => `mr:pacing:${part(key)}`,
 	breaker: (key: string) => `mr:brk:${part(key)}`,
 	journal: (key: string) => `mr:jnl:${part(key)}`,
 	window: (namespace: string, kind: 'evt' | 'fire' | 'cool', key: string) => `mr:win:${namespacePart(namespace)}:${kind}:${part(key)}`,
@@ -61,27 +64,14 @@ local function expire(key, ms) redis.call('PEXPIRE', key, string.format('%.0f', 
 `;
 
 const SCRIPTS = {
-	// ARGV: now, idleTtlMs. Returns {} for a key never observed, else {waitMs, usage}.
-	mrPaceTake: `
-local s = redis.call('HMGET', KEYS[1], 'spacing', 'last', 'usage')
-if not s[1] then return {} end
-local now, spacing, last = tonumber(ARGV[1]), tonumber(s[1]), tonumber(s[2])
--- Once usage has recovered, nobody queues behind slots handed out under the old spacing.
-local at = now
-if spacing ~= 0 then at = math.max(now, last + spacing) end
-last = math.max(last, at)
-redis.call('HSET', KEYS[1], 'last', fmt(last))
-expire(KEYS[1], math.max(tonumber(ARGV[2]), spacing * 4) + math.max(0, last - now))
-return {fmt(at - now), s[3] or ''}`,
-	// ARGV: now, spacingMs, usage JSON, idleTtlMs.
-	mrPaceObserve: `
-local now, spacing = tonumber(ARGV[1]), tonumber(ARGV[2])
-local last = redis.call('HGET', KEYS[1], 'last') or ARGV[1]
--- Recovered: slots handed out under the old spacing are forgotten, not queued behind later.
-if spacing == 0 then last = ARGV[1] end
-redis.call('HSET', KEYS[1], 'spacing', ARGV[2], 'usage', ARGV[3], 'last', last)
-expire(KEYS[1], math.max(tonumber(ARGV[4]), spacing * 4) + math.max(0, tonumber(last) - now))
-return 1`,
+	// ARGV: the state read (JSON, '' for none), the new state, ttlMs. Compare-and-set: writes the new
+	// state only if nobody changed it since it was read; else returns what is there now.
+	mrPaceSet: `
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[1] then return {0, current} end
+redis.call('SET', KEYS[1], ARGV[2])
+expire(KEYS[1], tonumber(ARGV[3]))
+return {1}`,
 	// ARGV: now, coolDownMs, trialLeaseMs, ttlMs. CircuitBreaker.acquire, with the trial held by a lease.
 	mrBrkAcquire: `
 local b = redis.call('HMGET', KEYS[1], 'current', 'failures', 'openedAt', 'trialUntil')
@@ -272,8 +262,12 @@ export class RedisStore implements StateStore {
 	}
 
 	private async run(what: string, name: ScriptName, key: string, ...args: string[]): Promise<Reply> {
+		return await this.command(what, () => this.client[name](key, ...args));
+	}
+
+	private async command<T>(what: string, send: () => Promise<T>): Promise<T> {
 		try {
-			return await this.client[name](key, ...args);
+			return await send();
 		} catch (error) {
 			throw this.unavailable(what, error);
 		}
@@ -288,15 +282,21 @@ export class RedisStore implements StateStore {
 	}
 
 	readonly pacing: PacingStore = {
-		take: async (key, now) => {
-			const reply = (await this.run('pacing take', 'mrPaceTake', redisKeys.pacing(key), str(now), str(IDLE_TTL_MS))) as string[];
-			if (reply.length === 0) return { waitMs: 0 };
-			return reply[1] ? { waitMs: Number(reply[0]), usage: JSON.parse(reply[1]) as MetaUsage } : { waitMs: Number(reply[0]) };
-		},
-		observe: async (key, spacingMs, usage, now) => {
-			await this.run('pacing observe', 'mrPaceObserve', redisKeys.pacing(key), str(now), str(spacingMs), JSON.stringify(usage), str(IDLE_TTL_MS));
+		// The controller runs here, on the state it read; the write succeeds only on that same
+		// state, so a concurrent step on another worker makes this one run again on the newer state.
+		update: async <R>(key: string, step: PacingStep<R>) => {
+			const redisKey = redisKeys.pacing(key);
+			let raw = (await this.command('pacing read', () => this.client.get(redisKey))) ?? '';
+			for (let attempt = 1; ; attempt++) {
+				const { state, result, ttlMs } = step(raw ? (JSON.parse(raw) as PacingState) : undefined);
+				const reply = (await this.run('pacing write', 'mrPaceSet', redisKey, raw, JSON.stringify(state), str(ttlMs))) as [number, string?];
+				if (reply[0] === 1) return result;
+				if (attempt >= PACING_CAS_ATTEMPTS) throw new StateUnavailableError(`Redis ${this.where}: pacing state changed ${attempt} times while being updated`);
+				raw = reply[1] ?? '';
+			}
 		},
 	};
+
 
 	readonly breakers: BreakerStore = {
 		acquire: async (key, now, policy): Promise<BreakerPermit> => {

@@ -293,6 +293,7 @@ export class MetaClient {
 			creates: write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create',
 			retryWritesWithKey: options.retryWritesWithKey === true,
 			idempotencyKey: write ? options.idempotencyKey : undefined,
+			recipient: isObject(options.body) && typeof options.body.to === 'string' ? options.body.to : undefined,
 			signal: options.signal,
 			deadline: started + this.retry.totalBudgetMs,
 			now: this.now,

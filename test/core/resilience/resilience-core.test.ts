@@ -7,8 +7,6 @@ import {
 	pathTemplate,
 	retryDelay,
 	stableStringify,
-	throttleDelay,
-	MemoryPacing,
 } from '../../../nodes/shared/core';
 import { appSecretProof, resolveMetaUrl } from '../../../nodes/shared/transport';
 
@@ -75,48 +73,6 @@ describe('circuit breaker', () => {
 		expect(pathTemplate('/v24.0/act_987/campaigns')).toBe('/v24.0/{id}/campaigns');
 		expect(pathTemplate('/v24.0/12_34/comments')).toBe('/v24.0/{id}/comments');
 		expect(pathTemplate('/v24.0/me')).toBe('/v24.0/me');
-	});
-});
-
-describe('throttle', () => {
-	const policy = { thresholdPercent: 80, maxDelayMs: 10_000 };
-
-	it('is zero below the threshold and grows to the max at 100 %', () => {
-		expect(throttleDelay(undefined, policy)).toBe(0);
-		expect(throttleDelay({ maxPercent: 79 }, policy)).toBe(0);
-		expect(throttleDelay({ maxPercent: 80 }, policy)).toBe(0);
-		expect(throttleDelay({ maxPercent: 90 }, policy)).toBe(2500);
-		expect(throttleDelay({ maxPercent: 100 }, policy)).toBe(10_000);
-		expect(throttleDelay({ maxPercent: 140 }, policy)).toBe(10_000);
-	});
-
-	it("waits out Meta's regain-access time at 100 % and never spaces longer than it before", () => {
-		expect(throttleDelay({ maxPercent: 100, regainAccessMs: 300_000 }, policy)).toBe(300_000);
-		expect(throttleDelay({ maxPercent: 100, regainAccessMs: 1000 }, policy)).toBe(10_000);
-		expect(throttleDelay({ maxPercent: 95, regainAccessMs: 1000 }, policy)).toBe(1000);
-		// Meta sends reset_time_duration on every answer: below the threshold it means nothing.
-		expect(throttleDelay({ maxPercent: 20, regainAccessMs: 60_000 }, policy)).toBe(0);
-	});
-
-	it('spaces calls sharing a key, including concurrent ones, and frees them when usage drops', async () => {
-		const pacing = new MemoryPacing();
-		const observe = (usage: { maxPercent: number; regainAccessMs?: number }, now: number) => pacing.observe('k', throttleDelay(usage, policy), usage, now);
-		expect(await pacing.take('k', 0)).toEqual({ waitMs: 0 });
-		await observe({ maxPercent: 90 }, 100); // spacing 2500
-		expect((await pacing.take('k', 100)).waitMs).toBe(2500);
-		expect((await pacing.take('k', 100)).waitMs).toBe(5000); // a parallel caller gets the next slot
-		expect((await pacing.take('other', 100)).waitMs).toBe(0);
-		await observe({ maxPercent: 10 }, 200);
-		expect(await pacing.take('k', 200)).toEqual({ waitMs: 0, usage: { maxPercent: 10 } });
-	});
-
-	it('does not make a call wait twice after a block: the retry wait already covers it', async () => {
-		const pacing = new MemoryPacing();
-		const observe = (usage: { maxPercent: number; regainAccessMs?: number }, now: number) => pacing.observe('k', throttleDelay(usage, policy), usage, now);
-		await observe({ maxPercent: 100, regainAccessMs: 60_000 }, 1000);
-		expect((await pacing.take('k', 61_000)).waitMs).toBe(0); // the retry, after waiting the hint
-		await observe({ maxPercent: 85 }, 61_100); // spacing 625
-		expect((await pacing.take('k', 61_100)).waitMs).toBe(525);
 	});
 });
 

@@ -9,12 +9,12 @@ import { MemoryStore } from '../../../nodes/shared/core/state/memory';
 import { StateUnavailableError, type StateStore } from '../../../nodes/shared/core/state/store';
 import type { BreakerPolicy } from '../../../nodes/shared/core/resilience/breaker';
 import type { MetaUsage } from '../../../nodes/shared/core/types';
+import { DEFAULT_PACING_POLICY, paceObserve, paceTake, type PacingState } from '../../../nodes/shared/core/resilience/pacing';
 import {
 	breakerTtlMs,
 	closeRedisStores,
 	IDLE_TTL_MS,
 	MAX_OUTCOME_BYTES,
-	pacingTtlMs,
 	RedisStore,
 	redisKeys,
 	redisStoreFor,
@@ -24,7 +24,7 @@ import { startRedis, type RedisServer } from '../../../testing/redis';
 import { UNSETTLED_KEEP_MS } from '../../../nodes/shared/core/state/store';
 
 const MIN = 60_000;
-const usage: MetaUsage = { maxPercent: 91, app: 91, adAccount: 12, byBusiness: { '42': { call_count: 91 } } };
+const fresh: PacingState = { pct: 0, at: 0, inFlight: 0, costCalls: 0, notBefore: 0 };
 const policy: BreakerPolicy = { failureThreshold: 3, coolDownMs: 1000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,31 +63,38 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 	});
 
 	describe('pacing', () => {
-		it('gives a key never observed its slot at once, without usage', async () => {
-			expect(await store.pacing.take(key('pace'), Date.now())).toEqual({ waitMs: 0 });
+		/** A step that counts its own runs in `inFlight` and returns the count it saw. */
+		const count = (ttlMs = 60_000) => (state: PacingState | undefined) => {
+			const seen = state?.inFlight ?? 0;
+			return { state: { ...(state ?? fresh), inFlight: seen + 1 }, result: seen, ttlMs };
+		};
+
+		it('gives a key never seen no state', async () => {
+			expect(await store.pacing.update(key('pace'), (state) => ({ state: fresh, result: state, ttlMs: 1000 }))).toBeUndefined();
 		});
 
-		it('spaces the slots by the observed spacing, one distinct slot per concurrent take, with the usage', async () => {
+		it('applies concurrent steps from every worker one after the other, none lost', async () => {
 			const k = key('pace');
-			const t = Date.now();
-			await store.pacing.observe(k, 100, usage, t);
-			const taken = await together(20, workers, (s) => s.pacing.take(k, t));
-			expect(taken.map((slot) => slot.waitMs).sort((a, b) => a - b)).toEqual(range(1, 20).map((i) => i * 100));
-			for (const slot of taken) expect(slot.usage).toEqual(usage);
-			// Later, the next slot follows the last one handed out.
-			expect((await store.pacing.take(k, t + 1000)).waitMs).toBe(1100);
+			const seen = await together(20, workers, (s) => s.pacing.update(k, count()));
+			expect([...seen].sort((a, b) => a - b)).toEqual(range(0, 19));
+			expect(await worker2.pacing.update(k, count())).toBe(20);
 		});
 
-		it('lets the next take go at once when usage recovered (spacing 0), with the new usage', async () => {
+		it('runs the controller the same on every backend: a call waits for the room usage leaves', async () => {
 			const k = key('pace');
 			const t = Date.now();
-			await store.pacing.observe(k, 1000, usage, t);
-			expect((await store.pacing.take(k, t)).waitMs).toBe(1000);
-			expect((await store.pacing.take(k, t)).waitMs).toBe(2000);
-			const recovered: MetaUsage = { maxPercent: 10 };
-			await worker2.pacing.observe(k, 0, recovered, t + 1);
-			expect(await store.pacing.take(k, t + 1)).toEqual({ waitMs: 0, usage: recovered });
-			expect(await worker2.pacing.take(k, t + 1)).toEqual({ waitMs: 0, usage: recovered });
+			const policy = DEFAULT_PACING_POLICY;
+			const take = (s: StateStore, now: number) => s.pacing.update(k, (state) => {
+				const taken = paceTake(state, now, policy);
+				return { state: taken.state, result: taken.waitMs, ttlMs: 60_000 };
+			});
+			const observe = (s: StateStore, usage: MetaUsage, now: number) =>
+				s.pacing.update(k, (state) => ({ state: paceObserve(state, usage, now, false), result: undefined, ttlMs: 60_000 }));
+			expect(await take(store, t)).toBe(0);
+			// A decaying score at 95 %, back to 0 in 95 s: 1 % a second, so the next call waits about 1 s.
+			await observe(worker2, { maxPercent: 95, regainAccessMs: 95_000 }, t);
+			expect(await take(store, t)).toBeCloseTo(1000, -1);
+			expect(await take(worker2, t)).toBeCloseTo(2000, -1);
 		});
 	});
 
@@ -303,17 +310,11 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 		});
 		const pttl = (k: string) => raw.pttl(k);
 
-		it('gives a pacing slot max(15 min, 4 × spacing) after its last touch (plus a slot handed out ahead)', async () => {
-			const t = Date.now();
-			const [short, long] = [key('pace'), key('pace')];
-			await store.pacing.observe(short, 100, usage, t);
-			expect(await pttl(redisKeys.pacing(short))).toBeGreaterThan(IDLE_TTL_MS - 5000);
-			expect(await pttl(redisKeys.pacing(short))).toBeLessThanOrEqual(pacingTtlMs(100));
-			await store.pacing.observe(long, 10 * MIN, usage, t);
-			expect(await pttl(redisKeys.pacing(long))).toBeGreaterThan(40 * MIN - 5000);
-			expect(await store.pacing.take(long, t)).toMatchObject({ waitMs: 10 * MIN });
-			expect(await pttl(redisKeys.pacing(long))).toBeGreaterThan(50 * MIN - 5000);
-			expect(await pttl(redisKeys.pacing(long))).toBeLessThanOrEqual(pacingTtlMs(10 * MIN, 10 * MIN));
+		it('keeps a pacing state for the time its step asks', async () => {
+			const k = key('pace');
+			await store.pacing.update(k, () => ({ state: fresh, result: undefined, ttlMs: 40 * MIN }));
+			expect(await pttl(redisKeys.pacing(k))).toBeGreaterThan(40 * MIN - 5000);
+			expect(await pttl(redisKeys.pacing(k))).toBeLessThanOrEqual(40 * MIN);
 		});
 
 		it('gives a breaker max(4 × coolDownMs, 15 min) after its last touch, and none to a breaker with nothing to remember', async () => {
@@ -379,7 +380,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			expect(redisKeys.window(long, 'evt', long)).toMatch(/^mr:win:sha1:[0-9a-f]{40}:evt:sha1:[0-9a-f]{40}$/);
 			expect(await raw.exists(redisKeys.journal(long), redisKeys.window(long, 'evt', long))).toBe(2);
 			const names = await raw.keys('*');
-			expect(names.filter((name) => !/^mr:(pace|brk|jnl|win):/.test(name))).toEqual([]);
+			expect(names.filter((name) => !/^mr:(pacing|brk|jnl|win):/.test(name))).toEqual([]);
 			expect(Math.max(...names.map((name) => name.length))).toBeLessThan(300);
 			for (const name of names) expect(await raw.pttl(name)).not.toBe(-1); // -2: expired meanwhile
 		});
@@ -434,7 +435,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			const k = key('restart');
 			await server!.kill();
 			const attempts: Array<() => Promise<unknown>> = [
-				() => store.pacing.take(k, Date.now()),
+				() => store.pacing.update(k, () => ({ state: fresh, result: 0, ttlMs: 1000 })),
 				() => store.breakers.acquire(k, Date.now(), policy),
 				() => store.windows('ns').fire(k, Date.now(), MIN),
 				() => worker2.journal.claim(k, Date.now(), 1000),
@@ -488,9 +489,10 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 		it('does not keep a process alive with an idle pooled connection', async () => {
 			const result = await runChild(server!.connection, `
 				const t = Date.now();
-				await store.pacing.observe('exit', 10, { maxPercent: 1 }, t);
-				console.log('took', (await store.pacing.take('exit', t)).waitMs);`);
-			expect(result).toMatchObject({ code: 0, output: 'took 10\n' });
+				const step = (s) => ({ state: { pct: 1, at: t, inFlight: (s ? s.inFlight : 0) + 1, costCalls: 0, notBefore: 0 }, result: s ? s.inFlight : 0, ttlMs: 60000 });
+				await store.pacing.update('exit', step);
+				console.log('took', await store.pacing.update('exit', step));`);
+			expect(result).toMatchObject({ code: 0, output: 'took 1\n' });
 		});
 
 		it('does not keep a process alive while it keeps reconnecting to a Redis that is down', async () => {

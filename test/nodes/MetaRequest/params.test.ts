@@ -38,11 +38,11 @@ describe('Meta Request parameters', () => {
 
 	it('fills option defaults and maps them onto the client', () => {
 		const options = optionsSchema.parse({});
-		expect(options).toMatchObject({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeBudgetMs: 300_000, throttleThreshold: 85, breakerThreshold: 5, breakerCoolDownMs: 30_000, concurrency: 1, maxPages: 100, retryWritesWithKey: false, errorField: 'metaError' });
+		expect(options).toMatchObject({ maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, timeBudgetMs: 300_000, throttleThreshold: 95, breakerThreshold: 5, breakerCoolDownMs: 30_000, concurrency: 1, maxPages: 100, retryWritesWithKey: false, errorField: 'metaError' });
 		expect(clientSettings({ ...options, timeoutMs: 5000 })).toEqual({
 			journal: { ttlMs: 24 * 3_600_000, whenUnavailable: 'fail' },
 			retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, totalBudgetMs: 300_000 },
-			throttle: { thresholdPercent: 85, maxDelayMs: 60_000 },
+			throttle: { thresholdPercent: 95, maxDelayMs: 60_000 },
 			breaker: { failureThreshold: 5, coolDownMs: 30_000 },
 			timeouts: { headersMs: 5000, bodyMs: 5000 },
 		});

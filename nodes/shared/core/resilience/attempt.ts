@@ -22,6 +22,8 @@ export interface Call {
 	creates: boolean;
 	/** The user's opt-in to repeat such a write with its idempotency key. */
 	retryWritesWithKey: boolean;
+	/** WhatsApp sends: who the message goes to (Meta limits messages per recipient). */
+	recipient?: string;
 	/** Writes: the key the write journal knows it by (sent as `Idempotency-Key`). */
 	idempotencyKey?: string;
 	signal?: AbortSignal;

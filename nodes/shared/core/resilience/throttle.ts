@@ -1,33 +1,25 @@
-// Proactive throttling: once Meta's usage headers report utilisation past a threshold, space the
-// following calls out so the limit is not hit, instead of waiting for the rate-limit error.
+// The throttle layer: before each attempt it takes a slot from the pacing controller (pacing.ts)
+// and waits for it; after, it feeds back the usage Meta reported. WhatsApp Cloud sends, which
+// carry no usage headers, are spaced by Meta's published rules instead: per phone number and per
+// recipient. Slots live in the pacing store, so every call on a key (every execution, every
+// worker with Redis) is paced together.
 import { internalErrors } from '../errors/internal';
-import type { MetaUsage } from '../types';
+import type { PacingState, PaceTake } from './pacing';
+import { DEFAULT_PACING_POLICY, paceObserve, paceTake, pacingTtlMs, spacedTake, type PacingPolicy } from './pacing';
 import type { PacingStore } from '../state/store';
-import { stopped, type Layer } from './attempt';
+import { stopped, type Call, type Layer } from './attempt';
 
-export interface ThrottlePolicy {
-	/** Utilisation (%, highest of all usage headers) from which calls are spaced out. */
-	thresholdPercent: number;
-	/** Spacing between calls when utilisation reaches 100 %, in ms. */
-	maxDelayMs: number;
-}
+/** The user's bounds on pacing: the usage to level off at and the longest wait of its own. */
+export type ThrottlePolicy = PacingPolicy;
+export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = DEFAULT_PACING_POLICY;
 
-export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { thresholdPercent: 85, maxDelayMs: 60_000 };
-
-/**
- * Spacing between calls for a given usage: zero below the threshold, then growing with the square
- * of how far past it we are (gentle just past the threshold, `maxDelayMs` at 100 %). Meta's reset
- * or regain-access time bounds the spacing before 100 % (waiting longer gains nothing) and is
- * waited out in full once the limit is reached.
- */
-export function throttleDelay(usage: MetaUsage | undefined, policy: ThrottlePolicy): number {
-	if (!usage || usage.maxPercent < policy.thresholdPercent) return 0;
-	const regain = usage.regainAccessMs ?? 0;
-	if (usage.maxPercent >= 100) return Math.max(policy.maxDelayMs, regain);
-	const past = (usage.maxPercent - policy.thresholdPercent) / (100 - policy.thresholdPercent);
-	const spacing = Math.ceil(policy.maxDelayMs * past * past);
-	return regain > 0 ? Math.min(spacing, regain) : spacing;
-}
+/** Pacing keys idle this long are forgotten. */
+const IDLE_MS = 15 * 60_000;
+/** Meta's default Cloud API throughput per business phone number, with a margin for timer jitter. */
+export const WHATSAPP_MESSAGES_PER_SECOND = 80;
+const WHATSAPP_SPACING_MS = (1000 / WHATSAPP_MESSAGES_PER_SECOND) * 1.03;
+/** Meta's pair rate limit: about one message every 6 s to the same recipient. */
+export const WHATSAPP_PAIR_INTERVAL_MS = 6000;
 
 /** The throttle's key: origin, plus the ad account when the path names one (Meta's limits are per account). */
 export function throttleKey(url: URL): string {
@@ -35,20 +27,44 @@ export function throttleKey(url: URL): string {
 	return account ? `${url.origin}/${account}` : url.origin;
 }
 
-/**
- * Waits for the next slot the usage headers allow before an attempt, and feeds the usage it
- * reports back. Slots live in the pacing store, so every call on the key (every execution, every
- * worker with Redis) is spaced together. A wait that would cross the item's time budget is not
- * started (`time_budget`).
- */
+/** `POST /{phone-number-id}/messages`: the fixed spacings Meta's messaging limits ask for. */
+export function whatsAppSpacings(call: Pick<Call, 'method' | 'url' | 'recipient'>): Array<{ key: string; spacingMs: number }> {
+	const number = /^\/(?:v\d+(?:\.\d+)?\/)?(\d+)\/messages\/?$/.exec(call.url.pathname)?.[1];
+	if (call.method !== 'POST' || number === undefined) return [];
+	const perNumber = { key: `${call.url.origin}/wa/${number}`, spacingMs: WHATSAPP_SPACING_MS };
+	const to = call.recipient?.replace(/\D/g, '');
+	return to ? [perNumber, { key: `${perNumber.key}/to/${to}`, spacingMs: WHATSAPP_PAIR_INTERVAL_MS }] : [perNumber];
+}
+
+const kept = (take: PaceTake, now: number) => ({ state: take.state, result: take, ttlMs: pacingTtlMs(take.state, now, IDLE_MS) });
+const settled = (state: PacingState, now: number) => ({ state, result: undefined, ttlMs: pacingTtlMs(state, now, IDLE_MS) });
+
 export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Layer {
 	return (next) => async (call) => {
+		const overBudget = (waitMs: number, pct?: number) =>
+			stopped('time_budget', internalErrors.throttled(waitMs, pct === undefined ? undefined : { maxPercent: pct }));
+		for (const { key, spacingMs } of whatsAppSpacings(call)) {
+			const now = call.now();
+			const { waitMs } = await pacing.update(key, (s) => kept(spacedTake(s, now, spacingMs), now));
+			if (now + waitMs > call.deadline) return overBudget(waitMs);
+			await call.pause(waitMs);
+		}
 		const key = throttleKey(call.url);
-		const { waitMs, usage } = await pacing.take(key, call.now());
-		if (waitMs > 0 && call.now() + waitMs > call.deadline) return stopped('time_budget', internalErrors.throttled(waitMs, usage));
-		await call.pause(waitMs);
+		for (;;) {
+			const now = call.now();
+			const take = await pacing.update(key, (s) => kept(paceTake(s, now, policy), now));
+			if (take.waitMs > 0 && now + take.waitMs > call.deadline) {
+				// The slot is given back: this call is not made.
+				if (!take.retake) await pacing.update(key, (s) => settled(paceObserve(s, undefined, call.now(), false), call.now()));
+				return overBudget(take.waitMs, take.state.pct);
+			}
+			await call.pause(take.waitMs);
+			if (!take.retake) break;
+		}
 		const outcome = await next(call);
-		if (outcome.usage) await pacing.observe(key, throttleDelay(outcome.usage, policy), outcome.usage, call.now());
+		const refused = !outcome.ok && outcome.error.category === 'rate_limit';
+		const at = call.now();
+		await pacing.update(key, (s) => settled(paceObserve(s, outcome.usage, at, refused), at));
 		return outcome;
 	};
 }

@@ -19,10 +19,7 @@ export function withFallback(primary: StateStore, fallback: StateStore, warn: (m
 	};
 	return {
 		kind: primary.kind,
-		pacing: {
-			take: (key, now) => use('pacing', (s) => s.pacing.take(key, now)),
-			observe: (key, spacingMs, usage, now) => use('pacing', (s) => s.pacing.observe(key, spacingMs, usage, now)),
-		},
+		pacing: { update: (key, step) => use('pacing', (s) => s.pacing.update(key, step)) },
 		breakers: {
 			acquire: (key, now, policy) => use('circuit breaker', (s) => s.breakers.acquire(key, now, policy)),
 			record: (key, outcome, now, trial, policy) => use('circuit breaker', (s) => s.breakers.record(key, outcome, now, trial, policy)),

@@ -3,9 +3,9 @@
 // Bounded: pacing and breaker keys are few (hosts, accounts, endpoints); the journal keeps at most
 // MAX_JOURNAL_KEYS keys and drops expired ones as it goes.
 import { CircuitBreaker, type BreakerPolicy } from '../resilience/breaker';
-import type { MetaUsage } from '../types';
+import type { PacingState } from '../resilience/pacing';
 import { stateWindows, type PolicyState } from '../policy/policy';
-import { UNSETTLED_KEEP_MS, type BreakerStore, type JournalEntry, type JournalOutcome, type JournalStore, type PacingStore, type StateStore, type WindowStore } from './store';
+import { UNSETTLED_KEEP_MS, type BreakerStore, type JournalEntry, type JournalOutcome, type JournalStore, type PacingStep, type PacingStore, type StateStore, type WindowStore } from './store';
 
 /** Journal keys kept at most in one process; the oldest go first. */
 export const MAX_JOURNAL_KEYS = 10_000;
@@ -19,32 +19,20 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
 	if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
-interface Slot {
-	spacingMs: number;
-	/** Start of the latest slot handed out (may lie ahead: a caller waiting for it). */
-	lastSlot: number;
-	usage?: MetaUsage;
+interface Paced {
+	state: PacingState;
+	expiresAt: number;
 }
 
 export class MemoryPacing implements PacingStore {
-	private readonly slots = new Map<string, Slot>();
+	private readonly keys = new Map<string, Paced>();
 
-	async take(key: string, now: number): Promise<{ waitMs: number; usage?: MetaUsage }> {
-		const slot = this.slots.get(key);
-		if (!slot) return { waitMs: 0 };
-		// Once usage has recovered, nobody queues behind slots handed out under the old spacing.
-		const at = slot.spacingMs === 0 ? now : Math.max(now, slot.lastSlot + slot.spacingMs);
-		slot.lastSlot = Math.max(slot.lastSlot, at);
-		return { waitMs: at - now, usage: slot.usage };
-	}
-
-	async observe(key: string, spacingMs: number, usage: MetaUsage, now: number): Promise<void> {
-		const slot = this.slots.get(key) ?? { spacingMs: 0, lastSlot: now };
-		slot.spacingMs = spacingMs;
-		slot.usage = usage;
-		// Recovered: slots handed out under the old spacing are forgotten, not queued behind later.
-		if (spacingMs === 0) slot.lastSlot = now;
-		boundedSet(this.slots, key, slot, MAX_KEYS);
+	async update<R>(key: string, step: PacingStep<R>): Promise<R> {
+		const now = Date.now();
+		const held = this.keys.get(key);
+		const { state, result, ttlMs } = step(held && held.expiresAt > now ? held.state : undefined);
+		boundedSet(this.keys, key, { state, expiresAt: now + ttlMs }, MAX_KEYS);
+		return result;
 	}
 }
 

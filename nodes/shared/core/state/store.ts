@@ -1,7 +1,7 @@
 // The state the resilience layers and the Escalation Router share between calls, executions and
 // (with Redis) n8n workers: one interface per owner, each operation atomic, every key namespaced
 // by its owner and expiring. Backends: process memory (memory.ts) and Redis (shared/state/redis.ts).
-import type { MetaUsage } from '../types';
+import type { PacingState } from '../resilience/pacing';
 import type { BreakerOutcome, BreakerPermit, BreakerPolicy } from '../resilience/breaker';
 
 /**
@@ -10,12 +10,16 @@ import type { BreakerOutcome, BreakerPermit, BreakerPolicy } from '../resilience
  */
 export const UNSETTLED_KEEP_MS = 24 * 60 * 60_000;
 
-/** Pacing (throttle layer): call slots spaced from the usage headers, per host and ad account. */
+/** One step of the pacing controller on a key's state: the new state, what to return, how long to keep it. */
+export type PacingStep<R> = (state: PacingState | undefined) => { state: PacingState; result: R; ttlMs: number };
+
+/** Pacing (throttle layer): the controller's state per host and ad account (or WhatsApp number). */
 export interface PacingStore {
-	/** Takes the next slot on `key`: how long to wait before calling, and the usage last seen there. */
-	take(key: string, now: number): Promise<{ waitMs: number; usage?: MetaUsage }>;
-	/** Stores the spacing the latest usage asks for (0 = none) and that usage. */
-	observe(key: string, spacingMs: number, usage: MetaUsage, now: number): Promise<void>;
+	/**
+	 * Applies `step` to `key`'s state atomically: every caller on every worker sees one sequence of
+	 * steps. The step must be pure: a backend may run it again when the state changed meanwhile.
+	 */
+	update<R>(key: string, step: PacingStep<R>): Promise<R>;
 }
 
 /** Circuit breakers (breaker layer), per endpoint: one half-open trial across every worker. */

@@ -1,0 +1,205 @@
+// The pacing controller: from Meta's usage headers it learns what one call costs and how usage
+// recovers, and spaces calls so usage levels off just under the limit instead of hitting it.
+// Pure steps over a small state; the pacing store applies them atomically per key, so every
+// execution (and, with Redis, every worker) shares one budget.
+//
+// Meta limits recover in one of two ways, and the headers tell which:
+// - a decaying score (X-Ad-Account-Usage: `reset_time_duration` while not blocked): usage falls
+//   steadily, `pct / reset` per ms, so calls are spaced by cost / rate at the target;
+// - a rolling window (X-App-Usage, X-Business-Use-Case-Usage: no timing before the block): usage
+//   falls only when old calls leave the window, so the pacer runs up to the target, waits for the
+//   calls that started the run to leave, and learns the window's length from when they do.
+import type { MetaUsage } from '../types';
+
+export interface PacingPolicy {
+	/** Usage (%) to level off at: no call is planned that would take usage past it. */
+	thresholdPercent: number;
+	/** Longest wait on the pacer's own estimate (Meta's regain hints are waited out in full). */
+	maxDelayMs: number;
+}
+
+export const DEFAULT_PACING_POLICY: PacingPolicy = { thresholdPercent: 95, maxDelayMs: 60_000 };
+
+/** What one call is assumed to cost (%) until a run from low usage has measured it. */
+const PRIOR_COST = 1;
+/** Calls and usage points a run must span before its cost per call is trusted. */
+const COST_SAMPLE_CALLS = 10;
+const COST_SAMPLE_POINTS = 5;
+/** Shortest wait before looking again at a rolling window whose length is not known yet. */
+const MIN_PROBE_MS = 250;
+/** A call waiting on another's look takes again this long after it. */
+const RETAKE_AFTER_LOOK_MS = 50;
+/** Bounds on a window's length closer than this (share of it) are close enough. */
+const WINDOW_PRECISION = 0.04;
+
+export interface PacingState {
+	/** The latest reading: usage (%), when, and calls started on the key since. */
+	pct: number;
+	at: number;
+	inFlight: number;
+	/** Usage one call adds (%), once measured. */
+	cost?: number;
+	/** Start of the cost measurement: usage and calls then. */
+	costFromPct?: number;
+	costCalls: number;
+	/** Recovery (% per ms) of a decaying score, from its reset time. */
+	decayPerMs?: number;
+	/** Rolling windows: when the current run up to the target began; the window's length lies
+	 * between `windowMinMs` and `windowMs` (both learned). */
+	runAt?: number;
+	runFromPct?: number;
+	windowMs?: number;
+	windowMinMs?: number;
+	/** When the pacer next looks at a full rolling window. */
+	lookAt?: number;
+	/** No call starts before this: Meta said it is blocked, or a fixed spacing (WhatsApp). */
+	notBefore: number;
+}
+
+export interface PaceTake {
+	state: PacingState;
+	waitMs: number;
+	retake?: boolean;
+}
+
+function fresh(now: number): PacingState {
+	return { pct: 0, at: now, inFlight: 0, costCalls: 0, notBefore: 0 };
+}
+
+/** Usage (%) expected `now`, counting the calls started since the last reading. */
+function projected(s: PacingState, now: number): number {
+	const recovered = (s.decayPerMs ?? 0) * Math.max(0, now - s.at);
+	return Math.max(0, s.pct - recovered) + s.inFlight * (s.cost ?? PRIOR_COST);
+}
+
+/**
+ * Takes the next call slot: how long to wait before sending. With `retake`, no slot was taken:
+ * another call holds the next look at a full rolling window; wait, then take again.
+ */
+export function paceTake(state: PacingState | undefined, now: number, policy: PacingPolicy): PaceTake {
+	const s: PacingState = state ? { ...state } : fresh(now);
+	const cost = s.cost ?? PRIOR_COST;
+	let at = now;
+	if (s.notBefore > now) at = s.notBefore;
+	else {
+		const excess = projected(s, now) + cost - policy.thresholdPercent;
+		if (excess <= 0) {
+			if (s.runAt === undefined) {
+				s.runAt = now;
+				s.runFromPct = s.pct;
+			}
+		} else if (s.decayPerMs) at = now + Math.min(policy.maxDelayMs, excess / s.decayPerMs);
+		else if (s.lookAt !== undefined && s.lookAt > now) return { state: s, waitMs: s.lookAt - now + RETAKE_AFTER_LOOK_MS, retake: true };
+		else {
+			s.lookAt = Math.min(now + policy.maxDelayMs, nextLook(s, now, (100 - s.pct) / cost, policy.maxDelayMs));
+			at = s.lookAt;
+		}
+	}
+	s.inFlight++;
+	return { state: s, waitMs: Math.max(0, at - now) };
+}
+
+/**
+ * When to look again at a full rolling window: when the run's first calls should have left it.
+ * Length unknown: the looks grow geometrically from the run's length, by a factor that the room
+ * left (`looks`: calls that still fit) can pay for on the way to the longest wait. Length known within
+ * bounds: halfway between them, then just past the upper bound.
+ */
+function nextLook(s: PacingState, now: number, looks: number, longestMs: number): number {
+	const runAt = s.runAt ?? s.at;
+	const ran = Math.max(MIN_PROBE_MS, now - runAt);
+	const { windowMs: upper, windowMinMs: lower = 0 } = s;
+	if (upper === undefined) {
+		const growth = Math.min(2, Math.max(1.25, (longestMs / ran) ** (1 / Math.max(1, looks - 1))));
+		return runAt + ran * growth;
+	}
+	const halfway = runAt + (lower + upper) / 2;
+	if (upper - lower > upper * WINDOW_PRECISION && halfway > now) return halfway;
+	// Past the upper bound by a little, so the run's first calls have had time to leave; still full
+	// after that, a tenth of the window later each time (every look costs a call of the room left).
+	const past = runAt + upper * (1 + WINDOW_PRECISION);
+	return past > now ? past : now + Math.max(MIN_PROBE_MS, upper / 10);
+}
+
+/**
+ * Settles a slot with what its call reported: the usage (none: the call gave no reading, or was
+ * not made) and whether Meta refused it as over the limit.
+ */
+export function paceObserve(state: PacingState | undefined, usage: MetaUsage | undefined, now: number, refused: boolean): PacingState {
+	const s: PacingState = state ? { ...state } : fresh(now);
+	s.inFlight = Math.max(0, s.inFlight - 1);
+	if (!usage) return s;
+	const pct = usage.maxPercent;
+	const before = s.pct;
+	if (refused) {
+		if (usage.regainAccessMs) s.notBefore = Math.max(s.notBefore, now + usage.regainAccessMs);
+		s.pct = pct;
+		s.at = now;
+		return s;
+	}
+	// A reset time while not blocked is a decaying score's: it falls to 0 in that time.
+	if (usage.regainAccessMs && pct > 0) {
+		const rate = pct / usage.regainAccessMs;
+		// Both the floored percentage and the whole-second reset make a reading low: keep the best.
+		s.decayPerMs = Math.max(rate, (s.decayPerMs ?? 0) * 0.99);
+	}
+	measureCost(s, pct, now);
+	learnWindow(s, before, pct, now);
+	s.pct = pct;
+	s.at = now;
+	return s;
+}
+
+/** The cost of a call: usage gained over calls made, corrected for what decayed meanwhile. */
+function measureCost(s: PacingState, pct: number, now: number): void {
+	if (s.costFromPct === undefined || pct < s.costFromPct) {
+		s.costFromPct = pct;
+		s.costCalls = 0;
+		return;
+	}
+	s.costCalls++;
+	const gained = pct - s.costFromPct + (s.decayPerMs ?? 0) * Math.max(0, now - s.at);
+	if (s.costCalls >= COST_SAMPLE_CALLS && gained >= COST_SAMPLE_POINTS) {
+		const sample = gained / s.costCalls;
+		// Usage that recovered meanwhile only makes a sample low: the highest is the closest.
+		s.cost = Math.max(sample, s.cost ?? 0);
+		s.costFromPct = pct;
+		s.costCalls = 0;
+	}
+}
+
+/**
+ * Rolling windows: a fall of usage after a run to the target means the calls that began the run
+ * have left the window, so it is at most as long as the time since; no fall means it is longer.
+ * A fall of less than half the run is stray older calls (earlier looks) leaving, not the run.
+ */
+function learnWindow(s: PacingState, before: number, pct: number, now: number): void {
+	if (s.decayPerMs || s.runAt === undefined) return;
+	const since = now - s.runAt;
+	const cost = s.cost ?? PRIOR_COST;
+	if (before - pct >= Math.max(3, 3 * cost)) {
+		s.windowMs = Math.min(s.windowMs ?? Infinity, since);
+		if (s.windowMinMs !== undefined && s.windowMinMs >= s.windowMs) s.windowMinMs = undefined;
+		s.runAt = undefined;
+		s.lookAt = undefined;
+	} else if (s.windowMs === undefined || since < s.windowMs) {
+		s.windowMinMs = Math.max(s.windowMinMs ?? 0, since);
+	} else if (since > s.windowMs * 1.5) {
+		// Still full well past the upper bound: the window grew (or a stray fall misled us).
+		s.windowMs = undefined;
+		s.windowMinMs = since;
+	}
+}
+
+/** A fixed spacing (WhatsApp's per-number and per-recipient rules): the next slot on `key`. */
+export function spacedTake(state: PacingState | undefined, now: number, spacingMs: number): PaceTake {
+	const s: PacingState = state ? { ...state } : fresh(now);
+	const at = Math.max(now, s.notBefore);
+	s.notBefore = at + spacingMs;
+	return { state: s, waitMs: at - now };
+}
+
+/** How long a key's state is worth keeping after a step: what it learned, and past anything it waits for. */
+export function pacingTtlMs(s: PacingState, now: number, idleMs: number): number {
+	return Math.max(idleMs, (s.windowMs ?? 0) * 2, s.notBefore - now + idleMs, (s.lookAt ?? 0) - now + idleMs);
+}
