@@ -137,8 +137,12 @@ function build(secrets: readonly string[]): Redactor {
 const cache = new Map<string, Redactor>();
 const CACHE_SIZE = 32;
 
+/** Without secrets (most classifications): skips expandSecrets' copies and the keyed lookup. */
+const NO_SECRETS = build([]);
+
 /** The redactor for these secrets (the credential's token, app secret and proof). */
 export function createRedactor(secrets?: readonly unknown[]): Redactor {
+	if (!Array.isArray(secrets) || secrets.length === 0) return NO_SECRETS;
 	const list = expandSecrets(secrets);
 	const key = list.join('\u0000');
 	let redactor = cache.get(key);

@@ -23,7 +23,8 @@ const secondsSchema = z.union([
 
 /**
  * The inner Graph / Marketing / WhatsApp error object. This strict variant matches what Meta
- * sends and is cheap to check; the loose one below is the fallback for retyped fields.
+ * sends; the loose one below is the fallback for retyped fields. readers/plain.ts checks the same
+ * shape by hand first (keep the two in step).
  */
 export const graphErrorSchema = z.object({
 	message: text.optional(),
@@ -58,6 +59,7 @@ export const errorDataSchema = z.object({
 	details: opt(text),
 	blame_field_specs: opt(z.array(z.unknown())),
 });
+export type ErrorData = z.infer<typeof errorDataSchema>;
 
 /** 1. `{ error: { ... } }` */
 export const graphErrorBodySchema = z.object({ error: graphErrorLooseSchema });

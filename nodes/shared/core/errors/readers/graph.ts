@@ -4,8 +4,9 @@
 import type { ErrorSource } from '../../types';
 import { isObject } from '../../util';
 import { lookupCatalog } from '../catalog';
-import { errorDataSchema, graphErrorLooseSchema, graphErrorSchema, type GraphError } from '../schemas';
+import { errorDataSchema, graphErrorLooseSchema, graphErrorSchema, type ErrorData, type GraphError } from '../schemas';
 import { metaCodeInText, transportText } from '../text';
+import { plainErrorData, plainGraphError } from './plain';
 import type { Obj, Reading } from './reading';
 import { compactJson, firstChar, toId, toInt, tryJson } from './values';
 
@@ -28,10 +29,14 @@ function readErrorData(data: unknown, into: Reading): void {
 		value = parsed.value;
 	}
 	if (!isObject(value)) return;
-	const parsed = errorDataSchema.safeParse(value);
-	if (!parsed.success) return;
-	if (parsed.data.details) into.details = parsed.data.details;
-	const specs = parsed.data.blame_field_specs;
+	let d: ErrorData | undefined = plainErrorData(value);
+	if (!d) {
+		const parsed = errorDataSchema.safeParse(value);
+		if (!parsed.success) return;
+		d = parsed.data;
+	}
+	if (d.details) into.details = d.details;
+	const specs = d.blame_field_specs;
 	if (specs && specs.length > 0) {
 		into.field = specs
 			.slice(0, 10)
@@ -42,12 +47,14 @@ function readErrorData(data: unknown, into: Reading): void {
 
 /** The reading of one Graph error object (the inner `error`), under the given source. */
 export function graphReading(e: Obj, source: ErrorSource): Reading {
-	const strict = graphErrorSchema.safeParse(e);
-	let g: GraphError;
-	if (strict.success) g = strict.data;
-	else {
-		const loose = graphErrorLooseSchema.safeParse(e);
-		g = loose.success ? loose.data : {};
+	let g: GraphError | undefined = plainGraphError(e);
+	if (!g) {
+		const strict = graphErrorSchema.safeParse(e);
+		if (strict.success) g = strict.data;
+		else {
+			const loose = graphErrorLooseSchema.safeParse(e);
+			g = loose.success ? loose.data : {};
+		}
 	}
 	const r: Reading = { source, sure: true };
 	if (g.code !== undefined) r.code = g.code;
