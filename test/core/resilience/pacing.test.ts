@@ -153,7 +153,7 @@ describe('pacing controller, steps', () => {
 		const spacings = whatsAppSpacings({ method: 'POST', url, recipient: '+49 151 2345' });
 		expect(spacings.map((s) => s.key)).toEqual(['https://graph.facebook.com/wa/1234567890', 'https://graph.facebook.com/wa/1234567890/to/491512345']);
 		expect(spacings[0].spacingMs).toBeGreaterThanOrEqual(1000 / 80);
-		expect(spacings[1].spacingMs).toBe(WHATSAPP_PAIR_INTERVAL_MS);
+		expect(spacings[1].spacingMs).toBeGreaterThanOrEqual(WHATSAPP_PAIR_INTERVAL_MS);
 		expect(whatsAppSpacings({ method: 'GET', url })).toEqual([]);
 		expect(whatsAppSpacings({ method: 'POST', url: new URL('https://graph.facebook.com/v24.0/act_1/ads') })).toEqual([]);
 	});

@@ -30,7 +30,7 @@ const MIN_PROBE_MS = 250;
 /** A call waiting on another's look takes again this long after it. */
 const RETAKE_AFTER_LOOK_MS = 50;
 /** Bounds on a window's length closer than this (share of it) are close enough. */
-const WINDOW_PRECISION = 0.04;
+const WINDOW_PRECISION = 0.02;
 
 export interface PacingState {
 	/** The latest reading: usage (%), when, and calls started on the key since. */
@@ -117,7 +117,7 @@ function nextLook(s: PacingState, now: number, looks: number, longestMs: number)
 	if (upper - lower > upper * WINDOW_PRECISION && halfway > now) return halfway;
 	// Past the upper bound by a little, so the run's first calls have had time to leave; still full
 	// after that, a tenth of the window later each time (every look costs a call of the room left).
-	const past = runAt + upper * (1 + WINDOW_PRECISION);
+	const past = runAt + upper * (1 + WINDOW_PRECISION / 4);
 	return past > now ? past : now + Math.max(MIN_PROBE_MS, upper / 10);
 }
 
