@@ -140,16 +140,34 @@ const CACHE_SIZE = 32;
 /** Without secrets (most classifications): skips expandSecrets' copies and the keyed lookup. */
 const NO_SECRETS = build([]);
 
+/**
+ * The last secrets asked for (a copy, so that a caller changing its array in place is noticed)
+ * and their redactor: a node asks with the same credential for every item, and expanding and
+ * joining the secrets for the keyed lookup was most of the cost of a call.
+ */
+let lastSecrets: unknown[] = [];
+let lastRedactor = NO_SECRETS;
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
 /** The redactor for these secrets (the credential's token, app secret and proof). */
 export function createRedactor(secrets?: readonly unknown[]): Redactor {
 	if (!Array.isArray(secrets) || secrets.length === 0) return NO_SECRETS;
+	if (sameItems(secrets, lastSecrets)) return lastRedactor;
 	const list = expandSecrets(secrets);
 	const key = list.join('\u0000');
 	let redactor = cache.get(key);
-	if (redactor) return redactor;
-	redactor = build(list);
-	if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-	cache.set(key, redactor);
+	if (!redactor) {
+		redactor = build(list);
+		if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+		cache.set(key, redactor);
+	}
+	lastSecrets = secrets.slice();
+	lastRedactor = redactor;
 	return redactor;
 }
 

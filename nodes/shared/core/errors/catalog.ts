@@ -418,9 +418,24 @@ const MIN_MARKETING_CODE = 1_000_000;
  * code is an internal Meta error whose subcode is the failure.
  */
 export function lookupCatalog(code: number | string, subcode?: number): CatalogEntry | undefined {
+	// The Graph reader and then finish (classify.ts) ask for the same code: the last answer is kept.
+	if (code === last.code && subcode === last.subcode) return last.entry;
+	last.code = code;
+	last.subcode = subcode;
+	return (last.entry = findEntry(code, subcode));
+}
+
+/** NaN equals nothing: the first call looks up. */
+const last: { code: unknown; subcode: number | undefined; entry: CatalogEntry | undefined } = {
+	code: NaN,
+	subcode: undefined,
+	entry: undefined,
+};
+
+function findEntry(code: number | string, subcode?: number): CatalogEntry | undefined {
 	const key = normalizeCode(code);
 	if (typeof key === 'number' && key < 0) {
-		return subcode !== undefined && subcode >= 0 ? lookupCatalog(subcode) : undefined;
+		return subcode !== undefined && subcode >= 0 ? findEntry(subcode) : undefined;
 	}
 	if (subcode !== undefined) {
 		const exact = bySubcode.get(key)?.get(subcode);

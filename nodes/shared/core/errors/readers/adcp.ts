@@ -1,13 +1,13 @@
 // An AdCP-style task failure (input kind 3 of docs/ARCHITECTURE.md): `{ status: "failed", error_code, message, field, suggestions, retry_after, details }`.
 import { adcpFailureSchema } from '../schemas';
-import type { Obj, Reading } from './reading';
+import { newReading, type Obj, type Reading } from './reading';
 import { compactJson } from './values';
 
 /** Status exactly "failed" (a WhatsApp status, which also has `errors`, is read before). */
 export function readAdcp(o: Obj): Reading | undefined {
 	if (o.status !== 'failed') return undefined;
 	const parsed = adcpFailureSchema.safeParse(o);
-	const r: Reading = { source: 'adcp', sure: true };
+	const r = newReading('adcp', true);
 	if (!parsed.success) return r;
 	const a = parsed.data;
 	if (a.error_code) r.code = a.error_code;

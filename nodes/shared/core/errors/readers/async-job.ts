@@ -2,7 +2,7 @@
 import { isObject } from '../../util';
 import { asyncJobFailureSchema } from '../schemas';
 import { graphReading } from './graph';
-import type { Obj, Reading } from './reading';
+import { newReading, type Obj, type Reading } from './reading';
 import { toId, toInt, tryJson } from './values';
 
 /** Status FAILED (any case) with its result, exception or numeric error_code. */
@@ -14,7 +14,7 @@ export function readAsyncJob(o: Obj): Reading | undefined {
 	const job = parsed.success ? parsed.data : undefined;
 	let inner = job?.result?.error;
 	if (typeof inner === 'string') inner = tryJson(inner)?.value;
-	const r: Reading = isObject(inner) ? graphReading(inner, 'async_job') : { source: 'async_job', sure: true };
+	const r: Reading = isObject(inner) ? graphReading(inner, 'async_job') : newReading('async_job', true);
 	r.source = 'async_job';
 	if (r.code === undefined && job?.error_code !== undefined) r.code = job.error_code;
 	if (!r.message && job?.exception) r.message = job.exception;

@@ -7,7 +7,7 @@ import { lookupCatalog } from '../catalog';
 import { errorDataSchema, graphErrorLooseSchema, graphErrorSchema, type ErrorData, type GraphError } from '../schemas';
 import { metaCodeInText, transportText } from '../text';
 import { plainErrorData, plainGraphError } from './plain';
-import type { Obj, Reading } from './reading';
+import { newReading, type Obj, type Reading } from './reading';
 import { compactJson, firstChar, toId, toInt, tryJson } from './values';
 
 function looksGraph(e: Obj): boolean {
@@ -56,7 +56,7 @@ export function graphReading(e: Obj, source: ErrorSource): Reading {
 			g = loose.success ? loose.data : {};
 		}
 	}
-	const r: Reading = { source, sure: true };
+	const r = newReading(source, true);
 	if (g.code !== undefined) r.code = g.code;
 	if (g.error_subcode !== undefined) r.subcode = g.error_subcode;
 	if (g.type) r.type = g.type;
@@ -102,7 +102,9 @@ export function readGraphError(o: Obj): Reading | undefined {
 export function readDisapproval(o: Obj): Reading | undefined {
 	const status = o.effective_status ?? o.review_status ?? o.status;
 	if (status !== 'DISAPPROVED') return undefined;
-	const r: Reading = { source: 'graph', sure: true, category: 'policy', message: 'The ad was disapproved by Meta review.' };
+	const r = newReading('graph', true);
+	r.category = 'policy';
+	r.message = 'The ad was disapproved by Meta review.';
 	const feedback = isObject(o.ad_review_feedback) ? o.ad_review_feedback.global : undefined;
 	if (isObject(feedback)) {
 		r.details = Object.entries(feedback)

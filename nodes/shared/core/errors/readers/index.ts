@@ -9,7 +9,7 @@ import { readAsyncJob } from './async-job';
 import { readDisapproval, readGraphBody, readGraphError } from './graph';
 import { readInternal } from './internal';
 import { readWrapper } from './n8n';
-import type { ObjectReader, Reading, Walk } from './reading';
+import { newReading, type ObjectReader, type Reading, type Walk } from './reading';
 import { readInputText, readNestedText } from './text';
 import { readTransport } from './transport';
 import { readWhatsAppStatus, readWhatsAppWebhook } from './whatsapp';
@@ -70,5 +70,5 @@ class Walker implements Walk {
 export function readInput(input: unknown, httpStatus: number | undefined): Reading {
 	const walker = new Walker();
 	if (typeof input === 'string') return readInputText(input, httpStatus, walker);
-	return walker.read(input, 0) ?? { source: 'unknown' };
+	return walker.read(input, 0) ?? newReading('unknown');
 }

@@ -2,7 +2,7 @@
 // whose `error` may hold a failure of another shape.
 import { internalFailureSchema } from '../schemas';
 import { readText } from '../text';
-import type { Obj, Reading, Walk } from './reading';
+import { newReading, type Obj, type Reading, type Walk } from './reading';
 import { toId, toInt } from './values';
 
 export function readInternal(o: Obj, walk: Walk, depth: number): Reading | undefined {
@@ -10,7 +10,7 @@ export function readInternal(o: Obj, walk: Walk, depth: number): Reading | undef
 	const parsed = internalFailureSchema.safeParse(o);
 	const f = parsed.success ? parsed.data : undefined;
 	const inner = f?.error !== undefined ? walk.read(f.error, depth + 1) : undefined;
-	const r: Reading = inner?.sure ? inner : { source: 'internal', sure: true };
+	const r = inner?.sure ? inner : newReading('internal', true);
 	if (r.code === undefined && f?.code !== undefined) r.code = toInt(f.code) ?? f.code;
 	if (!r.message) {
 		const message = f?.message || (typeof f?.error === 'string' ? f.error : undefined);

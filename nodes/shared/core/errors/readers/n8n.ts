@@ -5,7 +5,7 @@
 import type { HeaderBag } from '../../types';
 import { isObject } from '../../util';
 import { n8nErrorSchema } from '../schemas';
-import type { Obj, Reading, Walk } from './reading';
+import { newReading, type Obj, type Reading, type Walk } from './reading';
 import { toHttpStatus } from './values';
 
 const N8N_ERROR_NAME = /^Node(?:Api|Operation|Ssl)?Error$|^(?:Workflow|Expression|Trigger)\w*Error$/;
@@ -92,8 +92,11 @@ export function readWrapper(o: Obj, walk: Walk, depth: number): Reading {
 		}
 	}
 	// Without a find, every text of the wrapper was already read as a child.
-	const r: Reading = found ?? { source: n8n ? 'n8n' : 'unknown', textRead: true };
-	if (found && n8n) r.source = 'n8n';
+	let r = found;
+	if (!r) {
+		r = newReading(n8n ? 'n8n' : 'unknown');
+		r.textRead = true;
+	} else if (n8n) r.source = 'n8n';
 	const message = w.message || copied?.message;
 	const description = w.description || copied?.description;
 	if (!r.message && message) r.message = message;

@@ -34,6 +34,37 @@ export interface Reading
 	textRead?: boolean;
 }
 
+/**
+ * A Reading with every field present (undefined until a reader sets it), always in this order:
+ * readers fill it in place, so that all Readings share one shape and the reads of finish
+ * (classify.ts) stay monomorphic. Readings of many shapes made those reads megamorphic.
+ */
+export function newReading(source: ErrorSource, sure?: boolean): Reading {
+	return {
+		source,
+		sure,
+		code: undefined,
+		subcode: undefined,
+		type: undefined,
+		message: undefined,
+		userTitle: undefined,
+		userMessage: undefined,
+		details: undefined,
+		fbtraceId: undefined,
+		requestId: undefined,
+		asyncSessionId: undefined,
+		isTransient: undefined,
+		retryAfterMs: undefined,
+		field: undefined,
+		suggestions: undefined,
+		httpStatus: undefined,
+		category: undefined,
+		meaning: undefined,
+		headers: undefined,
+		textRead: undefined,
+	};
+}
+
 export type Obj = Record<string, unknown>;
 
 /** The walk a reader is part of: reads a nested value (object or text) within the walk's bounds. */

@@ -3,7 +3,7 @@
 // otherwise ../text tells what the text says (a Meta code, a transport code, a known phrase).
 import { isObject } from '../../util';
 import { readText } from '../text';
-import type { Reading, Walk } from './reading';
+import { newReading, type Reading, type Walk } from './reading';
 import { readNonJsonBody } from './transport';
 import { firstChar, toHttpStatus, tryJson } from './values';
 
@@ -78,7 +78,9 @@ export function readNestedText(text: string, walk: Walk, depth: number): Reading
 	const inner = errorObjectIn(text, walk, depth);
 	if (inner?.sure) return inner;
 	const facts = readText(text);
-	const r: Reading = { source: 'unknown', message: text, textRead: true };
+	const r = newReading('unknown');
+	r.message = text;
+	r.textRead = true;
 	if (facts.code !== undefined) r.code = facts.code;
 	if (facts.category) r.category = facts.category;
 	if (facts.code !== undefined || facts.category) {
@@ -100,11 +102,11 @@ export function readInputText(text: string, httpStatus: number | undefined, walk
 		if (parsed) {
 			const v = parsed.value;
 			if (typeof v === 'string') return readInputText(v, httpStatus, walk);
-			return (isObject(v) ? walk.read(v, 1) : undefined) ?? { source: 'unknown' };
+			return (isObject(v) ? walk.read(v, 1) : undefined) ?? newReading('unknown');
 		}
 	}
 	const bodyLike = c === '{' || c === '[' || c === '<' || c === '' || httpStatus !== undefined;
-	if (!bodyLike) return readNestedText(text, walk, 0) ?? { source: 'unknown' };
+	if (!bodyLike) return readNestedText(text, walk, 0) ?? newReading('unknown');
 	const json = c === '{' || c === '[' ? undefined : embeddedJson(text, walk, 0);
 	if (json?.sure) return json;
 	return readNonJsonBody(text, c, httpStatus);

@@ -4,7 +4,7 @@ import type { ErrorCategory } from '../../types';
 import { NON_JSON_MEANING } from '../catalog';
 import { transportErrorSchema } from '../schemas';
 import { bodySnippet, metaCodeInText } from '../text';
-import type { Obj, Reading } from './reading';
+import { newReading, type Obj, type Reading } from './reading';
 import { statusCategory } from './values';
 
 const TRANSPORT_CODE =
@@ -34,7 +34,8 @@ function looksTransport(o: Obj): boolean {
 export function readTransport(o: Obj): Reading | undefined {
 	if (!looksTransport(o)) return undefined;
 	const parsed = transportErrorSchema.safeParse(o);
-	const r: Reading = { source: 'transport', sure: true, category: 'network' };
+	const r = newReading('transport', true);
+	r.category = 'network';
 	if (!parsed.success) return r;
 	const t = parsed.data;
 	if (t.code) r.code = t.code;
@@ -53,7 +54,8 @@ function nonJsonCategory(status: number | undefined): ErrorCategory {
  * still name its Meta code; a cut-off JSON or HTML page goes by the HTTP status.
  */
 export function readNonJsonBody(body: string, first: string, httpStatus: number | undefined): Reading {
-	const r: Reading = { source: 'transport', sure: true, meaning: NON_JSON_MEANING };
+	const r = newReading('transport', true);
+	r.meaning = NON_JSON_MEANING;
 	const code = first === '{' || first === '[' || first === '<' ? undefined : metaCodeInText(body);
 	if (code !== undefined) r.code = code;
 	else r.category = nonJsonCategory(httpStatus);

@@ -3,7 +3,7 @@
 // node splits a webhook into one item per failed status with it too.
 import { isObject } from '../../util';
 import { graphReading } from './graph';
-import type { Obj, Reading } from './reading';
+import { newReading, type Obj, type Reading } from './reading';
 
 /** Entries, changes and statuses looked at per webhook body when reading it. */
 const MAX_LIST = 50;
@@ -21,7 +21,7 @@ export function* webhookChangeValues(entries: readonly unknown[], limit = Infini
 /** The first error of a failed status (or of a change value) counts. */
 function firstErrorReading(errors: unknown[]): Reading {
 	const first = errors.find(isObject);
-	return first ? graphReading(first, 'graph') : { source: 'graph', sure: true };
+	return first ? graphReading(first, 'graph') : newReading('graph', true);
 }
 
 /** `{ id, status: "failed", recipient_id, errors: [...] }`. */
