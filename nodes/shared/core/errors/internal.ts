@@ -108,7 +108,7 @@ export const internalErrors = {
 				`Usage is at ${usage?.maxPercent ?? '?'} %: the next call should wait ${Math.ceil(waitMs / 1000)} s, ` +
 				'longer than the time budget left for this item; request not sent.',
 			meaning: 'Meta reports the rate limit is nearly used up, so calls are being spaced out.',
-			remedy: 'Retry later, or raise the total time budget or the throttle threshold.',
+			remedy: 'Retry later, or raise the Total Time Budget or the Throttle Target.',
 		}),
 
 	aborted: () =>
