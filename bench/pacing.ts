@@ -98,15 +98,22 @@ const getObject = {
 const adIds = (n: number) => Array.from({ length: n }, (_, i) => `1203${String(i).padStart(10, '0')}`);
 const ads = (ids: string[]) => ids.map((id) => ({ id, name: `Ad ${id}`, status: 'ACTIVE' }));
 
-/** `n` distinct recipients, or `recipients` of them round-robin. */
-const phones = (n: number, recipients = n) => Array.from({ length: n }, (_, i) => `4915${String(100_000_000 + (i % recipients))}`);
+/**
+ * `n` messages to distinct recipients, or to `recipients` of them round-robin, as `<to>#<message
+ * number>`: the number makes every body distinct. Identical creates are one create to the
+ * package's journal (Remember Creates, key scope Workflow): with the Redis store, the second
+ * execution's identical sends were answered from the first one's journal without a call.
+ */
+const phones = (n: number, recipients = n) => Array.from({ length: n }, (_, i) => `4915${String(100_000_000 + (i % recipients))}#${i + 1}`);
+const TO = '$json.key.split("#")[0]';
+const MESSAGE = `{ messaging_product: "whatsapp", to: ${TO}, type: "text", text: { body: "Bench message " + $json.key.split("#")[1] + " to " + ${TO} } }`;
 
 const whatsappSend = {
 	meta: {
 		operation: 'custom',
 		method: 'POST',
 		path: `${PHONE_NUMBER_ID}/messages`,
-		jsonBody: '={{ JSON.stringify({ messaging_product: "whatsapp", to: $json.key, type: "text", text: { body: "Bench message to " + $json.key } }) }}',
+		jsonBody: `={{ JSON.stringify(${MESSAGE}) }}`,
 		options: {},
 	},
 	http: (baseUrl: string) => ({
@@ -114,7 +121,7 @@ const whatsappSend = {
 		url: `${baseUrl}/v24.0/${PHONE_NUMBER_ID}/messages`,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: '={{ JSON.stringify({ messaging_product: "whatsapp", to: $json.key, type: "text", text: { body: "Bench message to " + $json.key } }) }}',
+		jsonBody: `={{ JSON.stringify(${MESSAGE}) }}`,
 	}),
 };
 
