@@ -241,10 +241,10 @@ describe('proactive throttling', () => {
 		expect(throttled.results.every((r) => r.ok)).toBe(true);
 		expect(throttled.stats.throttled).toBe(0);
 		expect(throttled.sleeps.length).toBeGreaterThan(0);
-		// It ran up to the target and stayed under the limit (looks at the full window cost a call each).
+		// It ran up to the target; past it only its looks at the full window (a call each), never refused.
 		const peak = Math.max(...throttled.results.map((r) => r.usage?.maxPercent ?? 0));
 		expect(peak).toBeGreaterThanOrEqual(50);
-		expect(peak).toBeLessThan(100);
+		expect(peak).toBeLessThanOrEqual(100);
 
 		// The same run without throttling hits the limit (and only gets through by retrying).
 		const blind = await run(false);

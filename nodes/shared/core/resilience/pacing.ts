@@ -24,7 +24,9 @@ export const DEFAULT_PACING_POLICY: PacingPolicy = { thresholdPercent: 95, maxDe
 const PRIOR_COST = 1;
 /** Calls and usage points a run must span before its cost per call is trusted. */
 const COST_SAMPLE_CALLS = 10;
-const COST_SAMPLE_POINTS = 5;
+const COST_SAMPLE_POINTS = 20;
+/** Points of a recovery that may be rounding and estimate error rather than calls leaving. */
+const RECOVERY_NOISE = 4;
 /** Shortest wait before looking again at a rolling window whose length is not known yet. */
 const MIN_PROBE_MS = 250;
 /** A call waiting on another's look takes again this long after it. */
@@ -39,7 +41,7 @@ export interface PacingState {
 	inFlight: number;
 	/** Usage one call adds (%), once measured. */
 	cost?: number;
-	/** Start of the cost measurement: usage and calls then. */
+	/** The cost sample under way: usage at its start, calls since. */
 	costFromPct?: number;
 	costCalls: number;
 	/** Recovery (% per ms) of a decaying score, from its reset time. */
@@ -47,7 +49,12 @@ export interface PacingState {
 	/** Rolling windows: when the current run up to the target began; the window's length lies
 	 * between `windowMinMs` and `windowMs` (both learned). */
 	runAt?: number;
-	runFromPct?: number;
+	/** The reading when the run became full (its first look), and calls reported since. */
+	fullPct?: number;
+	fullCalls?: number;
+	/** Usage spent on looks in this run, and in the run before (those calls leave during this one). */
+	lookPct?: number;
+	strayPct?: number;
 	windowMs?: number;
 	windowMinMs?: number;
 	/** When the pacer next looks at a full rolling window. */
@@ -86,12 +93,19 @@ export function paceTake(state: PacingState | undefined, now: number, policy: Pa
 		if (excess <= 0) {
 			if (s.runAt === undefined) {
 				s.runAt = now;
-				s.runFromPct = s.pct;
+				// The last run's looks leave the window during this run: a fall that size proves nothing.
+				s.strayPct = s.lookPct;
+				s.lookPct = 0;
 			}
 		} else if (s.decayPerMs) at = now + Math.min(policy.maxDelayMs, excess / s.decayPerMs);
 		else if (s.lookAt !== undefined && s.lookAt > now) return { state: s, waitMs: s.lookAt - now + RETAKE_AFTER_LOOK_MS, retake: true };
 		else {
 			s.lookAt = Math.min(now + policy.maxDelayMs, nextLook(s, now, (100 - s.pct) / cost, policy.maxDelayMs));
+			s.lookPct = (s.lookPct ?? 0) + cost;
+			if (s.fullPct === undefined) {
+				s.fullPct = s.pct;
+				s.fullCalls = 0;
+			}
 			at = s.lookAt;
 		}
 	}
@@ -130,7 +144,6 @@ export function paceObserve(state: PacingState | undefined, usage: MetaUsage | u
 	s.inFlight = Math.max(0, s.inFlight - 1);
 	if (!usage) return s;
 	const pct = usage.maxPercent;
-	const before = s.pct;
 	if (refused) {
 		if (usage.regainAccessMs) s.notBefore = Math.max(s.notBefore, now + usage.regainAccessMs);
 		s.pct = pct;
@@ -144,7 +157,7 @@ export function paceObserve(state: PacingState | undefined, usage: MetaUsage | u
 		s.decayPerMs = Math.max(rate, (s.decayPerMs ?? 0) * 0.99);
 	}
 	measureCost(s, pct, now);
-	learnWindow(s, before, pct, now);
+	learnWindow(s, pct, now);
 	s.pct = pct;
 	s.at = now;
 	return s;
@@ -160,28 +173,31 @@ function measureCost(s: PacingState, pct: number, now: number): void {
 	s.costCalls++;
 	const gained = pct - s.costFromPct + (s.decayPerMs ?? 0) * Math.max(0, now - s.at);
 	if (s.costCalls >= COST_SAMPLE_CALLS && gained >= COST_SAMPLE_POINTS) {
-		const sample = gained / s.costCalls;
-		// Usage that recovered meanwhile only makes a sample low: the highest is the closest.
-		s.cost = Math.max(sample, s.cost ?? 0);
+		// Usage that recovered meanwhile (a window turning over) only makes a sample low: the
+		// highest is the closest; samples long enough that flooring moves one by a few % at most.
+		s.cost = Math.max(gained / s.costCalls, s.cost ?? 0);
 		s.costFromPct = pct;
 		s.costCalls = 0;
 	}
 }
 
 /**
- * Rolling windows: a fall of usage after a run to the target means the calls that began the run
- * have left the window, so it is at most as long as the time since; no fall means it is longer.
- * A fall of less than half the run is stray older calls (earlier looks) leaving, not the run.
+ * Rolling windows, once a run is full (it looks): usage that recovered since then, counting every
+ * call made meanwhile (a window that turns over while calls refill it shows no fall), means the
+ * calls that began the run have left the window, so it is at most as long as the time since; none
+ * means it is longer. Recovery no larger than the last run's looks may be those looks leaving.
  */
-function learnWindow(s: PacingState, before: number, pct: number, now: number): void {
-	if (s.decayPerMs || s.runAt === undefined) return;
+function learnWindow(s: PacingState, pct: number, now: number): void {
+	if (s.decayPerMs || s.runAt === undefined || s.fullPct === undefined) return;
 	const since = now - s.runAt;
 	const cost = s.cost ?? PRIOR_COST;
-	if (before - pct >= Math.max(3, 3 * cost)) {
+	s.fullCalls = (s.fullCalls ?? 0) + 1;
+	const recovered = s.fullPct + (s.fullCalls - 1) * cost - pct;
+	// (Both readings are floored, and the cost is an estimate: a few points are noise.)
+	if (recovered >= Math.max(3 * cost, (s.strayPct ?? 0) + RECOVERY_NOISE + cost)) {
 		s.windowMs = Math.min(s.windowMs ?? Infinity, since);
 		if (s.windowMinMs !== undefined && s.windowMinMs >= s.windowMs) s.windowMinMs = undefined;
-		s.runAt = undefined;
-		s.lookAt = undefined;
+		s.runAt = s.lookAt = s.fullPct = s.fullCalls = undefined;
 	} else if (s.windowMs === undefined || since < s.windowMs) {
 		s.windowMinMs = Math.max(s.windowMinMs ?? 0, since);
 	} else if (since > s.windowMs * 1.5) {
