@@ -375,7 +375,7 @@ async function runQueue(cluster: QueueCluster, stateRedis: RedisServer, fake: Fa
 /**
  * npm 7+ installs peer dependencies: the tarball's `n8n-workflow: *` peer then brings the newest
  * n8n-workflow and its isolated-vm, whose native build fails on Node 20. n8n provides
- * n8n-workflow itself, so the package is installed without peers (as bench/throughput.ts does).
+ * n8n-workflow itself, so the package is installed without peers.
  */
 async function withoutPeerInstall<T>(fn: () => Promise<T>): Promise<T> {
 	const before = process.env.npm_config_legacy_peer_deps;

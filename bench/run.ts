@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only classify,overhead,polling,throughput,pacing]`: runs the
+// `npm run bench [-- --quick] [-- --only classify,overhead,polling,pacing]`: runs the
 // benches, prints a table per bench and the machine, writes JSON to bench/results/<name>-<date>.json.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -8,14 +8,12 @@ import { runOverhead } from './overhead';
 import { runPacing } from './pacing';
 import { runPolling } from './polling';
 import { formatReport, type BenchReport } from './report';
-import { runThroughput } from './throughput';
 
-const BENCHES = ['classify', 'overhead', 'polling', 'throughput', 'pacing'] as const;
+const BENCHES = ['classify', 'overhead', 'polling', 'pacing'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE = `usage: node .tools/bench/run.js [--quick] [--only ${BENCHES.join(',')}] [--skip name,...]
-  --quick   smaller runs: classify 150 ms per case, overhead 2,000 requests, throughput 200 items at 50 calls / 5 s,
-            pacing fewer items per model (same budgets)
+  --quick   smaller runs: classify 150 ms per case, overhead 2,000 requests, pacing fewer items per model (same budgets)
   --only    the benches to run (default: all)
   --skip    benches to leave out`;
 
@@ -63,8 +61,6 @@ async function main(): Promise<void> {
 		classify: async () => await runClassify({ msPerCase: quick ? 150 : 400 }),
 		overhead: async () => await runOverhead({ requests: quick ? 2_000 : 10_000 }),
 		polling: async () => await runPolling(),
-		throughput: async () =>
-			await runThroughput(quick ? { items: 200, calls: 50, windowMs: 5_000, penaltyMs: 1_000, log } : { log }),
 		pacing: async () => await runPacing({ quick, log }),
 	};
 	const reports: BenchReport[] = [];
