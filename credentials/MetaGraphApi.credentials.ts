@@ -18,7 +18,8 @@ export class MetaGraphApi implements ICredentialType {
 
 	displayName = 'Meta Graph API';
 
-	icon: Icon = 'file:meta.svg';
+	// The Meta Request node's icon file, so the credential and the nodes show the same mark.
+	icon: Icon = 'file:../nodes/MetaRequest/meta.svg';
 
 	// A community credential links to a full URL; this rule expects an n8n-docs slug.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased

@@ -133,7 +133,7 @@ function outputsOf(runData: RunData, node: string): Json[][][] {
 	return (runData[node] ?? []).map((run) => (run.data?.main ?? []).map((items) => (items ?? []).map((item) => item.json)));
 }
 
-/** A failed item of a batch (Item Failed) or the whole job (Job Failed). */
+/** A failed item of a batch (Failed) or the whole job (Job Failed). */
 function batchLabel(json: Json): string {
 	if (!json.batchJob) return text(json.id);
 	return json.index === undefined ? `batch job ${text(json.batchJob.id)}` : `batch item #${json.index}`;
@@ -146,8 +146,8 @@ export function summarizeRun(runData: RunData): Summary {
 	for (const run of outputsOf(runData, UPDATER)) {
 		for (const json of run[0] ?? []) {
 			adRows.push({
-				// the success item is Meta's answer: the ad id is the last segment of the URL called
-				item: text(String(json.metaRequest?.url ?? '').split('/').pop()),
+				// an update's success item names its object (and keeps the input's fields)
+				item: text(json.id),
 				route: 'updated',
 				category: '-',
 				code: '-',
@@ -266,7 +266,8 @@ async function runUi(fake: FakeMeta, token: string): Promise<void> {
 	say(`n8n is ready at ${editor.url}`);
 	say('  - First visit: n8n asks you to set up an owner account (any email and password; it stays in a');
 	say('    temporary folder that is deleted when you stop the demo). Then you are logged in.');
-	say(`  - Workflows: ${examples.length} examples, among them "Meta resilience showcase (demo)": open it, click "Test workflow".`);
+	say(`  - Workflows: ${examples.length} examples, among them "Meta resilience showcase (demo)": open it, click "Execute workflow",`);
+	say('    then double-click a node to see its items (metaError, metaRequest.attempts, route, reason).');
 	say(`  - Credential "${CREDENTIAL_REF.name}" points at the embedded fake Meta server (${fake.url}).`);
 	say('  - Press Ctrl+C to stop n8n and the fake server.');
 	await new Promise<void>((resolve) => {

@@ -11,14 +11,15 @@ export class BatchStatusPoller implements INodeType {
 		icon: 'file:batchStatusPoller.svg',
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ { async_batch: "Async batch", report_run: "Report run", async_session: "Async session", custom: $parameter["statusUrl"] }[$parameter["jobKind"]] }}',
+		// $rawParameter: a Status URL given as an expression reads "(expression)" instead of hiding the subtitle.
+		subtitle: '={{ { async_batch: "Async batch", report_run: "Report run", async_session: "Async session", custom: String($rawParameter["statusUrl"] ?? "").startsWith("=") ? "Status URL (expression)" : $rawParameter["statusUrl"] }[$rawParameter["jobKind"] ?? "async_batch"] }}',
 		description:
 			'Follow asynchronous Meta work (async batches, report runs, async sessions, your own status URL) to the end and split it into per-item successes and failures',
 		defaults: { name: 'Batch Status Poller' },
 		// An AI agent can follow a job it started; the Router is left out: its thresholds belong to one workflow.
 		usableAsTool: true,
 		inputs: ['main'],
-		// One output per outcome, so one failed ad of 200 is its own item on Item Failed.
+		// One output per outcome, so one failed ad of 200 is its own item on Failed.
 		outputs: OUTPUT_NAMES.map(() => 'main' as const),
 		outputNames: OUTPUT_NAMES,
 		// Redis: n8n's own credential (REDIS_CREDENTIAL_NAME), asked for only when Shared State is Redis

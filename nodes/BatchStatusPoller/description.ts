@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { sharedStateProperties } from '../shared/n8n/state';
 
 /** The outputs in order, by the name n8n shows: the one table the description and the run read. */
-export const OUTPUTS = ['Completed', 'Item Failed', 'Job Failed', 'Still Running', 'Item Succeeded'] as const;
+// Short enough for the canvas, which cuts an output label at about 96 px ("Item Succeeded" was).
+export const OUTPUTS = ['Completed', 'Failed', 'Job Failed', 'Still Running', 'Succeeded'] as const;
 export type OutputName = (typeof OUTPUTS)[number];
 /** OUTPUTS as the description's `outputNames` (a mutable list). */
 export const OUTPUT_NAMES: string[] = [...OUTPUTS];
@@ -89,7 +90,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		displayName: 'Initial Interval (Seconds)',
 		name: 'initialInterval',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 3 },
+		typeOptions: { minValue: 1 },
 		default: 2,
 		description: 'Wait between the first and the second status poll; at least 1 s',
 	},
@@ -105,7 +106,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		displayName: 'Max Interval (Seconds)',
 		name: 'maxInterval',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 3 },
+		typeOptions: { minValue: 1 },
 		default: 60,
 		description: 'Longest wait between two polls; at least 1 s',
 	},
@@ -113,7 +114,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 3 },
+		typeOptions: { minValue: 0 },
 		default: 300,
 		description:
 			'How long this run follows a job. A job not done by then leaves on Still Running with its ID and progress; feed it to this node again later to resume.',
@@ -139,7 +140,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 				name: 'errorField',
 				type: 'string',
 				default: 'metaError',
-				description: 'Field that receives the classified error on Item Failed and Job Failed items',
+				description: 'Field that receives the classified error on Failed and Job Failed items',
 			},
 			{
 				displayName: 'Max Result Pages',
@@ -155,7 +156,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to send one item per succeeded sub-request (async batch) or per report row (report run) to the Item Succeeded output',
+					'Whether to send one item per succeeded sub-request (async batch) or per report row (report run) to the Succeeded output',
 			},
 			{
 				displayName: 'Poll Retries',
@@ -170,7 +171,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 				displayName: 'Retry Base Delay (Seconds)',
 				name: 'retryBaseDelay',
 				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 3 },
+				typeOptions: { minValue: 0 },
 				default: 1,
 				description: 'First backoff of a poll retry; it doubles with each retry (with jitter)',
 			},

@@ -1,6 +1,6 @@
 // The Batch Status Poller's run: check every item's job ID first, follow the jobs (a few at a
-// time), then put each job's outcome on Completed, Item Failed, Job Failed, Still Running or
-// Item Succeeded, paired with the input item, in input order.
+// time), then put each job's outcome on Completed, Failed (one item of a job), Job Failed, Still
+// Running or Succeeded, paired with the input item, in input order.
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
@@ -108,10 +108,10 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			case 'completed':
 				if (result.failures.length === 0) itemsOn('Completed').push(withInput({ batchJob }));
 				for (const failure of result.failures) {
-					itemsOn('Item Failed').push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
+					itemsOn('Failed').push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
 				}
 				for (const success of result.successes) {
-					itemsOn('Item Succeeded').push(perItem(success, { result: success.result as IDataObject }));
+					itemsOn('Succeeded').push(perItem(success, { result: success.result as IDataObject }));
 				}
 				break;
 			case 'failed':

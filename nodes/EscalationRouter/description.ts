@@ -81,28 +81,13 @@ export const escalationRouterProperties: INodeProperties[] = [
 		default: {},
 		description: 'Checked in order; the first rule whose conditions all hold decides. Items no rule matches follow the default policy.',
 		options: [
+			// In the order a rule reads: its name, what it matches (category, codes, subcodes, object,
+			// condition), then where it sends the item. n8n shows a fixedCollection's fields as declared.
 			{
 				displayName: 'Rule',
 				name: 'rule',
+				// eslint-disable-next-line n8n-nodes-base/node-param-fixed-collection-type-unsorted-items -- the order reads as a sentence
 				values: [
-					{
-						displayName: 'AdCP Codes',
-						name: 'adcpCodes',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. CREATIVE_REJECTED',
-						description: 'AdCP error codes that match, separated by commas; only AdCP task failures match. Empty: any.',
-					},
-					categoriesField,
-					codesField,
-					{
-						displayName: 'Condition',
-						name: 'condition',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. {{ $json.spend > 100 }}',
-						description: 'An expression that must be true for this item. Empty: no condition.',
-					},
 					{
 						displayName: 'Name',
 						name: 'name',
@@ -110,6 +95,24 @@ export const escalationRouterProperties: INodeProperties[] = [
 						default: '',
 						placeholder: 'e.g. Template errors to the content team',
 						description: 'Shown in the reason of every item this rule routes',
+					},
+					categoriesField,
+					codesField,
+					{
+						displayName: 'Subcodes',
+						name: 'subcodes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. 463, 1487390',
+						description: 'Graph error subcodes that match, separated by commas. Empty: any subcode.',
+					},
+					{
+						displayName: 'AdCP Codes',
+						name: 'adcpCodes',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. CREATIVE_REJECTED',
+						description: 'AdCP error codes that match, separated by commas; only AdCP task failures match. Empty: any.',
 					},
 					{
 						displayName: 'Object Types',
@@ -120,19 +123,19 @@ export const escalationRouterProperties: INodeProperties[] = [
 						description: 'Values of the Object Type Field (see Options) that match, separated by commas. Empty: any.',
 					},
 					{
+						displayName: 'Condition',
+						name: 'condition',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. {{ $json.spend > 100 }}',
+						description: 'An expression that must be true for this item. Empty: no condition.',
+					},
+					{
 						displayName: 'Route To',
 						name: 'route',
 						type: 'options',
 						options: routeOptions,
 						default: 'escalate',
-					},
-					{
-						displayName: 'Subcodes',
-						name: 'subcodes',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. 463, 1487390',
-						description: 'Graph error subcodes that match, separated by commas. Empty: any subcode.',
 					},
 				],
 			},

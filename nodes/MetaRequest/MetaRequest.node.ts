@@ -10,8 +10,10 @@ export class MetaRequest implements INodeType {
 		icon: 'file:meta.svg',
 		group: ['transform'],
 		version: 1,
+		// $rawParameter: an ID given as an expression reads "(expression)" (evaluating it would fail
+		// in the editor, and n8n then shows no subtitle at all).
 		subtitle:
-			'={{ ({ getObject: "GET", listEdge: "GET", create: "POST", update: "POST", delete: "DELETE", pause: "POST", custom: $parameter["method"] })[$parameter["operation"]] + " " + ($parameter["operation"] === "custom" ? $parameter["path"] : $parameter["objectId"] + (["listEdge", "create"].includes($parameter["operation"]) ? "/" + $parameter["edge"] : "")) }}',
+			'={{ (() => { const shown = (name) => { const value = $rawParameter[name]; return typeof value === "string" && value.startsWith("=") ? "(expression)" : value; }; const id = shown("objectId"); return ({ getObject: "Get " + id, listEdge: "List " + shown("edge") + " of " + id, create: "Create " + shown("edge") + " in " + id, update: "Update " + id, delete: "Delete " + id, pause: "Pause " + id, custom: shown("method") + " " + shown("path") })[$rawParameter.operation ?? "getObject"]; })() }}',
 		description:
 			'Call the Meta Graph API with retries, throttling, a circuit breaker and idempotent writes; every item ends on Success or Failed',
 		defaults: { name: 'Meta Request' },

@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { sharedStateProperties } from '../shared/n8n/state';
+import { WRITE_BY_ID } from './params';
 
 /** The outputs, in the order execute returns them: every item ends on exactly one. */
 export const OUTPUT_NAMES: string[] = ['Success', 'Failed'];
@@ -31,14 +32,25 @@ export const metaRequestProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		default: 'getObject',
+		// Alphabetical, then Custom API Call last, as n8n's own nodes list it. n8n appends its own
+		// "Custom API Call" (which leads to the HTTP Request node, without retries or redaction) to the
+		// operations of a node whose credential has `authenticate`, unless the last option already has
+		// that name: this one is the node's own custom request (value `custom`, as saved workflows have it).
+		// eslint-disable-next-line n8n-nodes-base/node-param-options-type-unsorted-items -- Custom API Call last, as in n8n's nodes
 		options: [
 			{ name: 'Create', value: 'create', description: 'Create an object on an edge (POST /{parent}/{edge})', action: 'Create an object' },
-			{ name: 'Custom Request', value: 'custom', description: 'Any method and path on the Graph API', action: 'Make a custom request' },
 			{ name: 'Delete', value: 'delete', description: 'Delete an object (DELETE /{ID})', action: 'Delete an object' },
 			{ name: 'Get Object', value: 'getObject', description: 'Read one object (GET /{ID})', action: 'Get an object' },
 			{ name: 'List Edge', value: 'listEdge', description: 'Read the objects of an edge, e.g. the ads of an ad account', action: 'List an edge' },
-			{ name: 'Pause', value: 'pause', description: 'Pause an ad, ad set or campaign (status=PAUSED)', action: 'Pause an ad ad set or campaign' },
+			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- the rule's sentence case drops the comma of a list
+			{ name: 'Pause', value: 'pause', description: 'Pause an ad, ad set or campaign (status=PAUSED)', action: 'Pause an ad, ad set or campaign' },
 			{ name: 'Update', value: 'update', description: 'Change fields of an object (POST /{ID})', action: 'Update an object' },
+			{
+				name: 'Custom API Call',
+				value: 'custom',
+				description: 'Any method and path on the Graph API, with the retries, throttling and redaction of this node',
+				action: 'Make a custom API call',
+			},
 		],
 	},
 	objectIdFor(['getObject', 'update', 'delete'], 'ID of the object (me, a page, an ad, a campaign, …)'),
@@ -162,7 +174,8 @@ export const metaRequestProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
-				displayName: 'Base Delay (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Base Delay (ms)',
 				name: 'baseDelayMs',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -170,7 +183,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				description: 'Scale of the first retry wait; each retry doubles it, with full random jitter',
 			},
 			{
-				displayName: 'Circuit Breaker Cool-Down (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Circuit Breaker Cool-Down (ms)',
 				name: 'breakerCoolDownMs',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -221,6 +235,15 @@ export const metaRequestProperties: INodeProperties[] = [
 				description: 'What a create does when Shared State is Redis and Redis does not answer. Reads, updates, pauses and deletes are always sent.',
 			},
 			{
+				displayName: 'Include Input Fields',
+				name: 'includeInputFields',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether a success item of Update, Delete or Pause keeps the input item's fields (beside the object's ID, Meta's answer and metaRequest), as a failed item does. Off: only the ID, Meta's answer and metaRequest.",
+				displayOptions: { show: { '/operation': [...WRITE_BY_ID] } },
+			},
+			{
 				displayName: 'Key Scope',
 				name: 'keyScope',
 				type: 'options',
@@ -249,7 +272,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				description: 'Attempts in total, the first included; only retryable failures are retried',
 			},
 			{
-				displayName: 'Max Delay (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Max Delay (ms)',
 				name: 'maxDelayMs',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -281,7 +305,8 @@ export const metaRequestProperties: INodeProperties[] = [
 					'Whether to retry a write that creates something (Create, a WhatsApp message, a Conversions API event) after a failure that may have been applied (a 5xx, a gateway page, a connection lost after sending), reusing its idempotency key. Off: it ends on Failed as ambiguous_write. Updates, pauses and deletes are retried either way.',
 			},
 			{
-				displayName: 'Throttle Max Delay (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Throttle Max Delay (ms)',
 				name: 'throttleMaxDelayMs',
 				type: 'number',
 				typeOptions: { minValue: 0 },
@@ -297,7 +322,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				description: "Usage (highest of Meta's usage headers) that pacing levels off at. It learns from the headers what a call costs and how fast usage recovers, and spaces calls so usage stays at or under this; lower it to leave room for other apps on the same account.",
 			},
 			{
-				displayName: 'Timeout (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Timeout (ms)',
 				name: 'timeoutMs',
 				type: 'number',
 				typeOptions: { minValue: 1 },
@@ -305,7 +331,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				description: 'Longest wait for the response headers, and for each part of the body',
 			},
 			{
-				displayName: 'Total Time Budget (Ms)',
+				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
+				displayName: 'Total Time Budget (ms)',
 				name: 'timeBudgetMs',
 				type: 'number',
 				typeOptions: { minValue: 0 },

@@ -8,7 +8,7 @@ import type { MetaErrorInfo, StoreKind } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
-import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema } from './params';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
 import { compact, forEachLimited, isObject } from '../shared/core/util';
 
@@ -125,6 +125,11 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			outcomes[itemIndex] = failedItem(itemIndex, options, result.error, stats);
 			return;
 		}
+		if (WRITE_BY_ID.includes(params.operation) && 'objectId' in params) {
+			// Meta answers an update, delete or pause with { success: true } only: the item says which object.
+			outcomes[itemIndex] = { success: [writeSuccess(items[itemIndex], itemIndex, params.objectId, 'body' in result ? result.body : undefined, stats, options)] };
+			return;
+		}
 		const bodies = 'records' in result ? result.records : [result.body];
 		outcomes[itemIndex] = {
 			success: bodies.map((body) =>
@@ -144,6 +149,24 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	}
 	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.
 	return redactOutputs([success, failed], createRedactor(secrets));
+}
+
+/**
+ * The success item of an update, delete or pause: the input's fields (unless Include Input Fields
+ * is off; a stale error field and metaRequest of an earlier attempt left out), Meta's answer, the
+ * object's `id`, and `metaRequest`. Always more than error/message keys, so never an error item.
+ */
+function writeSuccess(
+	input: INodeExecutionData,
+	itemIndex: number,
+	objectId: string,
+	body: unknown,
+	stats: IDataObject,
+	options: NodeOptions,
+): INodeExecutionData {
+	const { [options.errorField]: _error, metaRequest: _previous, ...fields } = options.includeInputFields ? input.json : {};
+	const answer = isObject(body) ? (body as IDataObject) : body === undefined ? {} : { data: body as IDataObject };
+	return outputItem({ ...fields, ...answer, id: objectId, metaRequest: stats }, itemIndex, options.includeInputFields ? input : undefined);
 }
 
 /** What every output item says about the call: no token, no app secret proof. */

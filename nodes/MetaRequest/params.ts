@@ -7,6 +7,8 @@ import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../share
 
 export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
+/** Operations that change one object by ID: their success items carry its ID and, by default, the input's fields. */
+export const WRITE_BY_ID: readonly Operation[] = ['update', 'delete', 'pause'];
 
 /**
  * Text, or a number from an expression such as {{ $json.adId }}: a number is accepted while it is
@@ -128,6 +130,7 @@ export const optionsSchema = z.object({
 	maxPages: z.number().int().min(1).default(100),
 	idempotencyKey: idText('order-1234').pipe(z.string().trim().max(255, 'must be at most 255 characters')).default(''),
 	retryWritesWithKey: z.boolean().default(false),
+	includeInputFields: z.boolean().default(true),
 	keyScope: z.enum(['workflow', 'execution']).default('workflow'),
 	journalTtlHours: z.number().min(0.01).max(720).default(DEFAULT_JOURNAL_POLICY.ttlMs / 3_600_000),
 	journalUnavailable: z.enum(['fail', 'send']).default(DEFAULT_JOURNAL_POLICY.whenUnavailable),
@@ -154,18 +157,19 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	fields: 'Fields',
 	returnAll: 'Return All',
 	maxAttempts: 'Max Attempts',
-	baseDelayMs: 'Base Delay (Ms)',
-	maxDelayMs: 'Max Delay (Ms)',
-	timeBudgetMs: 'Total Time Budget (Ms)',
+	baseDelayMs: 'Base Delay (ms)',
+	maxDelayMs: 'Max Delay (ms)',
+	timeBudgetMs: 'Total Time Budget (ms)',
 	throttleThreshold: 'Throttle Target (%)',
-	throttleMaxDelayMs: 'Throttle Max Delay (Ms)',
+	throttleMaxDelayMs: 'Throttle Max Delay (ms)',
 	breakerThreshold: 'Circuit Breaker Threshold',
-	breakerCoolDownMs: 'Circuit Breaker Cool-Down (Ms)',
-	timeoutMs: 'Timeout (Ms)',
+	breakerCoolDownMs: 'Circuit Breaker Cool-Down (ms)',
+	timeoutMs: 'Timeout (ms)',
 	concurrency: 'Concurrency',
 	maxPages: 'Max Pages',
 	idempotencyKey: 'Idempotency Key',
 	retryWritesWithKey: 'Retry Writes With Idempotency Key',
+	includeInputFields: 'Include Input Fields',
 	keyScope: 'Key Scope',
 	journalTtlHours: 'Remember Creates For (Hours)',
 	journalUnavailable: 'If Redis Is Unreachable',

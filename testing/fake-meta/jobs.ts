@@ -70,17 +70,27 @@ export type AsyncRequestStatus = 'INITIAL' | 'IN_PROGRESS' | 'SUCCESS' | 'ERROR'
 interface Services {
 	now(): number;
 	traceId(): string;
+	/** Object ids (the store's range): the ads a job creates. */
 	reserveIds(count: number): number;
 }
 
+/**
+ * Jobs and their sub-requests are numbered in a range of their own, far from the objects' (ads
+ * are 12021…), so a batch item's id is never read as an ad's; the ads a job creates are objects.
+ */
+const FIRST_JOB_ID = 6_000_000_000_001;
+
 export class Jobs {
 	private jobs = new Map<string, Job>();
+	private nextJobId = FIRST_JOB_ID;
 
 	constructor(private readonly services: Services) {}
 
 	create(options: AsyncJobOptions): string {
 		const total = Math.max(0, Math.floor(options.total ?? 1));
-		const first = this.services.reserveIds(1 + 2 * total);
+		const first = this.nextJobId;
+		this.nextJobId += 1 + total;
+		const firstResultId = this.services.reserveIds(Math.max(total, 1));
 		const id = String(first);
 		const usesPolls = options.completeAfterPolls !== undefined || options.completeAfterMs === undefined;
 		this.jobs.set(id, {
@@ -97,7 +107,7 @@ export class Jobs {
 			inputs: options.inputs,
 			createdAt: this.services.now(),
 			firstItemId: first + 1,
-			firstResultId: first + 1 + total,
+			firstResultId,
 			polls: 0,
 		});
 		return id;

@@ -41,8 +41,8 @@ test('the run fills the outputs of OUTPUTS: each outcome on the output of its na
 			failed: item.json.metaError !== undefined,
 		}));
 	expect(summary(on('Completed'))).toEqual([{ paired: { item: 0 }, state: 'completed', index: undefined, failed: false }]);
-	expect(summary(on('Item Failed'))).toEqual([{ paired: { item: 1 }, state: 'completed', index: 1, failed: true }]);
-	expect(summary(on('Item Succeeded'))).toEqual([
+	expect(summary(on('Failed'))).toEqual([{ paired: { item: 1 }, state: 'completed', index: 1, failed: true }]);
+	expect(summary(on('Succeeded'))).toEqual([
 		{ paired: { item: 0 }, state: 'completed', index: 0, failed: false },
 		{ paired: { item: 0 }, state: 'completed', index: 1, failed: false },
 		{ paired: { item: 1 }, state: 'completed', index: 0, failed: false },

@@ -36,7 +36,7 @@ test('a batch that completes without failures: one Completed item, paired, with 
 	expect(done.json).toMatchObject({ id, account: 'Shop', batchJob: { id, kind: 'async_batch', state: 'completed', progress: 100, total: 3, succeeded: 3, failed: 0, polls: 2 } });
 });
 
-test('partial failure 3/200: exactly 3 Item Failed items with the right indices and metaError', async () => {
+test('partial failure 3/200: exactly 3 Failed items with the right indices and metaError', async () => {
 	const id = fake.createAsyncJob({ kind: 'async_batch', total: 200, failIndices: [3, 42, 199], completeAfterPolls: 2 });
 	const run = await poll([{ id }]);
 	expect(counts(run.nodeOutputs)).toEqual([0, 3, 0, 0, 0]);
@@ -50,7 +50,7 @@ test('partial failure 3/200: exactly 3 Item Failed items with the right indices 
 	}
 });
 
-test('Output Succeeded Items sends the other 197 to Item Succeeded, in batch order', async () => {
+test('Output Succeeded Items sends the other 197 to Succeeded, in batch order', async () => {
 	const id = fake.createAsyncJob({ kind: 'async_batch', total: 200, failIndices: [3, 42, 199], completeAfterPolls: 1 });
 	const run = await poll([{ id }], { options: { outputSucceeded: true, retryBaseDelay: 0.001 } });
 	expect(counts(run.nodeOutputs)).toEqual([0, 3, 0, 0, 197]);

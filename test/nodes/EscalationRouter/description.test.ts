@@ -27,3 +27,12 @@ test('rules and thresholds offer every route, alphabetically, with its descripti
 		expect(options.every((o) => typeof o.description === 'string' && o.description !== '')).toBe(true);
 	}
 });
+
+test('a rule reads as a sentence: its name, what it matches, then where it routes', () => {
+	const fieldsOf = (collection: string) => {
+		const property = description.properties.find((p) => p.name === collection);
+		return (property?.options?.[0] as { values: INodeProperties[] }).values.map((v) => v.displayName);
+	};
+	expect(fieldsOf('rules')).toEqual(['Name', 'Categories', 'Codes', 'Subcodes', 'AdCP Codes', 'Object Types', 'Condition', 'Route To']);
+	expect(fieldsOf('thresholds')).toEqual(['Name', 'Categories', 'Codes', 'Count', 'Window (Minutes)', 'Route To']);
+});

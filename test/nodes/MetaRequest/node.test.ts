@@ -41,6 +41,8 @@ describe('Meta Request in the n8n engine', () => {
 		expect(error).toBeUndefined();
 		const [success, failed] = nodeOutputs;
 		expect(success.map((item) => item.json.success)).toEqual([true, true]);
+		// each success names its ad and keeps the input's fields
+		expect(success.map((item) => [item.json.id, item.json.adId])).toEqual([[ad1, ad1], [ad3, ad3]]);
 		expect(paired(success)).toEqual([{ item: 0 }, { item: 2 }]);
 		expect(success[0].json.metaRequest).toMatchObject({ method: 'POST', url: `${fake.url}/v24.0/${ad1}`, attempts: 1, status: 200, usage: { maxPercent: 0 } });
 		expect(failed).toHaveLength(1);
@@ -69,6 +71,41 @@ describe('Meta Request in the n8n engine', () => {
 			error: { category: 'not_found', source: 'graph', code: 100 },
 			message: expect.stringContaining('does not exist'),
 		});
+	});
+
+	it('update, delete and pause successes carry the object id and the input fields, never an old error', async () => {
+		const [a, b, c, d] = fake.seedObjects(['A', 'B', 'C', 'D'].map((name) => ({ name, status: 'ACTIVE' })));
+		// An item back from a retry branch: its old metaError and metaRequest must not make a success look failed.
+		const input = (id: string) => ({ ad: id, owner: 'growth', metaError: { category: 'rate_limit' }, metaRequest: { attempts: 5 } });
+		const cases: Array<[string, string, string, INodeParameters]> = [
+			['update', a, a, { jsonBody: '{"name": "A2"}' }],
+			['pause', b, b, {}],
+			['delete', c, d, {}],
+		];
+		for (const [operation, id, other, extra] of cases) {
+			// "Continue (using error output)": a success never moves to the error output.
+			const { nodeOutputs, error } = await run({ operation, objectId: '={{ $json.ad }}', ...extra, options: FAST }, [input(id)], {
+				onError: 'continueErrorOutput',
+			});
+			expect(error).toBeUndefined();
+			const [success, failed, errors] = nodeOutputs;
+			expect(failed).toEqual([]);
+			expect(errors).toEqual([]);
+			expect(success).toHaveLength(1);
+			expect(success[0].pairedItem).toEqual({ item: 0 });
+			const { metaRequest, ...fields } = success[0].json;
+			expect(fields).toEqual({ ad: id, owner: 'growth', success: true, id });
+			expect(metaRequest).toMatchObject({ attempts: 1, status: 200 });
+
+			// Include Input Fields off: the id, Meta's answer and metaRequest only.
+			const bare = await run({ operation, objectId: other, ...extra, options: { ...FAST, includeInputFields: false } }, [input(other)]);
+			expect(Object.keys(bare.nodeOutputs[0][0].json).sort()).toEqual(['id', 'metaRequest', 'success']);
+			expect(bare.nodeOutputs[0][0].json.id).toBe(other);
+			expect(bare.nodeOutputs[0][0].pairedItem).toEqual({ item: 0 });
+		}
+		expect(fake.getObject(a)?.name).toBe('A2');
+		expect(fake.getObject(b)?.status).toBe('PAUSED');
+		expect([fake.getObject(c), fake.getObject(d)]).toEqual([undefined, undefined]);
 	});
 
 	it('retries through the node and reports attempts and waits', async () => {
@@ -201,7 +238,7 @@ describe('Meta Request in the n8n engine', () => {
 		});
 		produced.push(result.runData);
 		expect(result.error).toBeUndefined();
-		expect(result.output('Paused').map((item) => item.json.success)).toEqual([true, true]);
+		expect(result.output('Paused').map((item) => [item.json.id, item.json.success])).toEqual([[ids[0], true], [ids[2], true]]);
 		const failed = result.output('Not paused (see metaError)');
 		expect(failed).toHaveLength(1);
 		expect(failed[0].json).toMatchObject({ adId: ids[1], metaError: { category: 'not_found' } });
