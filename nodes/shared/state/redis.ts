@@ -42,7 +42,7 @@ export const MAX_OUTCOME_BYTES = 64 * 1024;
 const MAX_KEY_PART = 120;
 
 /** Concurrent pacing updates on one key: a step runs at most this often before giving up. */
-const PACING_CAS_ATTEMPTS = 20;
+const PACING_CAS_ATTEMPTS = 50;
 export const breakerTtlMs = (policy: BreakerPolicy) => Math.max(policy.coolDownMs * 4, IDLE_TTL_MS);
 
 const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHash('sha1').update(value).digest('hex')}` : value);

@@ -31,6 +31,8 @@ const RECOVERY_NOISE = 4;
 const MIN_PROBE_MS = 250;
 /** A call waiting on another's look takes again this long after it. */
 const RETAKE_AFTER_LOOK_MS = 50;
+/** A look whose answer has not come back within this is given up (its call failed somewhere). */
+const LOOK_ANSWER_MS = 10_000;
 /** Bounds on a window's length closer than this (share of it) are close enough. */
 const WINDOW_PRECISION = 0.02;
 
@@ -57,8 +59,9 @@ export interface PacingState {
 	strayPct?: number;
 	windowMs?: number;
 	windowMinMs?: number;
-	/** When the pacer next looks at a full rolling window. */
+	/** When the pacer next looks at a full rolling window, and whether that look is still out. */
 	lookAt?: number;
+	looking?: boolean;
 	/** No call starts before this: Meta said it is blocked, or a fixed spacing (WhatsApp). */
 	notBefore: number;
 }
@@ -98,10 +101,14 @@ export function paceTake(state: PacingState | undefined, now: number, policy: Pa
 				s.lookPct = 0;
 			}
 		} else if (s.decayPerMs) at = now + Math.min(policy.maxDelayMs, excess / s.decayPerMs);
-		else if (s.lookAt !== undefined && s.lookAt > now) return { state: s, waitMs: s.lookAt - now + RETAKE_AFTER_LOOK_MS, retake: true };
+		else if (s.lookAt !== undefined && (s.lookAt > now || (s.looking && now < s.lookAt + LOOK_ANSWER_MS))) {
+			// Another call holds the look, or its answer is not back yet: one look at a time.
+			return { state: s, waitMs: Math.max(s.lookAt, now) - now + RETAKE_AFTER_LOOK_MS, retake: true };
+		}
 		else {
 			s.lookAt = Math.min(now + policy.maxDelayMs, nextLook(s, now, (100 - s.pct) / cost, policy.maxDelayMs));
 			s.lookPct = (s.lookPct ?? 0) + cost;
+			s.looking = true;
 			if (s.fullPct === undefined) {
 				s.fullPct = s.pct;
 				s.fullCalls = 0;
@@ -142,6 +149,8 @@ function nextLook(s: PacingState, now: number, looks: number, longestMs: number)
 export function paceObserve(state: PacingState | undefined, usage: MetaUsage | undefined, now: number, refused: boolean): PacingState {
 	const s: PacingState = state ? { ...state } : fresh(now);
 	s.inFlight = Math.max(0, s.inFlight - 1);
+	// Any answer after the look was due carries what the look would have told.
+	if (s.lookAt !== undefined && now >= s.lookAt) s.looking = undefined;
 	if (!usage) return s;
 	const pct = usage.maxPercent;
 	if (refused) {
