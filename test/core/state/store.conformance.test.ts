@@ -24,7 +24,7 @@ import { startRedis, type RedisServer } from '../../../testing/redis';
 import { UNSETTLED_KEEP_MS } from '../../../nodes/shared/core/state/store';
 
 const MIN = 60_000;
-const fresh: PacingState = { pct: 0, at: 0, inFlight: 0, costCalls: 0, notBefore: 0 };
+const fresh: PacingState = { pct: 0, at: 0, ticket: 0, takes: 0, notBefore: 0 };
 const policy: BreakerPolicy = { failureThreshold: 3, coolDownMs: 1000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -63,10 +63,10 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 	});
 
 	describe('pacing', () => {
-		/** A step that counts its own runs in `inFlight` and returns the count it saw. */
+		/** A step that counts its own runs in `takes` and returns the count it saw. */
 		const count = (ttlMs = 60_000) => (state: PacingState | undefined) => {
-			const seen = state?.inFlight ?? 0;
-			return { state: { ...(state ?? fresh), inFlight: seen + 1 }, result: seen, ttlMs };
+			const seen = state?.takes ?? 0;
+			return { state: { ...(state ?? fresh), takes: seen + 1 }, result: seen, ttlMs };
 		};
 
 		it('gives a key never seen no state', async () => {
@@ -89,7 +89,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 				return { state: taken.state, result: taken.waitMs, ttlMs: 60_000 };
 			});
 			const observe = (s: StateStore, usage: MetaUsage, now: number) =>
-				s.pacing.update(k, (state) => ({ state: paceObserve(state, usage, now, false), result: undefined, ttlMs: 60_000 }));
+				s.pacing.update(k, (state) => ({ state: paceObserve(state, usage, now, false, 1), result: undefined, ttlMs: 60_000 }));
 			expect(await take(store, t)).toBe(0);
 			// A decaying score at 95 %, back to 0 in 95 s: 1 % a second, so the next call waits about 1 s.
 			await observe(worker2, { maxPercent: 95, regainAccessMs: 95_000 }, t);
@@ -489,7 +489,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 		it('does not keep a process alive with an idle pooled connection', async () => {
 			const result = await runChild(server!.connection, `
 				const t = Date.now();
-				const step = (s) => ({ state: { pct: 1, at: t, inFlight: (s ? s.inFlight : 0) + 1, costCalls: 0, notBefore: 0 }, result: s ? s.inFlight : 0, ttlMs: 60000 });
+				const step = (s) => ({ state: { pct: 1, at: t, ticket: 0, takes: (s ? s.takes : 0) + 1, notBefore: 0 }, result: s ? s.takes : 0, ttlMs: 60000 });
 				await store.pacing.update('exit', step);
 				console.log('took', await store.pacing.update('exit', step));`);
 			expect(result).toMatchObject({ code: 0, output: 'took 1\n' });

@@ -37,23 +37,29 @@ const LOOK_ANSWER_MS = 10_000;
 const WINDOW_PRECISION = 0.02;
 
 export interface PacingState {
-	/** The latest reading: usage (%), when, and calls started on the key since. */
+	/**
+	 * The latest reading: usage (%), when, and the ticket of the call that brought it. Every slot
+	 * taken gets the next ticket (`takes`), so the calls a reading cannot include are those with a
+	 * later ticket, and an answer that arrives after a newer one (concurrent calls) is not read.
+	 */
 	pct: number;
 	at: number;
-	inFlight: number;
+	ticket: number;
+	takes: number;
 	/** Usage one call adds (%), once measured. */
 	cost?: number;
-	/** The cost sample under way: usage at its start, calls since. */
+	/** The cost sample under way: the reading it starts from (usage, ticket, time). */
 	costFromPct?: number;
-	costCalls: number;
+	costFromTicket?: number;
+	costFromAt?: number;
 	/** Recovery (% per ms) of a decaying score, from its reset time. */
 	decayPerMs?: number;
 	/** Rolling windows: when the current run up to the target began; the window's length lies
 	 * between `windowMinMs` and `windowMs` (both learned). */
 	runAt?: number;
-	/** The reading when the run became full (its first look), and calls reported since. */
+	/** The reading when the run became full (its first look): usage and ticket. */
 	fullPct?: number;
-	fullCalls?: number;
+	fullTicket?: number;
 	/** Usage spent on looks in this run, and in the run before (those calls leave during this one). */
 	lookPct?: number;
 	strayPct?: number;
@@ -69,17 +75,19 @@ export interface PacingState {
 export interface PaceTake {
 	state: PacingState;
 	waitMs: number;
+	/** The slot's ticket, to hand back with its call's answer (none with `retake`). */
+	ticket?: number;
 	retake?: boolean;
 }
 
 function fresh(now: number): PacingState {
-	return { pct: 0, at: now, inFlight: 0, costCalls: 0, notBefore: 0 };
+	return { pct: 0, at: now, ticket: 0, takes: 0, notBefore: 0 };
 }
 
-/** Usage (%) expected `now`, counting the calls started since the last reading. */
+/** Usage (%) expected `now`, counting the calls the last reading cannot include. */
 function projected(s: PacingState, now: number): number {
 	const recovered = (s.decayPerMs ?? 0) * Math.max(0, now - s.at);
-	return Math.max(0, s.pct - recovered) + s.inFlight * (s.cost ?? PRIOR_COST);
+	return Math.max(0, s.pct - recovered) + (s.takes - s.ticket) * (s.cost ?? PRIOR_COST);
 }
 
 /**
@@ -111,13 +119,13 @@ export function paceTake(state: PacingState | undefined, now: number, policy: Pa
 			s.looking = true;
 			if (s.fullPct === undefined) {
 				s.fullPct = s.pct;
-				s.fullCalls = 0;
+				s.fullTicket = s.ticket;
 			}
 			at = s.lookAt;
 		}
 	}
-	s.inFlight++;
-	return { state: s, waitMs: Math.max(0, at - now) };
+	s.takes++;
+	return { state: s, waitMs: Math.max(0, at - now), ticket: s.takes };
 }
 
 /**
@@ -143,20 +151,20 @@ function nextLook(s: PacingState, now: number, looks: number, longestMs: number)
 }
 
 /**
- * Settles a slot with what its call reported: the usage (none: the call gave no reading, or was
- * not made) and whether Meta refused it as over the limit.
+ * Reads what the call of slot `ticket` reported: its usage (none: the call gave no reading, or was
+ * not made) and whether Meta refused it as over the limit. An answer older than the last one read
+ * says nothing new.
  */
-export function paceObserve(state: PacingState | undefined, usage: MetaUsage | undefined, now: number, refused: boolean): PacingState {
+export function paceObserve(state: PacingState | undefined, usage: MetaUsage | undefined, now: number, refused: boolean, ticket: number): PacingState {
 	const s: PacingState = state ? { ...state } : fresh(now);
-	s.inFlight = Math.max(0, s.inFlight - 1);
 	// Any answer after the look was due carries what the look would have told.
 	if (s.lookAt !== undefined && now >= s.lookAt) s.looking = undefined;
 	if (!usage) return s;
 	const pct = usage.maxPercent;
+	if (refused && usage.regainAccessMs) s.notBefore = Math.max(s.notBefore, now + usage.regainAccessMs);
+	if (ticket < s.ticket) return s;
 	if (refused) {
-		if (usage.regainAccessMs) s.notBefore = Math.max(s.notBefore, now + usage.regainAccessMs);
-		s.pct = pct;
-		s.at = now;
+		Object.assign(s, { pct, at: now, ticket });
 		return s;
 	}
 	// A reset time while not blocked is a decaying score's: it falls to 0 in that time.
@@ -165,28 +173,25 @@ export function paceObserve(state: PacingState | undefined, usage: MetaUsage | u
 		// Both the floored percentage and the whole-second reset make a reading low: keep the best.
 		s.decayPerMs = Math.max(rate, (s.decayPerMs ?? 0) * 0.99);
 	}
-	measureCost(s, pct, now);
-	learnWindow(s, pct, now);
-	s.pct = pct;
-	s.at = now;
+	measureCost(s, pct, now, ticket);
+	learnWindow(s, pct, now, ticket);
+	Object.assign(s, { pct, at: now, ticket });
 	return s;
 }
 
 /** The cost of a call: usage gained over calls made, corrected for what decayed meanwhile. */
-function measureCost(s: PacingState, pct: number, now: number): void {
-	if (s.costFromPct === undefined || pct < s.costFromPct) {
-		s.costFromPct = pct;
-		s.costCalls = 0;
+function measureCost(s: PacingState, pct: number, now: number, ticket: number): void {
+	if (s.costFromPct === undefined || s.costFromTicket === undefined || pct < s.costFromPct) {
+		Object.assign(s, { costFromPct: pct, costFromTicket: ticket, costFromAt: now });
 		return;
 	}
-	s.costCalls++;
-	const gained = pct - s.costFromPct + (s.decayPerMs ?? 0) * Math.max(0, now - s.at);
-	if (s.costCalls >= COST_SAMPLE_CALLS && gained >= COST_SAMPLE_POINTS) {
+	const calls = ticket - s.costFromTicket;
+	const gained = pct - s.costFromPct + (s.decayPerMs ?? 0) * Math.max(0, now - (s.costFromAt ?? now));
+	if (calls >= COST_SAMPLE_CALLS && gained >= COST_SAMPLE_POINTS) {
 		// Usage that recovered meanwhile (a window turning over) only makes a sample low: the
 		// highest is the closest; samples long enough that flooring moves one by a few % at most.
-		s.cost = Math.max(gained / s.costCalls, s.cost ?? 0);
-		s.costFromPct = pct;
-		s.costCalls = 0;
+		s.cost = Math.max(gained / calls, s.cost ?? 0);
+		Object.assign(s, { costFromPct: pct, costFromTicket: ticket, costFromAt: now });
 	}
 }
 
@@ -196,17 +201,16 @@ function measureCost(s: PacingState, pct: number, now: number): void {
  * calls that began the run have left the window, so it is at most as long as the time since; none
  * means it is longer. Recovery no larger than the last run's looks may be those looks leaving.
  */
-function learnWindow(s: PacingState, pct: number, now: number): void {
+function learnWindow(s: PacingState, pct: number, now: number, ticket: number): void {
 	if (s.decayPerMs || s.runAt === undefined || s.fullPct === undefined) return;
 	const since = now - s.runAt;
 	const cost = s.cost ?? PRIOR_COST;
-	s.fullCalls = (s.fullCalls ?? 0) + 1;
-	const recovered = s.fullPct + (s.fullCalls - 1) * cost - pct;
+	const recovered = s.fullPct + (ticket - (s.fullTicket ?? ticket)) * cost - pct;
 	// (Both readings are floored, and the cost is an estimate: a few points are noise.)
 	if (recovered >= Math.max(3 * cost, (s.strayPct ?? 0) + RECOVERY_NOISE + cost)) {
 		s.windowMs = Math.min(s.windowMs ?? Infinity, since);
 		if (s.windowMinMs !== undefined && s.windowMinMs >= s.windowMs) s.windowMinMs = undefined;
-		s.runAt = s.lookAt = s.fullPct = s.fullCalls = undefined;
+		s.runAt = s.lookAt = s.fullPct = s.fullTicket = undefined;
 	} else if (s.windowMs === undefined || since < s.windowMs) {
 		s.windowMinMs = Math.max(s.windowMinMs ?? 0, since);
 	} else if (since > s.windowMs * 1.5) {

@@ -52,21 +52,20 @@ export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Laye
 			await call.pause(waitMs);
 		}
 		const key = throttleKey(call.url);
-		for (;;) {
+		let ticket: number | undefined;
+		while (ticket === undefined) {
 			const now = call.now();
 			const take = await pacing.update(key, (s) => kept(paceTake(s, now, policy), now));
-			if (take.waitMs > 0 && now + take.waitMs > call.deadline) {
-				// The slot is given back: this call is not made.
-				if (!take.retake) await pacing.update(key, (s) => settled(paceObserve(s, undefined, call.now(), false), call.now()));
-				return overBudget(take.waitMs, take.state.pct);
-			}
+			// (A slot not used counts as a call until a newer answer is read: the safe side.)
+			if (take.waitMs > 0 && now + take.waitMs > call.deadline) return overBudget(take.waitMs, take.state.pct);
 			await call.pause(take.waitMs);
-			if (!take.retake) break;
+			ticket = take.ticket;
 		}
 		const outcome = await next(call);
 		const refused = !outcome.ok && outcome.error.category === 'rate_limit';
 		const at = call.now();
-		await pacing.update(key, (s) => settled(paceObserve(s, outcome.usage, at, refused), at));
+		const answered = ticket;
+		await pacing.update(key, (s) => settled(paceObserve(s, outcome.usage, at, refused, answered), at));
 		return outcome;
 	};
 }
