@@ -54,8 +54,10 @@ export interface PacingState {
 	costFromAt?: number;
 	/** Recovery (% per ms) of a decaying score, from its reset time. */
 	decayPerMs?: number;
-	/** Rolling windows: when the current run up to the target began; the window's length lies
-	 * between `windowMinMs` and `windowMs` (both learned). */
+	/** Rolling windows: the window's length lies between `windowMinMs` and `windowMs` (both learned). */
+	windowMs?: number;
+	windowMinMs?: number;
+	/** When the current run up to the target began. */
 	runAt?: number;
 	/** The reading when the run became full (its first look): usage and ticket. */
 	fullPct?: number;
@@ -63,8 +65,6 @@ export interface PacingState {
 	/** Usage spent on looks in this run, and in the run before (those calls leave during this one). */
 	lookPct?: number;
 	strayPct?: number;
-	windowMs?: number;
-	windowMinMs?: number;
 	/** When the pacer next looks at a full rolling window, and whether that look is still out. */
 	lookAt?: number;
 	looking?: boolean;
@@ -112,8 +112,7 @@ export function paceTake(state: PacingState | undefined, now: number, policy: Pa
 		else if (s.lookAt !== undefined && (s.lookAt > now || (s.looking && now < s.lookAt + LOOK_ANSWER_MS))) {
 			// Another call holds the look, or its answer is not back yet: one look at a time.
 			return { state: s, waitMs: Math.max(s.lookAt, now) - now + RETAKE_AFTER_LOOK_MS, retake: true };
-		}
-		else {
+		} else {
 			s.lookAt = Math.min(now + policy.maxDelayMs, nextLook(s, now, (100 - s.pct) / cost, policy.maxDelayMs));
 			s.lookPct = (s.lookPct ?? 0) + cost;
 			s.looking = true;

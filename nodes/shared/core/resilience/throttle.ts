@@ -38,8 +38,9 @@ export function whatsAppSpacings(call: Pick<Call, 'method' | 'url' | 'recipient'
 	return to ? [perNumber, { key: `${perNumber.key}/to/${to}`, spacingMs: WHATSAPP_PAIR_INTERVAL_MS * MARGIN }] : [perNumber];
 }
 
-const kept = (take: PaceTake, now: number) => ({ state: take.state, result: take, ttlMs: pacingTtlMs(take.state, now, IDLE_MS) });
-const settled = (state: PacingState, now: number) => ({ state, result: undefined, ttlMs: pacingTtlMs(state, now, IDLE_MS) });
+/** A store step that keeps `state` as long as it is worth keeping, and returns `result`. */
+const keep = <R>(state: PacingState, result: R, now: number) => ({ state, result, ttlMs: pacingTtlMs(state, now, IDLE_MS) });
+const taken = (take: PaceTake, now: number) => keep(take.state, take, now);
 
 export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Layer {
 	return (next) => async (call) => {
@@ -47,7 +48,7 @@ export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Laye
 			stopped('time_budget', internalErrors.throttled(waitMs, pct === undefined ? undefined : { maxPercent: pct }));
 		for (const { key, spacingMs } of whatsAppSpacings(call)) {
 			const now = call.now();
-			const { waitMs } = await pacing.update(key, (s) => kept(spacedTake(s, now, spacingMs), now));
+			const { waitMs } = await pacing.update(key, (s) => taken(spacedTake(s, now, spacingMs), now));
 			if (now + waitMs > call.deadline) return overBudget(waitMs);
 			await call.pause(waitMs);
 		}
@@ -55,7 +56,7 @@ export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Laye
 		let ticket: number | undefined;
 		while (ticket === undefined) {
 			const now = call.now();
-			const take = await pacing.update(key, (s) => kept(paceTake(s, now, policy), now));
+			const take = await pacing.update(key, (s) => taken(paceTake(s, now, policy), now));
 			// (A slot not used counts as a call until a newer answer is read: the safe side.)
 			if (take.waitMs > 0 && now + take.waitMs > call.deadline) return overBudget(take.waitMs, take.state.pct);
 			await call.pause(take.waitMs);
@@ -65,7 +66,7 @@ export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Laye
 		const refused = !outcome.ok && outcome.error.category === 'rate_limit';
 		const at = call.now();
 		const answered = ticket;
-		await pacing.update(key, (s) => settled(paceObserve(s, outcome.usage, at, refused, answered), at));
+		await pacing.update(key, (s) => keep(paceObserve(s, outcome.usage, at, refused, answered), undefined, at));
 		return outcome;
 	};
 }
