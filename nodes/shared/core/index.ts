@@ -16,6 +16,7 @@ export * from './jobs/jobs';
 export * from './jobs/follow';
 export * from './resilience/sleep';
 export * from './errors/internal';
+export * from './validation/prevalidate';
 export * from './contract';
 export * from './state/store';
 export * from './state/memory';

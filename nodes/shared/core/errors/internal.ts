@@ -1,6 +1,7 @@
 // The failures this package reports itself (nothing was sent, or a layer stopped the call), each
 // a MetaErrorInfo with `source: internal` and a code of its own, next to the catalog of Meta's.
 import type { MetaErrorInfo, MetaUsage } from '../types';
+import type { PrevalidationProblem } from '../validation/prevalidate';
 
 type Fields = Pick<MetaErrorInfo, 'category' | 'retryable' | 'action' | 'code' | 'message' | 'meaning' | 'remedy'> &
 	Partial<MetaErrorInfo>;
@@ -33,6 +34,25 @@ export const internalErrors = {
 			meaning: 'The node parameters for this item are invalid, so no request was sent.',
 			remedy: 'Fix the parameter named in the message.',
 		}),
+
+	/**
+	 * "Validate before sending" refused this write (nothing was sent): the first problem gives the
+	 * code, field and message; every problem is listed in `details` when there are more.
+	 */
+	prevalidation: (problems: PrevalidationProblem[]) => {
+		const [first] = problems;
+		return internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: first.code,
+			field: first.field,
+			message: `${first.message} Nothing was sent.`,
+			...(problems.length > 1 ? { details: problems.map((problem) => `${problem.code} ${problem.field}: ${problem.message}`).join('\n') } : {}),
+			meaning: 'Validate Before Sending found a mistake Meta would refuse (or fail on later), so this write was not sent.',
+			remedy: 'Fix the field named in the message and run the item again; turn off the option Validate Before Sending only if Meta accepts this request.',
+		});
+	},
 
 	invalidJobId: (message: string) =>
 		internal({
