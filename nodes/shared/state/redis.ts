@@ -3,13 +3,14 @@
 // pacing: the controller's step in TypeScript, written back by compare-and-set), keeps the
 // semantics of memory.ts, uses the caller's `now` (workers and memory agree on time), and leaves
 // every key with a TTL. Keys: mr:pacing:<key>, mr:brk:<key>, mr:jnl:<key>,
-// mr:win:<namespace>:{evt|fire|cool}:<key>.
+// mr:win:<namespace>:{evt|fire|cool|base}:<key>.
 import { createHash, randomBytes } from 'crypto';
 import { createConnection, type Socket } from 'net';
 import { connect as tlsConnect } from 'tls';
 import Redis, { AbstractConnector } from 'ioredis';
 import { trialLeaseMs, type BreakerOutcome, type BreakerPermit, type BreakerPolicy, type BreakerState } from '../core/resilience/breaker';
 import { CLOCK_SKEW_MS } from '../core/policy/windows';
+import { BASELINE_TTL_MS, type SampleAnswer } from '../core/policy/anomaly';
 import type { PacingState } from '../core/resilience/pacing';
 import {
 	StateUnavailableError,
@@ -49,11 +50,13 @@ const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHas
 /** A namespace never holds ':' (escaped), so `mr:win:<ns>:` cannot run into the key after it. */
 const namespacePart = (value: string) => part(value.replace(/%/g, '%25').replace(/:/g, '%3A'));
 
+type WindowKind = 'evt' | 'fire' | 'cool' | 'base';
+
 export const redisKeys = {
 	pacing: (key: string) => `mr:pacing:${part(key)}`,
 	breaker: (key: string) => `mr:brk:${part(key)}`,
 	journal: (key: string) => `mr:jnl:${part(key)}`,
-	window: (namespace: string, kind: 'evt' | 'fire' | 'cool', key: string) => `mr:win:${namespacePart(namespace)}:${kind}:${part(key)}`,
+	window: (namespace: string, kind: WindowKind, key: string) => `mr:win:${namespacePart(namespace)}:${kind}:${part(key)}`,
 };
 
 // Shared by every script. Numbers go back and forth as '%.17g' strings: Lua's own tostring (and a
@@ -144,6 +147,21 @@ else
 	redis.call('DEL', KEYS[1])
 end
 return {}`,
+	// ARGV: value, sampleKey, hasKey (1/0), keep, ttlMs. sampleInPlace (core/policy/anomaly.ts) over a
+	// hash: v = the readings (comma-separated, as the client wrote them), k = the newest key counted.
+	// Returns {0, k} for a repeat, else {1, the readings before this one}.
+	mrWinSample: `
+local h = redis.call('HMGET', KEYS[1], 'v', 'k')
+if ARGV[3] == '1' and h[2] and ARGV[2] <= h[2] then return {0, h[2]} end
+local before = h[1] or ''
+local values = {}
+for x in string.gmatch(before, '[^,]+') do values[#values + 1] = x end
+values[#values + 1] = ARGV[1]
+local keep = tonumber(ARGV[4])
+redis.call('HSET', KEYS[1], 'v', table.concat(values, ',', math.max(1, #values - keep + 1), #values))
+if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'k', ARGV[2]) end
+expire(KEYS[1], tonumber(ARGV[5]))
+return {1, before}`,
 	// ARGV: now, leaseMs, pendingKeepMs. MemoryJournal.claim.
 	mrJnlClaim: `
 local h = redis.call('HMGET', KEYS[1], 'state', 'at', 'until', 'outcome')
@@ -337,7 +355,7 @@ export class RedisStore implements StateStore {
 	};
 
 	windows(namespace: string): WindowStore {
-		const key = (kind: 'evt' | 'fire' | 'cool', name: string) => redisKeys.window(namespace, kind, name);
+		const key = (kind: WindowKind, name: string) => redisKeys.window(namespace, kind, name);
 		return {
 			count: async (name, now, windowMs, keep) => {
 				const member = `${this.token}:${(this.sequence++).toString(36)}`;
@@ -350,6 +368,12 @@ export class RedisStore implements StateStore {
 			claim: async (name, now, cooldownMs) => {
 				const reply = (await this.run('cooldown claim', 'mrWinMark', key('cool', name), str(now), str(cooldownMs), str(CLOCK_SKEW_MS))) as string[];
 				return reply.length === 0 ? { claimed: true } : { claimed: false, lastAt: Number(reply[0]) };
+			},
+			sample: async (name, _now, value, sampleKey, keep): Promise<SampleAnswer> => {
+				const args = [String(value), sampleKey ?? '', sampleKey === undefined ? '0' : '1', str(keep), str(BASELINE_TTL_MS)];
+				const reply = (await this.run('anomaly baseline', 'mrWinSample', key('base', name), ...args)) as [number, string];
+				if (Number(reply[0]) !== 1) return { counted: false, lastKey: reply[1] };
+				return { counted: true, before: reply[1] === '' ? [] : reply[1].split(',').map(Number) };
 			},
 		};
 	}

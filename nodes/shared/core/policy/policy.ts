@@ -12,6 +12,21 @@ import { ERROR_ACTIONS, ERROR_CATEGORIES, type ErrorCategory, type MetaErrorInfo
 import type { WindowStore } from '../state/store';
 import { type Route } from './routes';
 import {
+	BASELINE_TTL_MS,
+	MAX_BASELINE_KEYS,
+	assessReading,
+	baselineKey,
+	describeFinding,
+	missingFinding,
+	sampleInPlace,
+	trustedBaseline,
+	type AnomalyFinding,
+	type AnomalyRule,
+	type BaselineState,
+	type MeasurementInput,
+	type SampleAnswer,
+} from './anomaly';
+import {
 	type Cooldowns,
 	lastFiredWithin,
 	pruneCooldowns,
@@ -19,13 +34,15 @@ import {
 	recordInPlace,
 	setCooldown,
 	slide,
+	trustedTime,
 	trustedTimes,
 } from './windows';
 
 export * from './routes';
+export * from './anomaly';
 
 /** What sent an item to its route, strongest first. */
-export type DecidedBy = 'guard' | 'threshold' | 'rule' | 'default' | 'retry_cap' | 'cooldown';
+export type DecidedBy = 'guard' | 'threshold' | 'anomaly' | 'rule' | 'default' | 'retry_cap' | 'cooldown';
 
 /**
  * Conditions of a rule or threshold: every condition given must hold (AND); a list matches when
@@ -63,6 +80,11 @@ export interface PolicyConfig {
 	rules: readonly PolicyRule[];
 	thresholds: readonly Threshold[];
 	/**
+	 * Checked on items that carry readings (MeasurementInput) instead of an error, in order: every
+	 * rule adds its reading to its baseline; the first that fires decides.
+	 */
+	anomalies?: readonly AnomalyRule[];
+	/**
 	 * A retry decided once the item has made this many attempts becomes a dead letter (so does one
 	 * whose client already used its own Max Attempts, `stopReason: "max_attempts"`).
 	 */
@@ -80,6 +102,7 @@ export interface PolicyConfig {
 export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
 	rules: [],
 	thresholds: [],
+	anomalies: [],
 	retryCap: 5,
 	cooldownMs: 60 * 60_000,
 	alertOnPause: true,
@@ -119,6 +142,10 @@ export interface Decision {
 	alert?: boolean;
 	/** Ignore by cooldown: the route the item would have taken, and when that went out last. */
 	suppressed?: { route: Route; key: string; lastAt: string };
+	/** The anomaly rule that fired: value, baseline, ratio, samples. */
+	anomaly?: AnomalyFinding;
+	/** What every anomaly rule found on a measurement item. */
+	anomalies?: AnomalyFinding[];
 }
 
 export interface ThresholdState {
@@ -130,6 +157,8 @@ export interface ThresholdState {
 export interface PolicyState {
 	thresholds: Record<string, ThresholdState>;
 	cooldowns: Cooldowns;
+	/** Anomaly baselines by baselineKey (absent: none yet). */
+	baselines?: Record<string, BaselineState>;
 }
 
 /** Cooldown keys kept at most between executions (savePolicyState, loadPolicyState); the oldest go first. */
@@ -149,7 +178,7 @@ export function defaultRoute(error: Pick<MetaErrorInfo, 'category' | 'action'>):
  * Why an item may not be retried (again), or undefined when it may: its attempts reached the
  * cap, or the client that made them already used its own Max Attempts.
  */
-function retriesSpent(input: PolicyInput, retryCap: number): string | undefined {
+function retriesSpent(input: Pick<PolicyInput, 'attempts' | 'stopReason'>, retryCap: number): string | undefined {
 	const attempts = input.attempts ?? 0;
 	if (attempts >= retryCap) return `the retry cap is reached (${attempts} attempts, cap ${retryCap})`;
 	if (input.stopReason === 'max_attempts') {
@@ -163,6 +192,7 @@ const thresholdStateSchema = z.object({ events: z.array(z.unknown()).catch([]), 
 const stateSchema = z.object({
 	thresholds: z.record(z.string(), thresholdStateSchema.catch({ events: [] })).catch({}),
 	cooldowns: z.record(z.string(), z.unknown()).catch({}),
+	baselines: z.record(z.string(), z.unknown()).optional().catch(undefined),
 });
 type SavedState = z.infer<typeof stateSchema>;
 
@@ -189,7 +219,26 @@ function prune(state: SavedState | PolicyState, config: PolicyConfig, now: numbe
 		const firedAt = recentTime(previous.firedAt, now, threshold.windowMs);
 		if (events.length > 0 || firedAt !== undefined) thresholds[key] = firedAt === undefined ? { events } : { events, firedAt };
 	}
-	return { thresholds, cooldowns: pruneCooldowns(state.cooldowns, now, config.cooldownMs, MAX_COOLDOWN_KEYS) };
+	const result: PolicyState = { thresholds, cooldowns: pruneCooldowns(state.cooldowns, now, config.cooldownMs, MAX_COOLDOWN_KEYS) };
+	const baselines = pruneBaselines(state.baselines, now);
+	if (baselines) result.baselines = baselines;
+	return result;
+}
+
+/**
+ * Baselines repaired (trustedBaseline) and younger than BASELINE_TTL_MS, the MAX_BASELINE_KEYS most
+ * recently sampled (kept whatever the rules are now: a baseline is about its field and object).
+ */
+function pruneBaselines(saved: Readonly<Record<string, unknown>> | undefined, now: number): Record<string, BaselineState> | undefined {
+	if (!saved) return undefined;
+	const live: Array<[string, BaselineState]> = [];
+	for (const [key, value] of Object.entries(saved)) {
+		const baseline = trustedBaseline(value, now, (at) => trustedTime(at, now));
+		if (baseline) live.push([key, baseline]);
+	}
+	if (live.length === 0) return undefined;
+	live.sort((a, b) => a[1].at - b[1].at);
+	return Object.fromEntries(live.slice(Math.max(0, live.length - MAX_BASELINE_KEYS)));
 }
 
 /**
@@ -215,7 +264,12 @@ export function savePolicyState(state: PolicyState, config: PolicyConfig, now: n
 function copyState(state: PolicyState): PolicyState {
 	const thresholds: Record<string, ThresholdState> = {};
 	for (const [key, entry] of Object.entries(state.thresholds)) thresholds[key] = { ...entry, events: [...entry.events] };
-	return { thresholds, cooldowns: { ...state.cooldowns } };
+	const copy: PolicyState = { thresholds, cooldowns: { ...state.cooldowns } };
+	if (state.baselines) {
+		copy.baselines = {};
+		for (const [key, entry] of Object.entries(state.baselines)) copy.baselines[key] = { ...entry, values: [...entry.values] };
+	}
+	return copy;
 }
 
 function sameText(a: unknown, b: unknown): boolean {
@@ -274,7 +328,8 @@ function cooldownKey(route: Route, input: PolicyInput, config: PolicyConfig): st
 export type WindowOp =
 	| { op: 'count'; key: string; windowMs: number; keep: number }
 	| { op: 'fire'; key: string; windowMs: number }
-	| { op: 'claim'; key: string; cooldownMs: number };
+	| { op: 'claim'; key: string; cooldownMs: number }
+	| { op: 'sample'; key: string; value: number; sampleKey?: string; keep: number };
 
 type Claim = { claimed: true } | { claimed: false; lastAt: number };
 
@@ -296,6 +351,16 @@ export function stateWindows(state: PolicyState) {
 			setCooldown(state.cooldowns, key, now);
 			return { claimed: true };
 		},
+		sample: (key: string, now: number, value: number, sampleKey: string | undefined, keep: number): SampleAnswer => {
+			const baselines = (state.baselines ??= {});
+			let baseline = has(baselines, key) ? baselines[key] : undefined;
+			if (baseline && now - baseline.at >= BASELINE_TTL_MS) baseline = undefined;
+			if (!baseline) baseline = { values: [], at: now };
+			// Re-set, so the most recently sampled is last (pruneBaselines keeps the newest).
+			delete baselines[key];
+			baselines[key] = baseline;
+			return sampleInPlace(baseline, value, sampleKey, keep, now);
+		},
 	};
 }
 
@@ -308,7 +373,8 @@ export function stateWindows(state: PolicyState) {
  * client's Max Attempts used) becomes a dead letter; a repeated alert or escalation from a rule or
  * the default goes to Ignore.
  */
-function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<WindowOp, Decision, unknown> {
+function* decisionSteps(input: PolicyInput | MeasurementInput, config: PolicyConfig): Generator<WindowOp, Decision, unknown> {
+	if (isMeasurement(input)) return yield* measurementSteps(input, config);
 	const { error } = input;
 
 	// Every matching item counts towards its thresholds, whatever route it takes.
@@ -356,6 +422,69 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 		}
 	}
 
+	const settled = yield* settle(decision, cause, input, config, (route) => cooldownKey(route, input, config));
+	return counts.length > 0 ? { ...settled, counts } : settled;
+}
+
+/** Whether the item carries readings for the anomaly rules rather than an error. */
+export function isMeasurement(input: PolicyInput | MeasurementInput): input is MeasurementInput {
+	return 'readings' in input && Array.isArray(input.readings);
+}
+
+/**
+ * A measurement item: every anomaly rule with a reading adds it to its baseline (compare first, then
+ * add: one atomic `sample` per baseline), the first rule that fires decides its route; none firing
+ * is Ignore. Then the same adjustments as a rule's route (retry cap, cooldown, alert on pause), the
+ * cooldown key naming the rule and the object.
+ */
+function* measurementSteps(input: MeasurementInput, config: PolicyConfig): Generator<WindowOp, Decision, unknown> {
+	const rules = config.anomalies ?? [];
+	const findings: AnomalyFinding[] = [];
+	const answers = new Map<string, SampleAnswer>();
+	let fired: { rule: AnomalyRule; finding: AnomalyFinding } | undefined;
+	for (let index = 0; index < rules.length; index++) {
+		const rule = rules[index];
+		const reading = input.readings[index];
+		if (!reading) {
+			findings.push(missingFinding(rule));
+			continue;
+		}
+		const key = baselineKey(rule, reading.objectId);
+		let answer = answers.get(key);
+		if (!answer) {
+			answer = (yield { op: 'sample', key, value: reading.value, sampleKey: reading.sampleKey, keep: rule.windowSamples }) as SampleAnswer;
+			answers.set(key, answer);
+		}
+		const finding = assessReading(rule, reading, answer);
+		findings.push(finding);
+		if (!fired && finding.status === 'fired') fired = { rule, finding };
+	}
+	const anomalies = { anomalies: findings };
+	if (!fired) {
+		const reason = `${findings.map(describeFinding).join('; ') || 'no anomaly rule'} → ignore`;
+		return { route: 'ignore', by: 'anomaly', ...anomalies, reason };
+	}
+	const { rule, finding } = fired;
+	const decision: Omit<Decision, 'reason'> = { route: rule.route, by: 'anomaly', anomaly: finding };
+	const objectKey = (route: Route) => [route, 'anomaly', finding.name, finding.objectId ?? ''].join('|');
+	const settled = yield* settle(decision, describeFinding(finding), {}, config, objectKey);
+	return { ...settled, ...anomalies };
+}
+
+/**
+ * The adjustments every decided route goes through: a Retry whose retries are spent becomes a dead
+ * letter; a repeated alert or escalation from a rule, the default or an anomaly goes to Ignore
+ * within the cooldown; a Pause carries `alert`. `keyFor` names the cooldown key of a route.
+ */
+function* settle(
+	decided: Omit<Decision, 'reason'>,
+	decidedCause: string,
+	input: Pick<PolicyInput, 'attempts' | 'stopReason'>,
+	config: PolicyConfig,
+	keyFor: (route: Route) => string,
+): Generator<WindowOp, Decision, unknown> {
+	let decision = decided;
+	let cause = decidedCause;
 	// Whether to retry is the classification's action and the client's verdict: a Retry (from any
 	// step above) is refused once the retries are spent.
 	if (decision.route === 'retry') {
@@ -370,23 +499,23 @@ function* decisionSteps(input: PolicyInput, config: PolicyConfig): Generator<Win
 
 	// Guard and threshold decisions are never de-duplicated: each budget item needs a human, and a
 	// threshold already fires at most once per window.
-	const dedupable = (decision.by === 'rule' || decision.by === 'default') && config.cooldownMs > 0;
+	const dedupable = (decision.by === 'rule' || decision.by === 'default' || decision.by === 'anomaly') && config.cooldownMs > 0;
 	if (dedupable && (decision.route === 'alert' || decision.route === 'escalate')) {
-		const key = cooldownKey(decision.route, input, config);
+		const key = keyFor(decision.route);
 		const claim = (yield { op: 'claim', key, cooldownMs: config.cooldownMs }) as Claim;
 		if (!claim.claimed) {
 			const lastAt = new Date(claim.lastAt).toISOString();
 			cause = `${cause}, but the same ${routeLabel(decision.route)} went out at ${lastAt} (cooldown ${config.cooldownMs / 60_000} min)`;
-			decision = { route: 'ignore', by: 'cooldown', suppressed: { route: decision.route, key, lastAt } };
+			decision = { ...(decision.anomaly ? { anomaly: decision.anomaly } : {}), route: 'ignore', by: 'cooldown', suppressed: { route: decision.route, key, lastAt } };
 		}
 	} else if (decision.route === 'pause' && config.alertOnPause) {
-		const key = cooldownKey('alert', input, config);
+		const key = keyFor('alert');
 		const repeat = config.cooldownMs > 0 && !((yield { op: 'claim', key, cooldownMs: config.cooldownMs }) as Claim).claimed;
 		decision = { ...decision, alert: !repeat };
 		if (repeat) cause = `${cause}; alert already sent within the cooldown`;
 	}
 
-	return { ...decision, ...(counts.length > 0 ? { counts } : {}), reason: `${cause} → ${routeLabel(decision.route)}` };
+	return { ...decision, reason: `${cause} → ${routeLabel(decision.route)}` };
 }
 
 /** A threshold as the user named it, or as it reads (`3 × policy in 60 min`). */
@@ -400,7 +529,7 @@ function thresholdName(threshold: Threshold): string {
  * threshold entry per matching threshold, one cooldown key). `state` is one loadPolicyState returned
  * (or one this function has updated); a time in it that cannot be true counts as absent.
  */
-export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
+export function decideInPlace(input: PolicyInput | MeasurementInput, config: PolicyConfig, state: PolicyState, now: number): Decision {
 	const windows = stateWindows(state);
 	const steps = decisionSteps(input, config);
 	let step = steps.next();
@@ -413,7 +542,7 @@ export function decideInPlace(input: PolicyInput, config: PolicyConfig, state: P
  * operation, so executions deciding at the same time (other workers too) lose no event and fire a
  * threshold or a cooldown once.
  */
-export async function decideWith(input: PolicyInput, config: PolicyConfig, windows: WindowStore, now: number): Promise<Decision> {
+export async function decideWith(input: PolicyInput | MeasurementInput, config: PolicyConfig, windows: WindowStore, now: number): Promise<Decision> {
 	const steps = decisionSteps(input, config);
 	let step = steps.next();
 	while (!step.done) step = steps.next(await applyWindowOp(windows, step.value, now));
@@ -424,6 +553,7 @@ export async function decideWith(input: PolicyInput, config: PolicyConfig, windo
 function applyWindowOp(windows: WindowStore | ReturnType<typeof stateWindows>, op: WindowOp, now: number): unknown {
 	if (op.op === 'count') return windows.count(op.key, now, op.windowMs, op.keep);
 	if (op.op === 'fire') return windows.fire(op.key, now, op.windowMs);
+	if (op.op === 'sample') return windows.sample(op.key, now, op.value, op.sampleKey, op.keep);
 	return windows.claim(op.key, now, op.cooldownMs);
 }
 
@@ -432,7 +562,7 @@ function applyWindowOp(windows: WindowStore | ReturnType<typeof stateWindows>, o
  * It copies the state, so it costs O(state) per call; a batch goes through decideAll.
  */
 export function decide(
-	input: PolicyInput,
+	input: PolicyInput | MeasurementInput,
 	config: PolicyConfig,
 	state: PolicyState,
 	now: number,
@@ -443,7 +573,7 @@ export function decide(
 
 /** Decides a batch in order on one copy of `state` (not modified): O(state + items). */
 export function decideAll(
-	inputs: readonly PolicyInput[],
+	inputs: ReadonlyArray<PolicyInput | MeasurementInput>,
 	config: PolicyConfig,
 	state: PolicyState,
 	now: number,

@@ -33,6 +33,7 @@ export function withFallback(primary: StateStore, fallback: StateStore, warn: (m
 				count: (key, now, windowMs, keep) => use('thresholds', (s) => pick(s).count(key, now, windowMs, keep)),
 				fire: (key, now, windowMs) => use('thresholds', (s) => pick(s).fire(key, now, windowMs)),
 				claim: (key, now, cooldownMs) => use('cooldowns', (s) => pick(s).claim(key, now, cooldownMs)),
+				sample: (key, now, value, sampleKey, keep) => use('anomaly baselines', (s) => pick(s).sample(key, now, value, sampleKey, keep)),
 			};
 		},
 	};

@@ -104,6 +104,7 @@ export function policyStateWindows(state: PolicyState): WindowStore {
 		count: async (key, now, windowMs, keep) => windows.count(key, now, windowMs, keep),
 		fire: async (key, now, windowMs) => windows.fire(key, now, windowMs),
 		claim: async (key, now, cooldownMs) => windows.claim(key, now, cooldownMs),
+		sample: async (key, now, value, sampleKey, keep) => windows.sample(key, now, value, sampleKey, keep),
 	};
 }
 

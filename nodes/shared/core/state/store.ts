@@ -3,6 +3,7 @@
 // by its owner and expiring. Backends: process memory (memory.ts) and Redis (shared/state/redis.ts).
 import type { PacingState } from '../resilience/pacing';
 import type { BreakerOutcome, BreakerPermit, BreakerPolicy } from '../resilience/breaker';
+import type { SampleAnswer } from '../policy/anomaly';
 
 /**
  * How long a journal key whose holder never settled it (its lease ran out: the worker died while
@@ -38,6 +39,12 @@ export interface WindowStore {
 	fire(key: string, now: number, windowMs: number): Promise<boolean>;
 	/** Claims the cooldown `key` at `now` unless it was claimed less than `cooldownMs` ago (then: when). */
 	claim(key: string, now: number, cooldownMs: number): Promise<{ claimed: true } | { claimed: false; lastAt: number }>;
+	/**
+	 * Anomaly baselines: unless `sampleKey` is not after the newest key counted (then: that key),
+	 * returns the readings before this one and adds `value` (the newest `keep` kept), in one step.
+	 * A baseline lives BASELINE_TTL_MS after its last reading.
+	 */
+	sample(key: string, now: number, value: number, sampleKey: string | undefined, keep: number): Promise<SampleAnswer>;
 }
 
 /** What the journal recorded for a write that was answered with success. */
