@@ -24,6 +24,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { ensureDebianPackage } from './debian';
 import {
 	createInstance,
 	ensureN8n,
@@ -91,28 +92,10 @@ function findPostgresBin(): string | undefined {
 	return candidates.find((dir) => dir && ['initdb', 'postgres', 'pg_ctl', 'psql'].every((bin) => existsSync(path.join(dir, bin))));
 }
 
-let installing: Promise<void> | undefined;
-
 /** The directory of the server binaries: installs PostgreSQL once when root with apt-get, else says what to install. */
 export async function postgresBinDir(): Promise<string> {
-	const found = findPostgresBin();
-	if (found) return found;
-	const hasApt = (await run('apt-get', ['--version'], { timeoutMs: MINUTE }).catch(() => undefined))?.code === 0;
-	if (process.getuid?.() !== 0 || !hasApt) throw new Error(POSTGRES_HINT);
-	installing ??= (async () => {
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const install = () => run('apt-get', ['install', '-y', '-qq', 'postgresql'], { env, timeoutMs: 15 * MINUTE });
-		let result = await install();
-		if (result.code !== 0) {
-			await run('apt-get', ['update', '-qq'], { env, timeoutMs: 10 * MINUTE }); // no package lists yet
-			result = await install();
-		}
-		if (result.code !== 0) throw new Error(`${POSTGRES_HINT}; apt-get install postgresql failed:\n${(result.stderr || result.stdout).slice(-2000)}`);
-	})().finally(() => (installing = undefined));
-	await installing;
-	const installed = findPostgresBin();
-	if (!installed) throw new Error(POSTGRES_HINT);
-	return installed;
+	await ensureDebianPackage('postgresql', () => findPostgresBin() !== undefined, POSTGRES_HINT);
+	return findPostgresBin()!;
 }
 
 /** PostgreSQL refuses to run as root: as root, its processes run as the `postgres` user. */

@@ -8,6 +8,8 @@ import { createConnection, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { RedisConnection } from '../nodes/shared/state/redis';
+import { ensureDebianPackage } from './debian';
+import { run } from './n8n';
 
 export interface RedisServer {
 	port: number;
@@ -22,38 +24,9 @@ export interface RedisServer {
 
 const INSTALL_HINT = 'redis-server is not installed: install it with `sudo apt-get install redis-server` (Debian/Ubuntu)';
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; output: string }> {
-	return new Promise((resolve) => {
-		const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		child.on('error', (error) => resolve({ code: null, output: error.message }));
-		child.on('close', (code) => resolve({ code, output }));
-	});
-}
-
-let installed: Promise<void> | undefined;
-
-/** Makes sure redis-server exists: installs it (once) when this runs as root with apt-get, else says what to install. */
-function ensureRedisServer(): Promise<void> {
-	return (installed ??= (async () => {
-		if ((await run('redis-server', ['--version'])).code === 0) return;
-		const root = process.getuid?.() === 0;
-		if (!root || (await run('apt-get', ['--version'])).code !== 0) throw new Error(INSTALL_HINT);
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		let result = await run('apt-get', ['install', '-y', '-qq', 'redis-server'], env);
-		if (result.code !== 0) {
-			await run('apt-get', ['update', '-qq'], env); // package lists missing (a fresh image)
-			result = await run('apt-get', ['install', '-y', '-qq', 'redis-server'], env);
-		}
-		if (result.code !== 0 || (await run('redis-server', ['--version'])).code !== 0) {
-			throw new Error(`${INSTALL_HINT}; apt-get install failed:\n${result.output.slice(-2000)}`);
-		}
-	})().catch((error: unknown) => {
-		installed = undefined;
-		throw error;
-	}));
+/** Whether redis-server runs here (`redis-server --version` answers). */
+async function redisInstalled(): Promise<boolean> {
+	return (await run('redis-server', ['--version'], { timeoutMs: 60_000 }).catch(() => undefined))?.code === 0;
 }
 
 function freePort(): Promise<number> {
@@ -90,7 +63,7 @@ const exited = (child: ChildProcess) =>
 	new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 export async function startRedis(): Promise<RedisServer> {
-	await ensureRedisServer();
+	await ensureDebianPackage('redis-server', redisInstalled, INSTALL_HINT);
 	const port = await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'mr-redis-'));
 	let child: ChildProcess | undefined;
