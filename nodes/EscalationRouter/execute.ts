@@ -19,7 +19,10 @@ import {
 	META_REQUEST_FIELD,
 	ROUTES,
 	isStopReason,
+	parseReading,
+	anomalyName,
 	type Decision,
+	type MeasurementInput,
 	type ErrorOutputFields,
 	type MetaErrorInfo,
 	type MetaRequestStats,
@@ -28,7 +31,7 @@ import {
 	type WindowStore,
 } from '../shared/core';
 import { annotateItem, getPath, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
-import { LABELS, policyConfig, rulesSchema, settingsSchema } from './params';
+import { DEFAULT_OBJECT_ID_FIELDS, LABELS, policyConfig, rulesSchema, settingsSchema, type AnomalyParams } from './params';
 import { isObject } from '../shared/core/util';
 
 /** Key of the router's state in the node's workflow static data. */
@@ -78,6 +81,59 @@ function text(value: unknown): string | undefined {
 	return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
 }
 
+/**
+ * The readings of an item for the anomaly rules, one per rule (undefined where the item lacks the
+ * field), when the item carries no error; undefined for an error item (it is routed as one);
+ * `none` for an item with neither an error nor any of the fields. A value that is not a number,
+ * or a reading without an object id or sample key, is bad input (`fail` throws).
+ */
+function readMeasurement(
+	json: Record<string, unknown>,
+	errorField: string,
+	anomalies: readonly AnomalyParams[],
+	fail: (message: string, description: string) => never,
+): MeasurementInput | 'none' | undefined {
+	if (anomalies.length === 0 || json[errorField] !== undefined || json.error !== undefined) return undefined;
+	const parsed = anomalies.map((rule) => {
+		const raw = getPath(json, rule.field);
+		return { rule, raw, reading: parseReading(raw) };
+	});
+	if (parsed.every(({ reading }) => reading.kind === 'missing')) {
+		// A raw failure body (AdCP, WhatsApp status, transport error) is an error item, not a missing reading.
+		return classifyMetaError(json).source === 'unknown' ? 'none' : undefined;
+	}
+	const readings = parsed.map(({ rule, raw, reading }) => {
+		if (reading.kind === 'missing') return undefined;
+		const name = anomalyName({ ...rule, name: rule.name || undefined, sampleKeyField: undefined });
+		if (reading.kind === 'invalid') {
+			fail(
+				`Anomaly "${name}": the field "${rule.field}" holds ${JSON.stringify(raw)?.slice(0, 80)}, which ${reading.problem}`,
+				'Point Field at a number of the item (text numbers as Meta returns them, such as "12.34", are read), or keep such items away from the router.',
+			);
+		}
+		const idFields = rule.objectIdField ? [rule.objectIdField] : DEFAULT_OBJECT_ID_FIELDS;
+		const objectId = idFields.map((field) => text(getPath(json, field))).find((id) => id !== undefined && id.trim() !== '');
+		if (objectId === undefined) {
+			fail(
+				`Anomaly "${name}": no object id on this item (looked at ${idFields.join(', ')})`,
+				'Set Object ID Field of the anomaly to the field naming the object the number is about, e.g. adset_id.',
+			);
+		}
+		let sampleKey: string | undefined;
+		if (rule.sampleKeyField) {
+			sampleKey = text(getPath(json, rule.sampleKeyField));
+			if (sampleKey === undefined || sampleKey.trim() === '') {
+				fail(
+					`Anomaly "${name}": Sample Key Field "${rule.sampleKeyField}" is empty on this item`,
+					'Point Sample Key Field at what names each reading (e.g. date_start of a daily insights row), or leave it empty.',
+				);
+			}
+		}
+		return { value: reading.value, objectId, ...(sampleKey !== undefined ? { sampleKey } : {}) };
+	});
+	return { readings };
+}
+
 export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outputs: INodeExecutionData[][] = ROUTES.map(() => []);
@@ -93,6 +149,7 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 			retryCap: ctx.getNodeParameter('retryCap', 0),
 			neverAutomate: ctx.getNodeParameter('neverAutomate', 0, ''),
 			thresholds: ctx.getNodeParameter('thresholds.threshold', 0, []),
+			anomalies: ctx.getNodeParameter('anomalies.anomaly', 0, []),
 			options: ctx.getNodeParameter('options', 0, {}),
 		},
 		{ labels: LABELS },
@@ -148,17 +205,32 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 				{ rules: ctx.getNodeParameter('rules.rule', itemIndex, []) },
 				{ labels: LABELS, itemIndex },
 			);
-			({ error, classifiedHere } = readError(json, errorField));
-			const input: PolicyInput = {
-				error,
-				attempts: readAttempts(json, itemIndex),
-				stopReason: readStopReason(json),
-				objectType: text(getPath(json, objectTypeField)),
-				objectId: text(getPath(json, objectIdField)),
-				subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],
-			};
 			const config = policyConfig(settings, rules);
-			decision = memoryState ? decideInPlace(input, config, memoryState, now) : await decideWith(input, config, windows!, now);
+			const measurement = readMeasurement(json, errorField, settings.anomalies, (message, description) => {
+				throw new NodeOperationError(node, message, { itemIndex, description });
+			});
+			if (measurement === 'none') {
+				const fields = settings.anomalies.map((rule) => rule.field).join(', ');
+				decision = {
+					route: 'escalate',
+					by: 'invalid_input',
+					reason: `could not route this item: it carries no error and none of the anomaly fields (${fields}) → escalate`,
+				};
+			} else if (measurement) {
+				// No error to classify: the anomaly rules decide (core/policy/anomaly.ts).
+				decision = memoryState ? decideInPlace(measurement, config, memoryState, now) : await decideWith(measurement, config, windows!, now);
+			} else {
+				({ error, classifiedHere } = readError(json, errorField));
+				const input: PolicyInput = {
+					error,
+					attempts: readAttempts(json, itemIndex),
+					stopReason: readStopReason(json),
+					objectType: text(getPath(json, objectTypeField)),
+					objectId: text(getPath(json, objectIdField)),
+					subjects: settings.neverAutomate.length > 0 ? keyPaths(json, errorField) : [],
+				};
+				decision = memoryState ? decideInPlace(input, config, memoryState, now) : await decideWith(input, config, windows!, now);
+			}
 		} catch (caught) {
 			if (!ctx.continueOnFail() || !(caught instanceof NodeOperationError)) throw caught;
 			// The item is never dropped: a human looks at what could not be decided.
@@ -172,6 +244,8 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 		if (decision.counts) routing.counts = decision.counts.map((entry) => ({ ...entry }));
 		if (decision.alert !== undefined) routing.alert = decision.alert;
 		if (decision.suppressed) routing.suppressed = { ...decision.suppressed };
+		if (decision.anomaly) routing.anomaly = { ...decision.anomaly } as IDataObject;
+		if (decision.anomalies) routing.anomalies = decision.anomalies.map((finding) => ({ ...finding }) as IDataObject);
 		if (classifiedHere) routing.classifiedHere = true;
 
 		const fields: IDataObject = { route: decision.route, reason: decision.reason, routing };

@@ -7,6 +7,7 @@ import {
 	ERROR_CATEGORIES,
 	META_ERROR_FIELD,
 	ROUTES,
+	type AnomalyRule,
 	type ErrorMatch,
 	type PolicyConfig,
 	type PolicyRule,
@@ -66,6 +67,43 @@ const thresholdSchema = z.object({
 
 const fieldPath = z.string().trim();
 
+/** Anomaly rules: a number of the item against its object's trailing average (core/policy/anomaly.ts). */
+const anomalySchema = z
+	.object({
+		name: z.string().trim().default(''),
+		field: fieldPath.min(1, 'Field is empty: name the field that holds the number, e.g. spend, cpa or purchase_roas.0.value'),
+		condition: z
+			.enum(['above', 'below'], { message: 'Condition must be above (rises above N× baseline) or below (falls below N× baseline)' })
+			.default('above'),
+		factor: z.number({ message: 'Factor must be a number, e.g. 3' }).positive('Factor must be more than 0, e.g. 3 or 0.5').default(3),
+		windowSamples: z
+			.number({ message: 'Baseline Window (Samples) must be a number' })
+			.int('Baseline Window (Samples) must be a whole number')
+			.min(1, 'Baseline Window (Samples) must be at least 1')
+			.max(1000, 'Baseline Window (Samples) must be at most 1000')
+			.default(7),
+		minSamples: z
+			.number({ message: 'Minimum Samples must be a number' })
+			.int('Minimum Samples must be a whole number')
+			.min(1, 'Minimum Samples must be at least 1')
+			.default(3),
+		objectIdField: fieldPath.default(''),
+		sampleKeyField: fieldPath.default(''),
+		route: route.default('alert'),
+	})
+	.refine((rule) => rule.minSamples <= rule.windowSamples, {
+		message: 'Minimum Samples must not be more than Baseline Window (Samples): the baseline never holds more readings than its window',
+		path: ['minSamples'],
+	})
+	.refine((rule) => (rule.condition === 'above' ? rule.factor >= 1 : rule.factor <= 1), {
+		message: 'Factor must be 1 or more to rise above the baseline (e.g. 3), and 1 or less to fall below it (e.g. 0.5): otherwise normal readings fire',
+		path: ['factor'],
+	});
+export type AnomalyParams = z.infer<typeof anomalySchema>;
+
+/** Where an anomaly rule finds the object a reading is about when Object ID Field is empty: the first that holds a value. */
+export const DEFAULT_OBJECT_ID_FIELDS = ['id', 'ad_id', 'adset_id', 'campaign_id', 'account_id'];
+
 /** Fields the router writes on every item: the error written back under one of these names would replace the decision. */
 const ROUTER_FIELDS = ['route', 'reason', 'routing'];
 
@@ -79,6 +117,7 @@ export const settingsSchema = z.object({
 	retryCap: z.number().int('must be a whole number').min(1, 'must be at least 1').default(DEFAULT_POLICY_CONFIG.retryCap),
 	neverAutomate: list,
 	thresholds: z.array(thresholdSchema).default([]),
+	anomalies: z.array(anomalySchema).default([]),
 	options: z
 		.object({
 			alertOnPause: z.boolean().default(DEFAULT_POLICY_CONFIG.alertOnPause),
@@ -107,6 +146,7 @@ export const LABELS: Record<string, string> = {
 	retryCap: 'Retry Cap',
 	neverAutomate: 'Never Automate Keywords',
 	thresholds: 'Thresholds',
+	anomalies: 'Anomalies',
 	options: 'Options',
 	rules: 'Rules',
 };
@@ -135,6 +175,18 @@ export function policyConfig(settings: Settings, rules: RuleParams[]): PolicyCon
 				count: t.count,
 				windowMs: t.windowMinutes * MINUTE,
 				route: t.route,
+			}),
+		),
+		anomalies: settings.anomalies.map(
+			(a): AnomalyRule => ({
+				name: a.name || undefined,
+				field: a.field,
+				condition: a.condition,
+				factor: a.factor,
+				windowSamples: a.windowSamples,
+				minSamples: a.minSamples,
+				sampleKeyField: a.sampleKeyField || undefined,
+				route: a.route,
 			}),
 		),
 		retryCap: settings.retryCap,
