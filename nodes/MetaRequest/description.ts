@@ -165,6 +165,27 @@ export const metaRequestProperties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Headers',
+		name: 'headers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		default: {},
+		placeholder: 'Add Header',
+		description:
+			'Extra request headers, each name once. Not for authentication: the credential sends the token (Authorization: Bearer), and Validate Before Sending refuses Authorization, x-api-key and the like.',
+		displayOptions: { show: { operation: ['custom'] } },
+		options: [
+			{
+				displayName: 'Header',
+				name: 'header',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+				],
+			},
+		],
+	},
 	...sharedStateProperties,
 	{
 		displayName: 'Options',
@@ -338,6 +359,14 @@ export const metaRequestProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 300000,
 				description: 'Time one item may take with all its retries and waits; no wait starts that would cross it',
+			},
+			{
+				displayName: 'Validate Before Sending',
+				name: 'validateBeforeSending',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own. An item that fails is not sent and goes to Failed (category validation). Reads are not checked.',
 			},
 		],
 	},

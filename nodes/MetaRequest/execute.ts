@@ -3,12 +3,12 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
-import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod } from '../shared/core';
+import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
-import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, queryParamsSchema, WRITE_BY_ID } from './params';
+import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
 import { compact, forEachLimited, isObject } from '../shared/core/util';
 
@@ -21,6 +21,13 @@ interface Prepared {
 /** An item whose configuration is invalid, under "continue on fail": it fails without a request. */
 interface Invalid {
 	invalid: string;
+	options: NodeOptions;
+}
+
+/** A write that "Validate Before Sending" refused: it fails without a request, whatever On Error says. */
+interface Refused {
+	refused: MetaErrorInfo;
+	method: string;
 	options: NodeOptions;
 }
 
@@ -46,14 +53,23 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		});
 	};
 
-	const prepare = (itemIndex: number): Prepared => {
+	const prepare = (itemIndex: number): Prepared | Refused => {
 		const raw: Record<string, unknown> = { operation: ctx.getNodeParameter('operation', itemIndex) };
 		// Parameters hidden for this operation come back as the fallback (null) and are left out.
 		for (const name of ITEM_PARAMETERS) raw[name] = ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
+		if (raw.operation === 'custom') raw.headers = ctx.getNodeParameter('headers.header', itemIndex, []);
+		// Validate Before Sending (writes): on the raw values, so an object given as an ID is refused, not the node stopped.
+		const check = ctx.getNodeParameter('options.validateBeforeSending', itemIndex, true) === false ? undefined : prevalidationRequest(raw);
+		const problems = check ? prevalidate(check) : [];
+		if (check && problems.length > 0) {
+			const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
+			return { refused: internalErrors.prevalidation(problems), method: check.method, options };
+		}
 		const params = parse(itemParamsSchema, raw, itemIndex, 'parameter');
 		const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
 		const query: Record<string, QueryValue> = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
-		const request = buildRequest(params, query);
+		const headers = params.operation === 'custom' ? parse(headersSchema, raw.headers, itemIndex, 'header') : {};
+		const request = buildRequest(params, query, headers);
 		if (isWriteMethod(request.method)) {
 			request.idempotencyKey =
 				options.idempotencyKey ||
@@ -73,7 +89,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	};
 
 	// Every item is checked before anything is sent: a typo in item 7 must not leave items 0–6 written.
-	const prepared: Array<Prepared | Invalid> = items.map((_, itemIndex) => {
+	const prepared: Array<Prepared | Invalid | Refused> = items.map((_, itemIndex) => {
 		try {
 			return prepare(itemIndex);
 		} catch (error) {
@@ -107,6 +123,10 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			outcomes[itemIndex] = failedItem(itemIndex, entry.options, internalErrors.invalidParameter(entry.invalid), {});
 			return;
 		}
+		if ('refused' in entry) {
+			outcomes[itemIndex] = failedItem(itemIndex, entry.options, entry.refused, { method: entry.method, attempts: 0, waitedMs: 0, stopReason: 'refused' });
+			return;
+		}
 		const { params, options, request } = entry;
 		// Backoff and throttle waits end when the execution is cancelled.
 		const sleep = async (ms: number) => await cancellableSleep(ms, signal);
@@ -138,7 +158,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		};
 	};
 
-	const concurrency = prepared.find((entry): entry is Prepared => !('invalid' in entry))?.options.concurrency ?? 1;
+	const concurrency = prepared.find((entry): entry is Prepared => 'request' in entry)?.options.concurrency ?? 1;
 	await forEachLimited(items.length, concurrency, run);
 
 	const success: INodeExecutionData[] = [];

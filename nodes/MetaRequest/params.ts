@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_BREAKER_POLICY, DEFAULT_JOURNAL_POLICY, DEFAULT_RETRY_POLICY, DEFAULT_THROTTLE_POLICY } from '../shared/core';
 import { DEFAULT_TIMEOUTS } from '../shared/transport';
 import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
+import type { PrevalidationRequest } from '../shared/core';
 
 export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -113,6 +114,45 @@ export const queryParamsSchema = z
 		return query;
 	});
 
+/** Headers the node sets itself: given as a header they are refused (Authorization is Validate Before Sending's, and the credential's wins). */
+const NODE_HEADERS: Record<string, string> = {
+	'idempotency-key': 'is set by the node on every write; use the option Idempotency Key',
+	'content-type': 'is set by the node (the JSON Body is sent as application/json)',
+	'content-length': 'is set by the node',
+	host: "is the credential's Base URL host",
+};
+
+/** A header name as HTTP allows it (a token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Headers (Custom API Call) → name → value. A name that is not a header name, given twice (in
+ * any letter case) or set by the node, and a value resolving to null, are refused; an expression
+ * that gives undefined leaves the header out; numbers and booleans are sent as text.
+ */
+export const headersSchema = z
+	.array(z.object({ name: z.unknown(), value: z.unknown() }), { error: 'must be a list of name and value pairs' })
+	.default([])
+	.transform((entries, ctx) => {
+		const headers: Record<string, string> = {};
+		const seen = new Set<string>();
+		const issue = (message: string, name?: string) => ctx.addIssue({ code: 'custom', path: name === undefined ? ['headers'] : ['headers', name], message });
+		entries.forEach(({ name: raw, value }, position) => {
+			const name = typeof raw === 'string' ? raw.trim() : '';
+			if (name === '') return issue(`header ${position + 1} has no name`);
+			if (!HEADER_NAME.test(name)) return issue('is not a header name (letters, digits and - only, no spaces or colons)', name);
+			const lower = name.toLowerCase();
+			if (NODE_HEADERS[lower]) return issue(NODE_HEADERS[lower], name);
+			if (seen.has(lower)) return issue('is given more than once; give each header once', name);
+			seen.add(lower);
+			if (value === undefined) return;
+			if (value === null) return issue('resolved to null; remove the header or give it a value', name);
+			if (typeof value === 'object') return issue('is an object or a list; a header value is text', name);
+			headers[name] = String(value);
+		});
+		return headers;
+	});
+
 /** Fields Meta Request writes on its output items besides the error. */
 const NODE_FIELDS = ['metaRequest'];
 
@@ -131,6 +171,7 @@ export const optionsSchema = z.object({
 	idempotencyKey: idText('order-1234').pipe(z.string().trim().max(255, 'must be at most 255 characters')).default(''),
 	retryWritesWithKey: z.boolean().default(false),
 	includeInputFields: z.boolean().default(true),
+	validateBeforeSending: z.boolean().default(true),
 	keyScope: z.enum(['workflow', 'execution']).default('workflow'),
 	journalTtlHours: z.number().min(0.01).max(720).default(DEFAULT_JOURNAL_POLICY.ttlMs / 3_600_000),
 	journalUnavailable: z.enum(['fail', 'send']).default(DEFAULT_JOURNAL_POLICY.whenUnavailable),
@@ -170,15 +211,17 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	idempotencyKey: 'Idempotency Key',
 	retryWritesWithKey: 'Retry Writes With Idempotency Key',
 	includeInputFields: 'Include Input Fields',
+	validateBeforeSending: 'Validate Before Sending',
 	keyScope: 'Key Scope',
 	journalTtlHours: 'Remember Creates For (Hours)',
 	journalUnavailable: 'If Redis Is Unreachable',
 	errorField: 'Error Field',
 	queryParameters: 'Query Parameters',
+	headers: 'Headers',
 };
 
 /** The call an item's parameters stand for. List edges are read with `MetaClient.paginate`. */
-export function buildRequest(params: ItemParams, query: Record<string, QueryValue>): MetaRequestOptions {
+export function buildRequest(params: ItemParams, query: Record<string, QueryValue>, headers: Record<string, string> = {}): MetaRequestOptions {
 	const withFields = (fields: string) => (fields ? { fields, ...query } : query);
 	switch (params.operation) {
 		case 'getObject':
@@ -201,6 +244,7 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 				path: params.path,
 				query,
 				body: params.method === 'GET' ? undefined : params.jsonBody,
+				...(Object.keys(headers).length > 0 ? { headers } : {}),
 				// 'auto': the client infers it from the path it resolves
 				writeKind: params.writeKind === 'auto' ? undefined : params.writeKind,
 			};
@@ -224,3 +268,39 @@ export function clientSettings(
 		timeouts: { headersMs: options.timeoutMs, bodyMs: options.timeoutMs },
 	};
 }
+
+/** Operations that write, whose items "Validate Before Sending" checks (Custom API Call: any method but GET). */
+const CHECKED_WRITES: readonly string[] = ['create', 'update', 'delete', 'pause'];
+
+/**
+ * What "Validate Before Sending" checks for an item, from its raw parameters (before zod: an
+ * object given as Object ID must reach the raw-ID rule, not stop the node), or undefined for a
+ * read. A JSON Body that is not JSON yet is left to the parameter check.
+ */
+export function prevalidationRequest(raw: Record<string, unknown>): PrevalidationRequest | undefined {
+	const operation = raw.operation;
+	const body = (() => {
+		if (typeof raw.jsonBody !== 'string') return raw.jsonBody;
+		try {
+			return JSON.parse(raw.jsonBody) as unknown;
+		} catch {
+			return undefined;
+		}
+	})();
+	if (operation === 'custom') {
+		const method = typeof raw.method === 'string' ? raw.method : 'GET';
+		if (method === 'GET') return undefined;
+		const headers = Array.isArray(raw.headers)
+			? Object.fromEntries(raw.headers.filter(isEntry).map(({ name, value }) => [typeof name === 'string' ? name : String(name), value]))
+			: undefined;
+		return { method, path: typeof raw.path === 'string' ? raw.path : undefined, body, headers };
+	}
+	if (typeof operation !== 'string' || !CHECKED_WRITES.includes(operation)) return undefined;
+	return {
+		method: operation === 'delete' ? 'DELETE' : 'POST',
+		objectId: raw.objectId,
+		body: operation === 'create' || operation === 'update' ? body : undefined,
+	};
+}
+
+const isEntry = (entry: unknown): entry is { name: unknown; value: unknown } => typeof entry === 'object' && entry !== null && 'name' in entry;

@@ -64,6 +64,8 @@ export interface MetaRequestOptions {
 	query?: Record<string, QueryValue>;
 	/** Sent as JSON. */
 	body?: unknown;
+	/** Extra request headers (Custom API Call). The client's own (Authorization, Idempotency-Key, Content-Type…) win. */
+	headers?: Record<string, string>;
 	/** Sent as `Idempotency-Key` on writes (POST, PUT, PATCH, DELETE); the same on every retry. */
 	idempotencyKey?: string;
 	/** What repeating this write would do; inferred from the method and path when not given. */
@@ -329,6 +331,8 @@ export class MetaClient {
 	/** Sends once and reads the whole answer. Transport trouble becomes a classified outcome. */
 	private async send(method: string, target: ResolvedUrl, options: MetaRequestOptions, write: boolean): Promise<Outcome> {
 		const headers: Record<string, string> = {
+			// The user's first, by lower-case name (no second Authorization beside the credential's).
+			...Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value])),
 			authorization: `Bearer ${this.options.accessToken}`,
 			accept: 'application/json',
 			'user-agent': 'n8n-nodes-meta-resilience',

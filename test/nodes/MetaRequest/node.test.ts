@@ -58,7 +58,7 @@ describe('Meta Request in the n8n engine', () => {
 
 	it('sends failures to the error output with "Continue (using error output)"', async () => {
 		const [ad] = fake.seedObjects([{ name: 'Ad', status: 'ACTIVE' }]);
-		const { nodeOutputs } = await run({ operation: 'pause', objectId: '={{ $json.adId }}', options: FAST }, [{ adId: 'nope' }, { adId: ad }], {
+		const { nodeOutputs } = await run({ operation: 'pause', objectId: '={{ $json.adId }}', options: FAST }, [{ adId: '999999999999999' }, { adId: ad }], {
 			onError: 'continueErrorOutput',
 		});
 		const [success, failed, errors] = nodeOutputs;
@@ -67,7 +67,7 @@ describe('Meta Request in the n8n engine', () => {
 		expect(errors).toHaveLength(1);
 		expect(errors[0].pairedItem).toEqual({ item: 0 });
 		expect(errors[0].json).toMatchObject({
-			adId: 'nope',
+			adId: '999999999999999',
 			error: { category: 'not_found', source: 'graph', code: 100 },
 			message: expect.stringContaining('does not exist'),
 		});

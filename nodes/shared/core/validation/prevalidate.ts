@@ -97,7 +97,8 @@ export function idProblem(value: unknown): string | undefined {
 }
 
 const objectIdRule: Check = ({ objectId }) => {
-	if (objectId === undefined) return [];
+	// A number is the parameter check's (it stops the node on one that lost digits, before anything is sent).
+	if (objectId === undefined || typeof objectId === 'number') return [];
 	const problem = idProblem(objectId);
 	return problem ? [{ field: 'Object ID', message: `Object ID ${problem}.` }] : [];
 };
