@@ -12,9 +12,9 @@ export class BatchStatusPoller implements INodeType {
 		group: ['transform'],
 		version: 1,
 		// $rawParameter: a Status URL given as an expression reads "(expression)" instead of hiding the subtitle.
-		subtitle: '={{ { async_batch: "Async batch", report_run: "Report run", async_session: "Async session", custom: String($rawParameter["statusUrl"] ?? "").startsWith("=") ? "Status URL (expression)" : $rawParameter["statusUrl"] }[$rawParameter["jobKind"] ?? "async_batch"] }}',
+		subtitle: '={{ { async_batch: "Async batch", report_run: "Report run", async_session: "Async session", ig_container: "Instagram container", video: "Video upload", catalog_batch: "Catalog batch", custom: String($rawParameter["statusUrl"] ?? "").startsWith("=") ? "Status URL (expression)" : $rawParameter["statusUrl"] }[$rawParameter["jobKind"] ?? "async_batch"] }}',
 		description:
-			'Follow asynchronous Meta work (async batches, report runs, async sessions, your own status URL) to the end and split it into per-item successes and failures',
+			'Follow asynchronous Meta work (async batches, report runs, async sessions, Instagram containers, video uploads, catalog batches, your own status URL) to the end and split it into per-item successes and failures',
 		defaults: { name: 'Batch Status Poller' },
 		// An AI agent can follow a job it started; the Router is left out: its thresholds belong to one workflow.
 		usableAsTool: true,

@@ -9,6 +9,7 @@ export type OutputName = (typeof OUTPUTS)[number];
 export const OUTPUT_NAMES: string[] = [...OUTPUTS];
 
 const custom = { show: { jobKind: ['custom'] } };
+const catalog = { show: { jobKind: ['catalog_batch'] } };
 
 const mappingField = (displayName: string, name: string, fallback: string, description: string): INodeProperties => ({
 	displayName,
@@ -46,6 +47,21 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 				value: 'custom',
 				description: 'Your own batch status API, with mapped fields',
 			},
+			{
+				name: 'Instagram Media Container',
+				value: 'ig_container',
+				description: 'A media container (POST /{ig-user-ID}/media): waits until it is FINISHED, ready for media_publish',
+			},
+			{
+				name: 'Product Catalog Batch',
+				value: 'catalog_batch',
+				description: 'A handle from POST /{catalog_id}/items_batch: one output item per rejected product',
+			},
+			{
+				name: 'Video Upload',
+				value: 'video',
+				description: 'An uploaded video: waits until Meta has processed it (ready) or reports an error',
+			},
 		],
 	},
 	{
@@ -53,7 +69,36 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		name: 'jobIdField',
 		type: 'string',
 		default: 'id',
-		description: 'Field of the input item that holds the job ID (dot notation for nested fields, e.g. body.adBatchId)',
+		description:
+			'Field of the input item that holds the job ID: for a container or a video, the ID its create or upload call returned. Dot notation for nested fields, e.g. body.adBatchId.',
+		displayOptions: { hide: { jobKind: ['catalog_batch'] } },
+	},
+	{
+		displayName: 'Handle Field',
+		name: 'jobIdField',
+		type: 'string',
+		default: 'handles',
+		description: 'Field of the input item that holds the batch handle items_batch returned (its handles list of one handle is taken as is)',
+		displayOptions: catalog,
+	},
+	{
+		displayName: 'Catalog ID',
+		name: 'catalogId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 1234567890',
+		description: 'The catalog the batch was sent to: the {catalog_id} of POST /{catalog_id}/items_batch',
+		displayOptions: catalog,
+	},
+	{
+		displayName: 'Sent Requests',
+		name: 'sentRequests',
+		type: 'json',
+		default: '',
+		description:
+			'Optional: the requests list sent to items_batch (or the whole body), usually an expression that reads it from the node that built it. With it each product keeps its position in the batch, and Output Succeeded Items lists the products that were applied, with their warnings.',
+		displayOptions: catalog,
 	},
 	{
 		displayName: 'Status URL',
@@ -156,7 +201,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to send one item per succeeded sub-request (async batch) or per report row (report run) to the Succeeded output',
+					'Whether to send one item per succeeded sub-request (async batch), per report row (report run) or per applied product (catalog batch with Sent Requests) to the Succeeded output',
 			},
 			{
 				displayName: 'Poll Retries',

@@ -4,12 +4,14 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { cancellableSleep, createRedactor, followJob, internalErrors, type Followed, type ItemResult, type MetaErrorInfo } from '../shared/core';
+import { cancellableSleep, createRedactor, followJob, internalErrors, type Followed, type ItemResult, type JobTarget, type MetaErrorInfo } from '../shared/core';
 import { annotateItem, getMetaCredential, getPath, outputItem, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { OUTPUTS, type OutputName } from './description';
-import { followSettings, jobIdSchema, LABELS, settingsSchema } from './params';
+import { catalogIdSchema, followSettings, jobIdSchema, LABELS, sentRequestsSchema, settingsSchema } from './params';
 import { compact, forEachLimited } from '../shared/core/util';
+
+const MAX_JOB_WARNINGS = 100;
 
 export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -50,6 +52,18 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		if (!ctx.continueOnFail()) throw new NodeOperationError(node, message, { itemIndex });
 		return internalErrors.invalidJobId(message);
 	});
+	// A catalog batch is polled on its catalog, per item (an expression may name a different one each).
+	const targets: Array<Omit<JobTarget, 'statusUrl'>> = items.map((_, itemIndex) => {
+		if (settings.jobKind !== 'catalog_batch' || typeof jobIds[itemIndex] !== 'string') return {};
+		const catalogId = catalogIdSchema.safeParse(ctx.getNodeParameter('catalogId', itemIndex, ''));
+		const requests = sentRequestsSchema.safeParse(ctx.getNodeParameter('sentRequests', itemIndex, ''));
+		if (catalogId.success && requests.success) return { catalogId: catalogId.data, requests: requests.data };
+		const [label, issue] = catalogId.success ? ['Sent Requests', requests.error!.issues[0]] : ['Catalog ID', catalogId.error.issues[0]];
+		const message = `Item ${itemIndex}: ${label} ${issue.message}`;
+		if (!ctx.continueOnFail()) throw new NodeOperationError(node, `Invalid parameter — ${label}: ${issue.message}`, { itemIndex, description: message });
+		jobIds[itemIndex] = internalErrors.invalidParameter(message);
+		return {};
+	});
 
 	const { secrets, ...connection } = credential;
 	const signal = ctx.getExecutionCancelSignal();
@@ -71,7 +85,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		const jobId = jobIds[itemIndex];
 		results[itemIndex] =
 			typeof jobId === 'string'
-				? await followJob(jobId, follow, { client, sleep: wait, now: Date.now, signal, secrets })
+				? await followJob(jobId, follow, { client, sleep: wait, now: Date.now, signal, secrets }, targets[itemIndex])
 				: jobId;
 	});
 
@@ -84,15 +98,20 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			return;
 		}
 		const jobId = jobIds[itemIndex] as string;
+		const warnings = result.status?.warnings;
 		const batchJob = compact({
 			id: jobId,
 			kind: settings.jobKind,
+			catalogId: targets[itemIndex].catalogId,
 			state: result.state,
 			status: result.status?.status,
 			progress: result.status?.progress,
 			total: result.status?.total,
 			succeeded: result.status?.succeeded,
 			failed: result.status?.failed,
+			// Catalog batches: Meta's warnings (at most 100 here; each product's own are on its item).
+			warnings: warnings?.slice(0, MAX_JOB_WARNINGS) as IDataObject[] | undefined,
+			warningsTotal: warnings && warnings.length > MAX_JOB_WARNINGS ? warnings.length : undefined,
 			polls: result.polls,
 			elapsedMs: result.elapsedMs,
 			resultsPending: result.resultsPending,
@@ -102,7 +121,10 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			stateWarnings: stateWarnings.length > 0 ? [...stateWarnings] : undefined,
 		});
 		const perItem = (entry: ItemResult, extra: IDataObject) =>
-			outputItem(compact({ index: entry.index, id: entry.id, input: entry.input as IDataObject, ...extra, batchJob }), itemIndex);
+			outputItem(
+				compact({ index: entry.index, id: entry.id, input: entry.input as IDataObject, ...extra, warnings: entry.warnings as IDataObject[] | undefined, batchJob }),
+				itemIndex,
+			);
 
 		switch (result.state) {
 			case 'completed':

@@ -31,7 +31,7 @@ const interval = (fallback: number) =>
 		.default(fallback / SECOND);
 
 /** Fields the poller writes on its output items: an error written under one of these names would replace it, or be replaced. */
-const POLLER_FIELDS = ['batchJob', 'id', 'index', 'input'];
+const POLLER_FIELDS = ['batchJob', 'id', 'index', 'input', 'warnings'];
 
 const m = DEFAULT_STATUS_MAPPING;
 const mappingSchema = z
@@ -103,6 +103,7 @@ export function followSettings(settings: Settings): FollowSettings {
 
 /** A job ID as found on an item: text or a number; Graph ids must be one path segment. */
 export function jobIdSchema(kind: Settings['jobKind'], fieldName: string) {
+	if (kind === 'catalog_batch') return catalogHandleSchema(fieldName);
 	const missing = `has no job ID in "${fieldName}": set Job ID Field to the field that holds it`;
 	return z
 		.union([z.string(), z.number()], { message: missing })
@@ -135,6 +136,8 @@ export const LABELS: Record<string, string> = {
 	jobKind: 'Job Kind',
 	jobIdField: 'Job ID Field',
 	statusUrl: 'Status URL',
+	catalogId: 'Catalog ID',
+	sentRequests: 'Sent Requests',
 	mapping: 'Field Mapping',
 	initialInterval: 'Initial Interval (Seconds)',
 	backoffFactor: 'Backoff Factor',
@@ -148,3 +151,64 @@ export const LABELS: Record<string, string> = {
 	retryBaseDelay: 'Retry Base Delay (Seconds)',
 	sortBy: 'Sort Results By',
 };
+
+/**
+ * A catalog batch handle as found on an item: text, or the `handles` list that items_batch returns
+ * when it holds one handle (each handle is its own batch: several are split into items first).
+ */
+function catalogHandleSchema(fieldName: string) {
+	const missing = `has no batch handle in "${fieldName}": set Handle Field to the field that holds the handles that items_batch returned`;
+	return z
+		.union([z.string(), z.array(z.unknown())], { message: missing })
+		.transform((value, ctx) => {
+			if (typeof value === 'string') return value.trim();
+			if (value.length === 1 && typeof value[0] === 'string') return value[0].trim();
+			ctx.addIssue({
+				code: 'custom',
+				message:
+					value.length === 0
+						? `has an empty list of handles in "${fieldName}": items_batch returned no batch to follow`
+						: `holds ${value.length} handles in "${fieldName}": follow one handle per item (split the list into items first, e.g. with Split Out)`,
+			});
+			return z.NEVER;
+		})
+		.pipe(z.string().min(1, missing).regex(/^[A-Za-z0-9_\-+/=.:]+$/, 'holds a batch handle with spaces or other characters a handle never has'));
+}
+
+/** The catalog a batch went to: one Graph ID (digits). */
+export const catalogIdSchema = z
+	.union([z.string(), z.number()], { message: 'is empty: give the ID of the catalog the batch was sent to (POST /{catalog_id}/items_batch)' })
+	.transform((value) => String(value).trim())
+	.pipe(
+		z
+			.string()
+			.min(1, 'is empty: give the ID of the catalog the batch was sent to (POST /{catalog_id}/items_batch)')
+			.regex(/^\d+$/, 'must be a catalog ID (digits only), e.g. 1234567890'),
+	);
+
+/**
+ * The requests sent to items_batch, to name the products that succeeded: the list itself, the
+ * whole body (`{ requests: [...] }`), or either as JSON text. Empty: not known.
+ */
+export const sentRequestsSchema = z
+	.unknown()
+	.transform((value, ctx) => {
+		if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+		let parsed = value;
+		if (typeof value === 'string') {
+			try {
+				parsed = JSON.parse(value);
+			} catch {
+				ctx.addIssue({ code: 'custom', message: 'is not JSON: give the requests list sent to items_batch, e.g. {{ $json.requests }}' });
+				return z.NEVER;
+			}
+		}
+		if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Array.isArray((parsed as { requests?: unknown }).requests)) {
+			parsed = (parsed as { requests: unknown[] }).requests;
+		}
+		if (!Array.isArray(parsed) || parsed.some((request) => request === null || typeof request !== 'object')) {
+			ctx.addIssue({ code: 'custom', message: 'must be the requests list sent to items_batch: a list of objects such as { "method": "UPDATE", "data": { "id": "sku-1", … } }' });
+			return z.NEVER;
+		}
+		return parsed as unknown[];
+	});

@@ -21,6 +21,8 @@
  *   creates an object → `{id}`), `/act_{n}/ads|adsets|campaigns|...` (ad accounts exist when named;
  *   created ads/ad sets also appear on their `adset_id` / `campaign_id` parent's edge),
  *   `/{phone_number_id}/messages` (WhatsApp send → `{messaging_product, contacts, messages:[{id}]}`).
+ *   `seedInsights({ account, adsets, days, jump })` serves `GET /act_{n}/insights?level=adset`
+ *   (`time_increment=1`: one row per ad set and day) with one ad set's spend jumping (insights.ts).
  *   An unknown object → 400, code 100, subcode 33, GraphMethodException ("Unsupported get request.
  *   Object with ID 'x' does not exist, ..."). Writes are applied: read the state back over HTTP
  *   or with `getObject(id)`. Without `fields` a GET returns every field; with `fields`, `id` plus
@@ -105,6 +107,14 @@
  *   → `{id, status: processing|completed|partial|failed, progress, totalAds, successfulAds,
  *   errorMessage?, errors:[{index, adId, code, message}]}`; its errors use the internal shape
  *   `{success:false, message, requestId}`.
+ * - Instagram containers (`ig_container`): `GET /{id}?fields=status_code,status` → IN_PROGRESS,
+ *   then FINISHED, ERROR (`status` names a 2207xxx subcode) or EXPIRED (`outcome: 'expired'`).
+ * - videos (`video`): `GET /{id}?fields=status` → `status.video_status` processing (with
+ *   `processing_progress`), then ready, error (`processing_phase.errors`) or expired.
+ * - catalog batches: `POST /{catalog_id}/items_batch` (`requests`) → `{handles:[h]}`;
+ *   `GET /{catalog_id}/check_batch_request_status?handle=h` → `{data:[{handle, status: started |
+ *   finished, errors, warnings, *_total_count}]}`, entries `{line, id (retailer id), message}`; a
+ *   product without a `price` is rejected, as are `failIndices`; `warnIndices` get a warning.
  * Progress is the share of `completeAfterPolls` polls made (default 2) or of `completeAfterMs`
  * elapsed; items finish in index order. `getJob(id)` tells polls made, and when the job became
  * done (`completedAt`, `completedAtPoll`) to measure a poller's detection delay.
@@ -131,6 +141,7 @@ export type { AnyBudgetOptions, BucHourOptions, BucType, CallMix, LimitCall, Lim
 export { APPLY_THEN_FAIL, chaosFaults, gatewayPage } from './faults';
 export type { AnswerFault, ChaosOptions, Fault, FaultMatch, FaultRule } from './faults';
 export type { AsyncJobOptions, JobKind, JobOutcome, JobSummary } from './jobs';
+export type { InsightsOptions } from './insights';
 export type { DuplicateWrite, FakeMetaStats, RequestRecord, WriteRecord } from './log';
 export type { GraphErrorBody, GraphErrorSpec } from './errors';
 export type { GraphObject } from './store';

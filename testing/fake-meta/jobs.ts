@@ -1,11 +1,13 @@
 // Asynchronous work as Meta reports it: async batch request sets, ad report runs, async sessions,
-// and a custom `/v1/batch-status/{id}` API. A job advances with each status poll or with time.
+// Instagram media containers, video uploads, product catalog batches (items_batch handles), and a
+// custom `/v1/batch-status/{id}` API. A job advances with each status poll or with time.
 
 import { DEFAULT_ITEM_ERROR, graphError, type GraphErrorBody } from './errors';
 import type { SortedView } from './store';
 
-export type JobKind = 'async_batch' | 'report_run' | 'async_session' | 'custom';
-export type JobOutcome = 'completed' | 'failed' | 'skipped';
+export type JobKind = 'async_batch' | 'report_run' | 'async_session' | 'ig_container' | 'video' | 'catalog_batch' | 'custom';
+/** `expired`: an Instagram container not published within 24 h, a video upload session that ran out. */
+export type JobOutcome = 'completed' | 'failed' | 'skipped' | 'expired';
 
 export interface AsyncJobOptions {
 	kind: JobKind;
@@ -24,8 +26,12 @@ export interface AsyncJobOptions {
 	name?: string;
 	/** Ad account id without `act_`. Default `1`. */
 	accountId?: string;
-	/** Async batch: the `adbatch` items, returned as each request's `input`. */
+	/** Async batch: the `adbatch` items, returned as each request's `input`. Catalog batch: the `requests` sent. */
 	inputs?: unknown[];
+	/** Catalog batch: indices (0-based) of products that get a warning (they are still applied). */
+	warnIndices?: number[];
+	/** Catalog batch: the catalog the handle belongs to. Default `1`. */
+	catalogId?: string;
 }
 
 /** What a test or benchmark may read about a job. */
@@ -55,6 +61,8 @@ interface Job {
 	name: string;
 	accountId: string;
 	inputs?: unknown[];
+	warn: Set<number>;
+	catalogId: string;
 	createdAt: number;
 	/** First id of `total` consecutive ids for sub-requests, and of their results (created ads). */
 	firstItemId: number;
@@ -91,7 +99,8 @@ export class Jobs {
 		const first = this.nextJobId;
 		this.nextJobId += 1 + total;
 		const firstResultId = this.services.reserveIds(Math.max(total, 1));
-		const id = String(first);
+		// A catalog batch is known by its handle, an opaque text (Meta's look like base64).
+		const id = options.kind === 'catalog_batch' ? `AcBatch${first}Hndl` : String(first);
 		const usesPolls = options.completeAfterPolls !== undefined || options.completeAfterMs === undefined;
 		this.jobs.set(id, {
 			id,
@@ -105,6 +114,8 @@ export class Jobs {
 			name: options.name ?? `${options.kind} ${id}`,
 			accountId: options.accountId ?? '1',
 			inputs: options.inputs,
+			warn: new Set(options.warnIndices ?? []),
+			catalogId: options.catalogId ?? '1',
 			createdAt: this.services.now(),
 			firstItemId: first + 1,
 			firstResultId,
@@ -119,6 +130,12 @@ export class Jobs {
 
 	kind(id: string): JobKind | undefined {
 		return this.jobs.get(id)?.kind;
+	}
+
+	/** Catalog batch: the catalog its handle belongs to. */
+	catalogOf(handle: string): string | undefined {
+		const job = this.jobs.get(handle);
+		return job?.kind === 'catalog_batch' ? job.catalogId : undefined;
 	}
 
 	summary(id: string): JobSummary | undefined {
@@ -150,6 +167,12 @@ export class Jobs {
 				return this.reportRunView(job, progress);
 			case 'async_session':
 				return this.sessionView(job, progress);
+			case 'ig_container':
+				return this.containerView(job, progress);
+			case 'video':
+				return this.videoView(job, progress);
+			case 'catalog_batch':
+				return this.catalogView(job, progress);
 			case 'custom':
 				return this.customView(job, progress);
 		}
@@ -254,7 +277,7 @@ export class Jobs {
 	}
 
 	private reportStatus(job: Job, progress: number): string {
-		if (progress >= 1) return { completed: 'Job Completed', failed: 'Job Failed', skipped: 'Job Skipped' }[job.outcome];
+		if (progress >= 1) return { completed: 'Job Completed', failed: 'Job Failed', skipped: 'Job Skipped', expired: 'Job Skipped' }[job.outcome];
 		if (progress < 0.1) return 'Job Not Started';
 		return progress < 0.5 ? 'Job Started' : 'Job Running';
 	}
@@ -276,7 +299,7 @@ export class Jobs {
 	private sessionView(job: Job, progress: number): Record<string, unknown> {
 		if (progress < 1) return { id: job.id, status: 'IN_PROGRESS' };
 		if (job.outcome === 'completed') return { id: job.id, status: 'SUCCESS', result: { success: true, id: String(job.firstResultId) } };
-		if (job.outcome === 'skipped') return { id: job.id, status: 'CANCELED' };
+		if (job.outcome === 'skipped' || job.outcome === 'expired') return { id: job.id, status: 'CANCELED' };
 		const failure = job.failWith;
 		return {
 			result: failure,
@@ -284,6 +307,79 @@ export class Jobs {
 			status: 'FAILED',
 			exception: failure.error.message,
 			id: job.id,
+		};
+	}
+
+	/**
+	 * `GET /{container-id}?fields=status_code,status`: IN_PROGRESS, then FINISHED, ERROR (its `status`
+	 * names the publishing error subcode: failWith's when it is a 2207xxx one, else 2207026) or EXPIRED.
+	 */
+	private containerView(job: Job, progress: number): Record<string, unknown> {
+		if (progress < 1) return { id: job.id, status_code: 'IN_PROGRESS', status: 'In Progress: Media is still being processed.' };
+		if (job.outcome === 'completed') return { id: job.id, status_code: 'FINISHED', status: 'Finished: Media has been uploaded and it is ready to be published.' };
+		if (job.outcome === 'failed') {
+			const subcode = job.failWith.error.error_subcode;
+			const code = typeof subcode === 'number' && String(subcode).startsWith('2207') ? subcode : 2207026;
+			return { id: job.id, status_code: 'ERROR', status: `Error: Media upload has failed with error code ${code}` };
+		}
+		return { id: job.id, status_code: 'EXPIRED', status: 'Expired: Media container was not published within 24 hours.' };
+	}
+
+	/** `GET /{video-id}?fields=status`: processing (with processing_progress), then ready, error (the processing phase's errors) or expired. */
+	private videoView(job: Job, progress: number): Record<string, unknown> {
+		const uploading_phase = { status: 'complete', bytes_transferred: 1_048_576 };
+		const publishing_phase = { status: 'not_started' };
+		if (progress < 1) {
+			return { id: job.id, status: { video_status: 'processing', processing_progress: Math.floor(progress * 100), uploading_phase, processing_phase: { status: 'in_progress' }, publishing_phase } };
+		}
+		if (job.outcome === 'completed') {
+			return { id: job.id, status: { video_status: 'ready', processing_progress: 100, uploading_phase, processing_phase: { status: 'complete' }, publishing_phase } };
+		}
+		if (job.outcome === 'failed') {
+			const errors = [{ code: 6000, message: 'There was a problem uploading your video file. Please try again with another file.' }];
+			return { id: job.id, status: { video_status: 'error', uploading_phase, processing_phase: { status: 'error', errors }, publishing_phase } };
+		}
+		return { id: job.id, status: { video_status: 'expired', uploading_phase: { status: 'not_started', bytes_transferred: 0 }, processing_phase: { status: 'not_started' }, publishing_phase } };
+	}
+
+	/** A product of a catalog batch: its retailer id, and why Meta rejects it (a missing price, or failIndices). */
+	private catalogProduct(job: Job, i: number): { retailerId: string; error?: string } {
+		const request = job.inputs?.[i] as Record<string, unknown> | undefined;
+		const data = (request?.data ?? request) as Record<string, unknown> | undefined;
+		const retailerId = String(data?.id ?? data?.retailer_id ?? request?.retailer_id ?? `product-${i + 1}`);
+		const method = String(request?.method ?? 'UPDATE').toUpperCase();
+		if (job.inputs && method !== 'DELETE' && (data?.price === undefined || data.price === '')) return { retailerId, error: 'A required field is missing: price.' };
+		if (job.fail.has(i) || job.outcome === 'failed') return { retailerId, error: job.failWith.error.error_user_msg ?? job.failWith.error.message };
+		return { retailerId };
+	}
+
+	/**
+	 * `GET /{catalog_id}/check_batch_request_status?handle=…`: one entry in `data`, `started` until
+	 * done, then `finished` with `errors` / `warnings` as `{line, id, message}` (`id`: the retailer id,
+	 * `line`: the request's position); a failed job (`outcome: failed`) rejects every product.
+	 */
+	private catalogView(job: Job, progress: number): Record<string, unknown> {
+		const done = Math.floor(progress * job.total);
+		const errors: Array<Record<string, unknown>> = [];
+		const warnings: Array<Record<string, unknown>> = [];
+		for (let i = 0; i < done; i++) {
+			const { retailerId, error } = this.catalogProduct(job, i);
+			if (error !== undefined) errors.push({ line: i, id: retailerId, message: error });
+			if (job.warn.has(i)) warnings.push({ line: i, id: retailerId, message: 'The optional field google_product_category is missing: add it to help ads find the right audience.' });
+		}
+		const status = progress < 1 ? 'started' : 'finished';
+		return {
+			data: [
+				{
+					handle: job.id,
+					status,
+					errors_total_count: errors.length,
+					errors,
+					warnings_total_count: warnings.length,
+					warnings,
+					ids_of_invalid_requests: errors.map((e) => e.id),
+				},
+			],
 		};
 	}
 

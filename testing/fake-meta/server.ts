@@ -8,6 +8,7 @@ import { graphError, unsupportedRequest, type GraphErrorSpec } from './errors';
 import { createLimitModel, isLimitOptions, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
 import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
+import { Insights, type InsightsOptions } from './insights';
 import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
 import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
 import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './store';
@@ -67,6 +68,8 @@ export interface FakeMeta {
 	clearFaults(): void;
 	/** Stores objects (ids generated when missing) and returns their ids. */
 	seedObjects(objects: Array<Record<string, unknown>>, options?: SeedOptions): string[];
+	/** Serves ad-set insights of one ad account (insights.ts), until reset(). */
+	seedInsights(options: InsightsOptions): void;
 	getObject(id: string): GraphObject | undefined;
 	createAsyncJob(options: AsyncJobOptions): string;
 	getJob(id: string): JobSummary | undefined;
@@ -112,6 +115,7 @@ class FakeMetaServer implements FakeMeta {
 	private readonly server: Server;
 	private readonly clock: () => number;
 	private readonly store = new Store();
+	private readonly insights = new Insights();
 	private readonly recorder: Recorder;
 	private readonly stalls = new Set<NodeJS.Timeout>();
 	private faultRandom!: () => number;
@@ -182,6 +186,11 @@ class FakeMetaServer implements FakeMeta {
 		return objects.map((fields) => this.insert(options.parent, options.edge, fields, typeof fields.id === 'string' ? fields.id : undefined).id);
 	}
 
+	seedInsights(options: InsightsOptions): void {
+		this.ensureAccount(options.account);
+		this.insights.set(options);
+	}
+
 	getObject(id: string): GraphObject | undefined {
 		const object = this.store.get(id);
 		return object && { ...object };
@@ -218,6 +227,7 @@ class FakeMetaServer implements FakeMeta {
 		this.faultRandom = createPrng(seed);
 		this.idRandom = createPrng(seed ^ 0x5bd1e995);
 		this.store.clear();
+		this.insights.clear();
 		this.store.put({ id: ME_ID, name: 'Fake Meta Test User' });
 		this.jobs = new Jobs({ now: this.clock, traceId: () => traceId(this.idRandom), reserveIds: (n) => this.store.reserveIds(n) });
 		this.faults = new Faults(this.faultRandom);
@@ -442,7 +452,8 @@ class FakeMetaServer implements FakeMeta {
 	private getObjectAnswer(ctx: Ctx, rawId: string): Answer {
 		const id = this.resolveId(rawId);
 		const fields = parseFields(ctx.params.fields);
-		const job = this.jobs.poll(id);
+		// A catalog batch's handle is no Graph object: its status is read on the catalog's edge.
+		const job = this.jobs.kind(id) === 'catalog_batch' ? undefined : this.jobs.poll(id);
 		if (job) return ok(pickFields(job, fields));
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
 		return ok(pickFields(this.store.get(id) as GraphObject, fields));
@@ -467,6 +478,7 @@ class FakeMetaServer implements FakeMeta {
 
 	private listEdge(ctx: Ctx, rawId: string, edge: string): Answer {
 		const id = this.resolveId(rawId);
+		if (edge === 'check_batch_request_status' && /^\d+$/.test(id)) return this.catalogBatchStatus(ctx, id);
 		const kind = this.jobs.kind(id);
 		if (kind === 'async_batch' && edge === 'requests') {
 			const list = this.jobs.asyncRequests(id, statusesParam(ctx.params.statuses));
@@ -477,6 +489,9 @@ class FakeMetaServer implements FakeMeta {
 			if (typeof rows === 'string') return this.error(ctx, { code: 100, message: rows });
 			if (rows) return this.page(ctx, rows.view, rows.item);
 		}
+		const insights = edge === 'insights' ? this.insights.read(id, ctx.params, ctx.now) : undefined;
+		if (typeof insights === 'string') return this.error(ctx, { code: 100, message: insights });
+		if (insights) return this.page(ctx, insights.view, insights.item);
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
 		return this.page(ctx, this.store.edge(id, edge), (key) => this.store.get(key) as GraphObject);
 	}
@@ -496,6 +511,7 @@ class FakeMetaServer implements FakeMeta {
 	private createOnEdge(ctx: Ctx, rawId: string, edge: string): Answer {
 		const id = this.resolveId(rawId);
 		if (edge === 'messages' && /^\d+$/.test(id)) return this.sendWhatsApp(ctx, id);
+		if (edge === 'items_batch' && /^\d+$/.test(id)) return this.catalogItemsBatch(ctx, id);
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('POST', rawId));
 		const accountId = /^act_(\d+)$/.exec(id)?.[1];
 		if (accountId && edge === 'async_batch_requests') {
@@ -535,6 +551,29 @@ class FakeMetaServer implements FakeMeta {
 		this.insert(phoneNumberId, 'messages', { ...objectFields(ctx.params), status: 'sent' }, wamid);
 		this.recordWrite(ctx, wamid);
 		return ok({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to.replace(/\D/g, '') }], messages: [{ id: wamid }] });
+	}
+
+	/** `POST /{catalog_id}/items_batch` (`item_type`, `requests`: a list or its JSON text) → `{handles: [handle]}`. Any numeric catalog id exists. */
+	private catalogItemsBatch(ctx: Ctx, catalogId: string): Answer {
+		let requests = ctx.params.requests;
+		if (typeof requests === 'string') {
+			try {
+				requests = JSON.parse(requests);
+			} catch {
+				requests = undefined;
+			}
+		}
+		if (!Array.isArray(requests) || requests.length === 0) return this.error(ctx, { code: 100, message: '(#100) The parameter requests is required' });
+		const handle = this.jobs.create({ ...this.jobDefaults, kind: 'catalog_batch', total: requests.length, inputs: requests, catalogId });
+		this.recordWrite(ctx, handle);
+		return ok({ handles: [handle] });
+	}
+
+	private catalogBatchStatus(ctx: Ctx, catalogId: string): Answer {
+		const handle = stringParam(ctx.params.handle);
+		if (handle === undefined) return this.error(ctx, { code: 100, message: '(#100) The parameter handle is required' });
+		if (this.jobs.catalogOf(handle) !== catalogId) return this.error(ctx, { code: 100, message: `(#100) Invalid handle for catalog ${catalogId}` });
+		return ok(this.jobs.poll(handle));
 	}
 
 	private batchStatus(ctx: Ctx, id: string): Answer {

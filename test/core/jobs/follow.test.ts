@@ -158,3 +158,65 @@ test('a done job whose results cannot be read yet stays running with resultsPend
 	expect(second.state).toBe('completed');
 	expect(second.failures.map((f) => f.index)).toEqual([2]);
 });
+
+test('Instagram container: IN_PROGRESS → FINISHED; ERROR and EXPIRED fail with their own classification', async () => {
+	const ready = fake.createAsyncJob({ kind: 'ig_container', completeAfterPolls: 3 });
+	const done = await followJob(ready, settings({ kind: 'ig_container' }), deps());
+	expect(done).toMatchObject({ state: 'completed', polls: 3, status: { status: 'FINISHED', progress: 100 } });
+	expect(fake.requests.filter((r) => r.path.endsWith(`/${ready}`)).map((r) => r.query.fields)).toEqual(Array(3).fill('id,status_code,status'));
+
+	const broken = fake.createAsyncJob({ kind: 'ig_container', outcome: 'failed', completeAfterPolls: 2 });
+	const failed = await followJob(broken, settings({ kind: 'ig_container' }), deps());
+	expect(failed).toMatchObject({ state: 'failed', status: { status: 'ERROR' } });
+	expect(failed.error).toMatchObject({
+		category: 'validation',
+		action: 'dead_letter',
+		source: 'async_job',
+		code: 'IG_CONTAINER_ERROR',
+		subcode: 2207026,
+		message: 'The Instagram media container ended in ERROR: Error: Media upload has failed with error code 2207026.',
+	});
+
+	const old = fake.createAsyncJob({ kind: 'ig_container', outcome: 'expired', completeAfterPolls: 1 });
+	expect((await followJob(old, settings({ kind: 'ig_container' }), deps())).error).toMatchObject({ code: 'IG_CONTAINER_EXPIRED', category: 'validation' });
+});
+
+test('video: processing (with progress) → ready; error carries the processing phase error', async () => {
+	const id = fake.createAsyncJob({ kind: 'video', completeAfterPolls: 4 });
+	const done = await followJob(id, settings({ kind: 'video' }), deps());
+	expect(done).toMatchObject({ state: 'completed', polls: 4, status: { status: 'ready', progress: 100 } });
+
+	const bad = fake.createAsyncJob({ kind: 'video', outcome: 'failed', completeAfterPolls: 2 });
+	const failed = await followJob(bad, settings({ kind: 'video' }), deps());
+	expect(failed).toMatchObject({ state: 'failed', status: { status: 'error' } });
+	expect(failed.error).toMatchObject({ code: 6000, message: expect.stringContaining('problem uploading your video file'), retryable: false });
+	expect(['validation', 'server']).toContain(failed.error?.category);
+});
+
+test('catalog batch: started → finished; one failure per rejected product, warnings on the applied ones', async () => {
+	const requests = [
+		{ method: 'UPDATE', data: { id: 'sku-1', title: 'Mug', price: '9.99 EUR' } },
+		{ method: 'UPDATE', data: { id: 'sku-2', title: 'Cup' } },
+		{ method: 'UPDATE', data: { id: 'sku-3', title: 'Plate', price: '4.50 EUR' } },
+		{ method: 'UPDATE', data: { id: 'sku-4', title: 'Bowl', price: '5.00 EUR' } },
+	];
+	const handle = fake.createAsyncJob({ kind: 'catalog_batch', total: 4, inputs: requests, catalogId: '777', failIndices: [3], warnIndices: [0], completeAfterPolls: 2 });
+	const followed = await followJob(handle, settings({ kind: 'catalog_batch', withSucceeded: true }), deps(), { catalogId: '777', requests });
+	expect(followed).toMatchObject({ state: 'completed', polls: 2, status: { status: 'finished', failed: 2, total: 4, succeeded: 2 } });
+	expect(followed.failures.map((f) => [f.index, f.id, f.error?.category, f.error?.code])).toEqual([
+		[1, 'sku-2', 'validation', 'CATALOG_ITEM_ERROR'],
+		[3, 'sku-4', 'validation', 'CATALOG_ITEM_ERROR'],
+	]);
+	expect(followed.failures[0].error?.message).toBe('A required field is missing: price.');
+	expect(followed.failures[0].input).toEqual(requests[1]);
+	expect(followed.successes.map((s) => [s.index, s.id, s.warnings?.length ?? 0])).toEqual([
+		[0, 'sku-1', 1],
+		[2, 'sku-3', 0],
+	]);
+	const polls = fake.requests.filter((r) => r.path.endsWith('/777/check_batch_request_status'));
+	expect(polls).toHaveLength(2);
+
+	// The handle of another catalog is not found there: a poll failure, not a hang.
+	const elsewhere = await followJob(handle, settings({ kind: 'catalog_batch' }), deps(), { catalogId: '778' });
+	expect(elsewhere).toMatchObject({ state: 'poll_failed', error: { category: 'validation', code: 100 } });
+});

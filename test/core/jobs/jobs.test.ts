@@ -2,6 +2,8 @@ import {
 	customItemFailures,
 	DEFAULT_POLL_SCHEDULE,
 	DEFAULT_STATUS_MAPPING,
+	JOB_DEFINITIONS,
+	JOB_KINDS,
 	nextPollDelay,
 	orderRecords,
 	parseJobStatus,
@@ -70,10 +72,124 @@ describe('parseJobStatus', () => {
 
 	test('an unexpected body is still running, never an exception', () => {
 		for (const body of [null, 'x', 42, [], { foo: 1 }]) {
-			for (const kind of ['async_batch', 'report_run', 'async_session', 'custom'] as const) {
+			for (const kind of JOB_KINDS) {
 				expect(parseJobStatus(kind, body).state).toBe('running');
 			}
 		}
+	});
+});
+
+describe('new job kinds', () => {
+	test('Instagram container: IN_PROGRESS runs, FINISHED and PUBLISHED are done, ERROR and EXPIRED fail with a known category', () => {
+		expect(parseJobStatus('ig_container', { id: '1', status_code: 'IN_PROGRESS', status: 'In Progress' })).toEqual({ state: 'running', status: 'IN_PROGRESS' });
+		expect(parseJobStatus('ig_container', { status_code: 'FINISHED' })).toEqual({ state: 'completed', progress: 100, status: 'FINISHED' });
+		expect(parseJobStatus('ig_container', { status_code: 'PUBLISHED' }).state).toBe('completed');
+
+		const error = parseJobStatus('ig_container', { status_code: 'ERROR', status: 'Error: Media upload has failed with error code 2207026' });
+		expect(error).toMatchObject({ state: 'failed', status: 'ERROR' });
+		expect(error.hint?.always).toMatchObject({
+			category: 'validation',
+			action: 'dead_letter',
+			code: 'IG_CONTAINER_ERROR',
+			subcode: 2207026,
+			meaning: 'Instagram does not support this video format.',
+		});
+		// A server-side subcode is worth a new container; an unknown one is still the media's fault.
+		expect(parseJobStatus('ig_container', { status_code: 'ERROR', status: '2207001' }).hint?.always).toMatchObject({ category: 'server', retryable: true, action: 'retry' });
+		expect(parseJobStatus('ig_container', { status_code: 'ERROR' }).hint?.always).toMatchObject({ category: 'validation', message: 'The Instagram media container ended in ERROR.' });
+
+		const expired = parseJobStatus('ig_container', { status_code: 'EXPIRED' });
+		expect(expired).toMatchObject({ state: 'failed', status: 'EXPIRED', hint: { always: { code: 'IG_CONTAINER_EXPIRED', action: 'dead_letter' } } });
+		expect(JOB_DEFINITIONS.ig_container.poll('178414', {})).toEqual({ path: '/178414', query: { fields: 'id,status_code,status' } });
+	});
+
+	test('video: processing runs with its progress, ready is done, error fails with the phase errors', () => {
+		expect(parseJobStatus('video', { status: { video_status: 'processing', processing_progress: 40 } })).toEqual({
+			state: 'running',
+			progress: 40,
+			status: 'processing',
+		});
+		expect(parseJobStatus('video', { status: { video_status: 'ready' } })).toEqual({ state: 'completed', progress: 100, status: 'ready' });
+		const failed = parseJobStatus('video', {
+			status: {
+				video_status: 'error',
+				uploading_phase: { status: 'complete' },
+				processing_phase: { status: 'error', errors: [{ code: 6000, message: 'There was a problem uploading your video file.' }, { code: 6001, message: 'Second problem.' }] },
+			},
+		});
+		expect(failed).toMatchObject({ state: 'failed', status: 'error', failure: { error: { code: 6000, message: 'There was a problem uploading your video file.' } } });
+		expect(failed.hint).toMatchObject({ ifUnknown: { category: 'validation' }, always: { details: 'There was a problem uploading your video file.\nSecond problem.' } });
+		expect(parseJobStatus('video', { status: { video_status: 'expired' } })).toMatchObject({
+			state: 'failed',
+			failure: { success: false, message: 'The video upload expired before it was finished.' },
+		});
+		expect(JOB_DEFINITIONS.video.poll('99', {})).toEqual({ path: '/99', query: { fields: 'id,status' } });
+	});
+
+	const catalogBody = (status: string, errors: unknown[] = [], warnings: unknown[] = []) => ({
+		data: [{ handle: 'h1', status, errors_total_count: errors.length, errors, warnings_total_count: warnings.length, warnings }],
+	});
+
+	test('catalog batch: polled on the catalog with the handle; started runs, finished is done with its failed products counted', () => {
+		expect(JOB_DEFINITIONS.catalog_batch.poll('Ac+h/1=', { catalogId: '555' })).toEqual({
+			path: '/555/check_batch_request_status',
+			query: { handle: 'Ac+h/1=' },
+		});
+		expect(parseJobStatus('catalog_batch', catalogBody('started'))).toEqual({ state: 'running', status: 'started' });
+		const errors = [
+			{ line: 1, id: 'sku-2', message: 'A required field is missing: price.' },
+			{ line: 1, id: 'sku-2', message: 'Invalid image_link.' },
+			{ line: 3, id: 'sku-4', message: 'A required field is missing: price.' },
+		];
+		const warnings = [{ line: 0, id: 'sku-1', message: 'google_product_category is missing' }];
+		expect(parseJobStatus('catalog_batch', catalogBody('finished', errors, warnings))).toEqual({
+			state: 'completed',
+			progress: 100,
+			status: 'finished',
+			failed: 2,
+			warnings,
+		});
+		expect(parseJobStatus('catalog_batch', catalogBody('error', [{ message: 'Catalog is being deleted' }]))).toMatchObject({
+			state: 'failed',
+			failure: { success: false, message: 'Catalog is being deleted' },
+		});
+	});
+
+	test('catalog batch results: one failure per product (its errors together), successes only from the sent requests, warnings on their product', async () => {
+		const errors = [
+			{ line: 1, id: 'sku-2', message: 'A required field is missing: price.' },
+			{ line: 1, id: 'sku-2', message: 'Invalid image_link.' },
+			{ line: 3, id: 'sku-4', message: 'A required field is missing: price.' },
+		];
+		const warnings = [
+			{ line: 0, id: 'sku-1', message: 'google_product_category is missing' },
+			{ line: 3, id: 'sku-4', message: 'description is short' },
+		];
+		const requests = ['sku-1', 'sku-2', 'sku-3', 'sku-4'].map((id) => ({ method: 'UPDATE', data: { id, price: '9.99 EUR' } }));
+		const done = (target = {}) => ({ jobId: 'h1', body: catalogBody('finished', errors, warnings), mapping: DEFAULT_STATUS_MAPPING, target, withSucceeded: true });
+		const read = async () => [];
+
+		const known = await JOB_DEFINITIONS.catalog_batch.results!(done({ catalogId: '5', requests }), read);
+		expect(Array.isArray(known) && known.map((o) => [o.outcome, o.index, o.id, o.warnings?.length ?? 0])).toEqual([
+			['succeeded', 0, 'sku-1', 1],
+			['failed', 1, 'sku-2', 0],
+			['succeeded', 2, 'sku-3', 0],
+			['failed', 3, 'sku-4', 1],
+		]);
+		const sku2 = Array.isArray(known) ? known[1] : undefined;
+		expect(sku2).toMatchObject({
+			input: requests[1],
+			failure: { success: false, message: 'A required field is missing: price.; Invalid image_link.' },
+			hint: { always: { category: 'validation', code: 'CATALOG_ITEM_ERROR', details: 'A required field is missing: price.\nInvalid image_link.' } },
+		});
+		expect(JOB_DEFINITIONS.catalog_batch.total!({ requests })).toBe(4);
+
+		// Without the requests: the failures alone, indexed by Meta's line.
+		const alone = await JOB_DEFINITIONS.catalog_batch.results!(done(), read);
+		expect(Array.isArray(alone) && alone.map((o) => [o.outcome, o.index, o.id, o.input])).toEqual([
+			['failed', 1, 'sku-2', undefined],
+			['failed', 3, 'sku-4', undefined],
+		]);
 	});
 });
 

@@ -1,5 +1,5 @@
 // The Batch Status Poller's parameters: what is refused, and with which message.
-import { jobIdSchema, LABELS, settingsSchema } from '../../../nodes/BatchStatusPoller/params';
+import { catalogIdSchema, jobIdSchema, LABELS, sentRequestsSchema, settingsSchema } from '../../../nodes/BatchStatusPoller/params';
 import { formatZodIssues } from '../../../nodes/shared/n8n';
 
 const base = { jobKind: 'async_batch', jobIdField: 'id' };
@@ -22,9 +22,9 @@ describe('Batch Status Poller parameters', () => {
 	});
 
 	test('an Error Field named like a field the poller writes is refused', () => {
-		for (const name of ['batchJob', 'id', 'index', 'input']) {
+		for (const name of ['batchJob', 'id', 'index', 'input', 'warnings']) {
 			expect(problems({ options: { errorField: name } })).toBe(
-				'Options → Error Field: must not be batchJob, id, index, input: the node writes those fields itself; keep metaError',
+				'Options → Error Field: must not be batchJob, id, index, input, warnings: the node writes those fields itself; keep metaError',
 			);
 		}
 		expect(settingsSchema.parse({ ...base, options: { errorField: 'pollError' } }).options.errorField).toBe('pollError');
@@ -43,5 +43,48 @@ describe('Batch Status Poller parameters', () => {
 		expect(jobIdSchema('custom', 'batch.id').safeParse(1.5).error?.issues[0].message).toBe(
 			'holds a job ID in "batch.id" that is a number but not an ID (negative or not whole); give the ID as text',
 		);
+	});
+
+	test('every job kind is accepted, and an unknown one is named with the list', () => {
+		for (const jobKind of ['async_batch', 'report_run', 'async_session', 'ig_container', 'video', 'catalog_batch', 'custom']) {
+			expect(settingsSchema.safeParse({ ...base, jobKind, statusUrl: '/v1/x/{id}' }).success).toBe(true);
+		}
+		expect(problems({ jobKind: 'reels' })).toBe(
+			'Job Kind: must be one of async_batch, report_run, async_session, ig_container, video, catalog_batch, custom',
+		);
+	});
+
+	test('a catalog batch handle: text, or the handles list of one; several handles are refused with a way out', () => {
+		const schema = jobIdSchema('catalog_batch', 'handles');
+		expect(schema.parse('AczQ3S-h9bJW_RjO=')).toBe('AczQ3S-h9bJW_RjO=');
+		expect(schema.parse(['AcBatch1'])).toBe('AcBatch1');
+		expect(schema.safeParse(['a', 'b']).error?.issues[0].message).toBe(
+			'holds 2 handles in "handles": follow one handle per item (split the list into items first, e.g. with Split Out)',
+		);
+		expect(schema.safeParse([]).error?.issues[0].message).toBe('has an empty list of handles in "handles": items_batch returned no batch to follow');
+		expect(schema.safeParse(undefined).error?.issues[0].message).toBe(
+			'has no batch handle in "handles": set Handle Field to the field that holds the handles that items_batch returned',
+		);
+		expect(schema.safeParse('two words').success).toBe(false);
+	});
+
+	test('Catalog ID must be digits; Sent Requests is a list of requests, the whole body, or JSON of either', () => {
+		expect(catalogIdSchema.parse(' 1234567890 ')).toBe('1234567890');
+		expect(catalogIdSchema.parse(42)).toBe('42');
+		expect(catalogIdSchema.safeParse('').error?.issues[0].message).toBe(
+			'is empty: give the ID of the catalog the batch was sent to (POST /{catalog_id}/items_batch)',
+		);
+		expect(catalogIdSchema.safeParse('act_1').error?.issues[0].message).toBe('must be a catalog ID (digits only), e.g. 1234567890');
+
+		const requests = [{ method: 'UPDATE', data: { id: 'sku-1' } }];
+		expect(sentRequestsSchema.parse('')).toBeUndefined();
+		expect(sentRequestsSchema.parse(undefined)).toBeUndefined();
+		expect(sentRequestsSchema.parse(requests)).toEqual(requests);
+		expect(sentRequestsSchema.parse(JSON.stringify(requests))).toEqual(requests);
+		expect(sentRequestsSchema.parse({ item_type: 'PRODUCT_ITEM', requests })).toEqual(requests);
+		expect(sentRequestsSchema.safeParse('[').error?.issues[0].message).toBe(
+			'is not JSON: give the requests list sent to items_batch, e.g. {{ $json.requests }}',
+		);
+		expect(sentRequestsSchema.safeParse([1, 2]).error?.issues[0].message).toContain('must be the requests list sent to items_batch');
 	});
 });

@@ -149,6 +149,81 @@ test('a missing job id stops the node before any poll, or goes to Job Failed wit
 	});
 });
 
+test('Instagram containers and videos: FINISHED / ready on Completed, ERROR / EXPIRED / error on Job Failed with their metaError', async () => {
+	const container = fake.createAsyncJob({ kind: 'ig_container', completeAfterPolls: 2 });
+	const broken = fake.createAsyncJob({ kind: 'ig_container', outcome: 'failed', completeAfterPolls: 1 });
+	const expired = fake.createAsyncJob({ kind: 'ig_container', outcome: 'expired', completeAfterPolls: 1 });
+	const run = await poll([{ id: container }, { id: broken }, { id: expired }], { jobKind: 'ig_container' });
+	expect(counts(run.nodeOutputs)).toEqual([1, 0, 2, 0, 0]);
+	expect(run.nodeOutputs[OUT.completed][0].json).toMatchObject({ id: container, batchJob: { kind: 'ig_container', state: 'completed', status: 'FINISHED' } });
+	expect(run.nodeOutputs[OUT.jobFailed].map((i) => [i.pairedItem, (i.json.metaError as IDataObject).code, (i.json.batchJob as IDataObject).status])).toEqual([
+		[{ item: 1 }, 'IG_CONTAINER_ERROR', 'ERROR'],
+		[{ item: 2 }, 'IG_CONTAINER_EXPIRED', 'EXPIRED'],
+	]);
+
+	const video = fake.createAsyncJob({ kind: 'video', completeAfterPolls: 2 });
+	const badVideo = fake.createAsyncJob({ kind: 'video', outcome: 'failed', completeAfterPolls: 2 });
+	const videos = await poll([{ video: { id: video } }, { video: { id: badVideo } }], { jobKind: 'video', jobIdField: 'video.id' });
+	expect(counts(videos.nodeOutputs)).toEqual([1, 0, 1, 0, 0]);
+	expect(videos.nodeOutputs[OUT.completed][0].json.batchJob).toMatchObject({ status: 'ready', progress: 100 });
+	expect(videos.nodeOutputs[OUT.jobFailed][0].json).toMatchObject({ metaError: { code: 6000, retryable: false }, batchJob: { status: 'error' } });
+});
+
+describe('product catalog batch', () => {
+	const products = [
+		{ method: 'UPDATE', data: { id: 'sku-1', title: 'Mug', price: '9.99 EUR' } },
+		{ method: 'UPDATE', data: { id: 'sku-2', title: 'Cup' } },
+		{ method: 'UPDATE', data: { id: 'sku-3', title: 'Plate', price: '4.50 EUR' } },
+	];
+	const catalogJob = () => fake.createAsyncJob({ kind: 'catalog_batch', total: 3, inputs: products, catalogId: '123', warnIndices: [0], completeAfterPolls: 2 });
+
+	test('one Failed item per rejected product, with its retailer id and metaError; warnings kept on the job', async () => {
+		const handle = catalogJob();
+		const run = await poll([{ handles: [handle] }], { jobKind: 'catalog_batch', jobIdField: 'handles', catalogId: '123' });
+		expect(run.error).toBeUndefined();
+		expect(counts(run.nodeOutputs)).toEqual([0, 1, 0, 0, 0]);
+		const [failed] = run.nodeOutputs[OUT.itemFailed];
+		expect(failed.pairedItem).toEqual({ item: 0 });
+		expect(failed.json).toMatchObject({
+			index: 1,
+			id: 'sku-2',
+			metaError: { category: 'validation', action: 'dead_letter', code: 'CATALOG_ITEM_ERROR', message: 'A required field is missing: price.' },
+			batchJob: { id: handle, kind: 'catalog_batch', catalogId: '123', state: 'completed', status: 'finished', failed: 1, warnings: [{ id: 'sku-1' }] },
+		});
+	});
+
+	test('with Sent Requests (an expression), the applied products go to Succeeded with their warnings', async () => {
+		const handle = catalogJob();
+		const run = await poll([{ handles: [handle], sent: products }], {
+			jobKind: 'catalog_batch',
+			jobIdField: 'handles',
+			catalogId: '={{ "123" }}',
+			sentRequests: '={{ $json.sent }}',
+			options: { outputSucceeded: true, retryBaseDelay: 0.001 },
+		});
+		expect(counts(run.nodeOutputs)).toEqual([0, 1, 0, 0, 2]);
+		expect(run.nodeOutputs[OUT.itemFailed][0].json).toMatchObject({ index: 1, id: 'sku-2', input: products[1] });
+		expect(run.nodeOutputs[OUT.itemSucceeded].map((i) => [i.json.index, i.json.id, i.json.warnings])).toEqual([
+			[0, 'sku-1', [expect.objectContaining({ id: 'sku-1', message: expect.stringContaining('google_product_category') })]],
+			[2, 'sku-3', undefined],
+		]);
+		expect(run.nodeOutputs[OUT.itemSucceeded][0].json.batchJob).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
+	});
+
+	test('a Catalog ID that is missing or not an ID stops the node before any poll, or goes to Job Failed with continue-on-fail', async () => {
+		const handle = catalogJob();
+		// An empty field is refused by the editor (required); an expression may still come out empty.
+		const failing = await poll([{ handles: [handle] }], { jobKind: 'catalog_batch', jobIdField: 'handles', catalogId: '={{ $json.catalog }}' });
+		expect(failing.error?.message).toBe(
+			'Invalid parameter — Catalog ID: is empty: give the ID of the catalog the batch was sent to (POST /{catalog_id}/items_batch)',
+		);
+		const continued = await poll([{ handles: [handle] }], { jobKind: 'catalog_batch', jobIdField: 'handles', catalogId: 'act_1' }, 'continueRegularOutput');
+		expect(counts(continued.nodeOutputs)).toEqual([0, 0, 1, 0, 0]);
+		expect(continued.nodeOutputs[OUT.jobFailed][0].json.metaError).toMatchObject({ code: 'INVALID_PARAMETER', message: 'Item 0: Catalog ID must be a catalog ID (digits only), e.g. 1234567890' });
+		expect(fake.getJob(handle)?.polls).toBe(0);
+	});
+});
+
 test('example: scheduled monitoring creates a batch, follows it and routes the failed ad', async () => {
 	fake.setJobDefaults({ failIndices: [1], completeAfterPolls: 2 });
 	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../../examples/batch-scheduled-monitoring.json'), 'utf8'));

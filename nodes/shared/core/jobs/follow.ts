@@ -4,16 +4,15 @@
 import type { StopReason } from '../contract';
 import { classifyMetaError } from '../errors/classify';
 import type { MetaErrorInfo } from '../types';
-import { getPath } from '../util';
 import {
-	customItemFailures,
+	JOB_DEFINITIONS,
 	nextPollDelay,
 	orderRecords,
 	parseJobStatus,
-	statusPath,
-	subRequestOutcome,
+	type FailureHint,
 	type JobKind,
 	type JobStatus,
+	type JobTarget,
 	type PollSchedule,
 	type ProgressReading,
 	type StatusMapping,
@@ -59,6 +58,8 @@ export interface ItemResult {
 	/** Succeeded: the result (`{id}` of what was created, or a report row). */
 	result?: unknown;
 	error?: MetaErrorInfo;
+	/** Catalog products: Meta's warnings for the product. */
+	warnings?: unknown[];
 }
 
 export type FollowState = 'completed' | 'failed' | 'running' | 'poll_failed';
@@ -87,31 +88,39 @@ export interface FollowDeps {
 	secrets: string[];
 }
 
-const STATUS_FIELDS: Partial<Record<JobKind, string>> = {
-	async_batch: 'id,name,is_completed,total_count,initial_count,in_progress_count,success_count,error_count,canceled_count',
-	report_run: 'id,async_status,async_percent_completion',
-};
-
 /** A failed call is a job failure only when retrying cannot help (unknown id, bad token…). */
 function transient(failure: ClientFailure): boolean {
 	return failure.error.retryable || failure.stopReason === 'circuit_open';
 }
 
-export async function followJob(jobId: string, settings: FollowSettings, deps: FollowDeps): Promise<Followed> {
+/** A classified failure, with what its kind knows of it written over (or into) the classification. */
+function classifyWith(value: unknown, hint: FailureHint | undefined, secrets: string[]): MetaErrorInfo {
+	const error = classifyMetaError(value, { secrets });
+	if (!hint) return error;
+	const known = error.category === 'unknown' ? { ...hint.ifUnknown, ...hint.always } : hint.always;
+	return { ...error, ...known };
+}
+
+/**
+ * Follows one job. `job`: where the kind reads its status beside the id (the catalog of a catalog
+ * batch, and the requests it was sent) — the Status URL of the custom kind comes from the settings.
+ */
+export async function followJob(jobId: string, settings: FollowSettings, deps: FollowDeps, job: Omit<JobTarget, 'statusUrl'> = {}): Promise<Followed> {
 	const { client, now, signal } = deps;
-	const classify = (value: unknown) => classifyMetaError(value, { secrets: deps.secrets });
+	const classify = (value: unknown, hint?: FailureHint) => classifyWith(value, hint, deps.secrets);
+	const definition = JOB_DEFINITIONS[settings.kind];
+	const target: JobTarget = { ...job, statusUrl: settings.statusUrl };
 	const started = now();
 	const deadline = started + settings.schedule.timeoutMs;
 	const followed: Followed = { state: 'running', polls: 0, elapsedMs: 0, failures: [], successes: [] };
 	const finish = (state: FollowState, extra: Partial<Followed> = {}): Followed =>
 		Object.assign(followed, extra, { state, elapsedMs: now() - started });
 
-	const path = settings.kind === 'custom' ? statusPath(settings.statusUrl, jobId) : `/${encodeURIComponent(jobId)}`;
-	const fields = STATUS_FIELDS[settings.kind];
+	const { path, query } = definition.poll(jobId, target);
 	// Every poll's time and progress (none for a failed poll), to predict when the job ends.
 	const readings: ProgressReading[] = [];
 	for (;;) {
-		const answer = await client.request({ method: 'GET', path, query: fields ? { fields } : {}, signal });
+		const answer = await client.request({ method: 'GET', path, query, signal });
 		followed.polls++;
 		const reading: ProgressReading = { atMs: now() - started };
 		readings.push(reading);
@@ -123,19 +132,20 @@ export async function followJob(jobId: string, settings: FollowSettings, deps: F
 			const status = parseJobStatus(settings.kind, answer.body, settings.mapping);
 			followed.status = status;
 			if (status.progress !== undefined) reading.progress = status.progress;
-			if (status.state === 'failed') return finish('failed', { error: classify(status.failure) });
+			if (status.state === 'failed') return finish('failed', { error: classify(status.failure, status.hint) });
 			if (status.state === 'completed') {
-				const read = await readResults(jobId, answer.body, settings, deps, classify);
+				const read = await readResults(jobId, answer.body, target, settings, deps, classify);
 				if ('error' in read) {
 					if (!transient(read)) return finish('poll_failed', { error: read.error });
 					return finish('running', { resultsPending: true, lastPollError: read.error });
 				}
+				// A kind that knows its size only from what was sent (catalog products) counts the successes.
+				const total = definition.total?.(target);
+				if (total !== undefined) Object.assign(status, { total, succeeded: Math.max(0, total - read.failures.length) });
 				return finish('completed', read);
 			}
 		}
-		// Counts are rounded down to whole items: one item is the readings' resolution.
-		const total = followed.status?.total;
-		const resolution = settings.kind === 'async_batch' && total ? Math.max(1, 100 / total) : 1;
+		const resolution = followed.status && definition.resolution ? definition.resolution(followed.status) : 1;
 		const delay = nextPollDelay(readings, settings.schedule, { nowMs: now() - started, resolution });
 		if (now() + delay > deadline) return finish('running');
 		await deps.sleep(delay);
@@ -145,61 +155,30 @@ export async function followJob(jobId: string, settings: FollowSettings, deps: F
 async function readResults(
 	jobId: string,
 	statusBody: unknown,
+	target: JobTarget,
 	settings: FollowSettings,
 	deps: FollowDeps,
-	classify: (value: unknown) => MetaErrorInfo,
+	classify: (value: unknown, hint?: FailureHint) => MetaErrorInfo,
 ): Promise<Pick<Followed, 'failures' | 'successes'> | ClientFailure> {
+	const definition = JOB_DEFINITIONS[settings.kind];
 	const failures: ItemResult[] = [];
 	const successes: ItemResult[] = [];
-	const readAll = async (edge: string, query: Record<string, string | number>) => {
+	if (!definition.results) return { failures, successes };
+	const read = async (edge: string, query: Record<string, string | number>) => {
 		const page = await deps.client.paginate(
 			{ method: 'GET', path: `/${encodeURIComponent(jobId)}/${edge}`, query, signal: deps.signal },
 			{ maxPages: settings.maxPages },
 		);
 		return page.ok ? orderRecords(page.records, settings.sortBy) : page;
 	};
-
-	switch (settings.kind) {
-		case 'async_batch': {
-			// Every sub-request is read (not only failed ones) so each keeps its index in the batch.
-			const records = await readAll('requests', { fields: 'id,status,result,input', limit: 100 });
-			if (!Array.isArray(records)) return records;
-			records.forEach((record, index) => {
-				const { outcome, failure } = subRequestOutcome(record);
-				const id = getPath(record, 'id');
-				const base: ItemResult = { index, id: id === undefined ? undefined : String(id), input: getPath(record, 'input') };
-				if (outcome === 'succeeded') {
-					if (settings.withSucceeded) successes.push({ ...base, result: getPath(record, 'result') });
-				} else {
-					failures.push({
-						...base,
-						error: classify(failure ?? { success: false, message: 'The request had not finished when the batch completed.' }),
-					});
-				}
-			});
-			break;
-		}
-		case 'report_run': {
-			if (!settings.withSucceeded) break;
-			const rows = await readAll('insights', { limit: 500 });
-			if (!Array.isArray(rows)) return rows;
-			rows.forEach((row, index) => successes.push({ index, result: row }));
-			break;
-		}
-		case 'custom': {
-			for (const { index, id, failure } of customItemFailures(statusBody, settings.mapping)) {
-				failures.push({ index, id, error: classify(failure) });
-			}
-			// Counts without a list: the failures exist but cannot be told apart.
-			const { total, succeeded } = parseJobStatus('custom', statusBody, settings.mapping);
-			if (failures.length === 0 && total !== undefined && succeeded !== undefined && succeeded < total) {
-				const message = String(getPath(statusBody, settings.mapping.errorMessage) ?? `${total - succeeded} of ${total} items failed.`);
-				failures.push({ error: classify({ success: false, message }) });
-			}
-			break;
-		}
-		case 'async_session':
-			break;
+	const outcomes = await definition.results(
+		{ jobId, body: statusBody, mapping: settings.mapping, target, withSucceeded: settings.withSucceeded },
+		read,
+	);
+	if (!Array.isArray(outcomes)) return outcomes as ClientFailure;
+	for (const { outcome, failure, hint, ...item } of outcomes) {
+		if (outcome === 'failed') failures.push({ ...item, error: classify(failure, hint) });
+		else if (settings.withSucceeded) successes.push(item);
 	}
 	return { failures, successes };
 }

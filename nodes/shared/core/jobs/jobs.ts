@@ -1,9 +1,11 @@
-// The Batch Status Poller's decisions: what a status answer means (running, completed, failed),
+// The Batch Status Poller's decisions: one definition per job kind (where its status is polled,
+// what a status answer means: running, completed, failed, progress; how a finished job splits into
+// per-item successes and failures), how long to wait before the next poll, and how result lists
+// are ordered. Pure: the node does the HTTP and the waiting.
+import type { ErrorAction, MetaErrorInfo } from '../types';
 import { compact, getPath, isObject } from '../util';
-// how long to wait before the next poll, and how result lists are ordered and split into
-// per-item successes and failures. Pure: the node does the HTTP and the waiting.
 
-export const JOB_KINDS = ['async_batch', 'report_run', 'async_session', 'custom'] as const;
+export const JOB_KINDS = ['async_batch', 'report_run', 'async_session', 'ig_container', 'video', 'catalog_batch', 'custom'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export type JobState = 'running' | 'completed' | 'failed';
@@ -19,6 +21,10 @@ export interface JobStatus {
 	status?: string;
 	/** What to classify when the whole job failed (the body, or a message wrapped as an internal failure). */
 	failure?: unknown;
+	/** What the kind knows of that failure (see FailureHint). */
+	hint?: FailureHint;
+	/** Catalog batch: Meta's warnings (the products were applied). */
+	warnings?: unknown[];
 }
 
 /** Field names of a custom status API (dot paths allowed). Defaults follow `/v1/batch-status/:id`. */
@@ -78,11 +84,169 @@ function str(value: unknown): string | undefined {
 
 const internalFailure = (message: string) => ({ success: false, message });
 
-/** What one status answer says. An answer in an unexpected shape counts as still running. */
-export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapping = DEFAULT_STATUS_MAPPING): JobStatus {
-	const b = isObject(body) ? body : {};
-	switch (kind) {
-		case 'async_batch': {
+/** Where a job's status is read, beside its id: the custom kind's URL template, the catalog a batch went to. */
+export interface JobTarget {
+	/** Custom kind: status path template such as `/v1/batch-status/{id}`. */
+	statusUrl?: string;
+	/** Catalog batch: the `{catalog_id}` of `POST /{catalog_id}/items_batch`. */
+	catalogId?: string;
+	/** Catalog batch: the `requests` list that was sent, when known (to name the products that succeeded). */
+	requests?: readonly unknown[];
+}
+
+/** One status poll: the path (on the credential's host) and its query. */
+export interface StatusPoll {
+	path: string;
+	query: Record<string, string>;
+}
+
+/**
+ * What a kind knows about a failure that the classifier cannot: `always` is written over the
+ * classification, `ifUnknown` only when the classifier found no category (`unknown`).
+ */
+export interface FailureHint {
+	always?: Partial<MetaErrorInfo>;
+	ifUnknown?: Partial<MetaErrorInfo>;
+}
+
+/** One item of a finished job: a sub-request, a report row, a product. */
+export interface ItemOutcome {
+	outcome: 'succeeded' | 'failed';
+	/** Position in the batch, counting from 0. */
+	index?: number;
+	id?: string;
+	/** The item as sent, when known. */
+	input?: unknown;
+	/** Succeeded: what it produced (`{id}` of a created ad, a report row). */
+	result?: unknown;
+	/** Failed: what to classify, and what the kind knows of it. */
+	failure?: unknown;
+	hint?: FailureHint;
+	/** Catalog products: Meta's warnings for this product (it was still applied). */
+	warnings?: unknown[];
+}
+
+/** What a kind's result reader is handed: the job, its last status answer, and how to read a paged list. */
+export interface DoneJob {
+	jobId: string;
+	body: unknown;
+	mapping: StatusMapping;
+	target: JobTarget;
+	/** Whether succeeded items are wanted (a report's rows are only read then). */
+	withSucceeded: boolean;
+}
+/** A list that could not be read (the client's failure, handed back unchanged). */
+export interface ReadStop {
+	ok: false;
+}
+/** Reads every page of `/{jobId}/{edge}`, in a stable order. */
+export type ReadList = (edge: string, query: Record<string, string | number>) => Promise<unknown[] | ReadStop>;
+
+/**
+ * One asynchronous job kind: where its status is polled, what a status answer says (running,
+ * completed, failed; progress), and how a finished job splits into per-item successes and failures.
+ */
+export interface JobDefinition {
+	poll(jobId: string, target: JobTarget): StatusPoll;
+	/** Never throws; a body in an unexpected shape is still running. */
+	parse(body: Record<string, unknown>, mapping: StatusMapping): JobStatus;
+	/** Progress step of the readings (they are rounded down to it); default 1, whole percents. */
+	resolution?(status: JobStatus): number;
+	/** Per-item outcomes of a completed job; none when absent. */
+	results?(job: DoneJob, read: ReadList): Promise<ItemOutcome[] | ReadStop>;
+	/** How many items the job has, when only the target tells (the catalog requests that were sent). */
+	total?(target: JobTarget): number | undefined;
+}
+
+const graphObject =
+	(fields?: string) =>
+	(jobId: string): StatusPoll => ({ path: `/${encodeURIComponent(jobId)}`, query: fields ? { fields } : {} });
+
+const lower = (value: unknown) => str(value)?.toLowerCase();
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** Instagram publishing subcodes a container's ERROR may carry, and what they mean. */
+const CONTAINER_SUBCODES: Readonly<Record<number, { category: 'server' | 'validation'; meaning: string }>> = {
+	2207001: { category: 'server', meaning: 'Instagram had a server error while processing the media.' },
+	2207003: { category: 'server', meaning: 'Instagram took too long to download the media from its URL.' },
+	2207004: { category: 'validation', meaning: 'The image is too large for Instagram to download.' },
+	2207005: { category: 'validation', meaning: 'Instagram does not support this media format.' },
+	2207009: { category: 'validation', meaning: 'Instagram does not support the aspect ratio of this media.' },
+	2207026: { category: 'validation', meaning: 'Instagram does not support this video format.' },
+};
+
+/** A container that ended in ERROR: its `status` text (or number) is the error subcode, when it has one. */
+function containerError(status: string | undefined): FailureHint {
+	const subcode = num(status) ?? num(/\b(2207\d{3})\b/.exec(status ?? '')?.[1]);
+	const known = subcode === undefined ? undefined : CONTAINER_SUBCODES[subcode];
+	const category = known?.category ?? 'validation';
+	const action: ErrorAction = category === 'server' ? 'retry' : 'dead_letter';
+	return {
+		always: compact({
+			category,
+			retryable: category === 'server',
+			action,
+			source: 'async_job' as const,
+			code: 'IG_CONTAINER_ERROR',
+			subcode,
+			message: `The Instagram media container ended in ERROR${status ? `: ${status}` : ''}.`,
+			meaning: known?.meaning ?? 'Instagram could not process the media of this container, so it cannot be published.',
+			remedy:
+				category === 'server'
+					? 'Create a new container with the same media and follow it again; publish it with media_publish once it is FINISHED.'
+					: 'Check the media (format, size, aspect ratio, a URL Instagram can download), create a new container and follow it again.',
+		}),
+	};
+}
+
+const CONTAINER_EXPIRED: FailureHint = {
+	always: {
+		category: 'validation',
+		retryable: false,
+		action: 'dead_letter',
+		source: 'async_job',
+		code: 'IG_CONTAINER_EXPIRED',
+		message: 'The Instagram media container EXPIRED: it was not published within 24 hours of its creation.',
+		meaning: 'A container can only be published within 24 hours; this one can no longer be published.',
+		remedy: 'Create a new container with the same media and publish it with media_publish as soon as it is FINISHED.',
+	},
+};
+
+/** The errors Meta lists in a video's upload, processing and publishing phases. */
+function videoErrors(status: Record<string, unknown>): Array<Record<string, unknown>> {
+	return ['uploading_phase', 'processing_phase', 'publishing_phase'].flatMap((phase) =>
+		list(getPath(status, `${phase}.errors`)).filter(isObject),
+	);
+}
+
+/** Catalog batch errors and warnings are `{ line, id, message }`, `id` being the product's retailer id. */
+const retailerIdOf = (request: unknown) => str(getPath(request, 'data.id') ?? getPath(request, 'retailer_id') ?? getPath(request, 'data.retailer_id'));
+
+function catalogEntry(body: Record<string, unknown>): Record<string, unknown> {
+	const first = list(body.data)[0];
+	return isObject(first) ? first : body;
+}
+
+const catalogItemHint = (messages: string[]): FailureHint => ({
+	always: {
+		category: 'validation',
+		retryable: false,
+		action: 'dead_letter',
+		source: 'async_job',
+		code: 'CATALOG_ITEM_ERROR',
+		meaning: 'Meta rejected this product of the catalog batch; the other products were still applied.',
+		remedy:
+			'Correct the product in the source feed data, send it again, and check in Commerce Manager that it was ingested before reactivating the ad sets that use its product set.',
+		...(messages.length > 1 ? { details: messages.join('\n') } : {}),
+	},
+});
+
+const FAILED_VALUES = ['error', 'failed', 'failure', 'canceled', 'cancelled'];
+
+export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
+	async_batch: {
+		poll: graphObject('id,name,is_completed,total_count,initial_count,in_progress_count,success_count,error_count,canceled_count'),
+		parse(b) {
 			const total = num(b.total_count);
 			const succeeded = num(b.success_count);
 			const failed = num(b.error_count);
@@ -94,8 +258,24 @@ export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapp
 				return compact({ state: 'failed', progress, total, succeeded, failed, status: 'canceled', failure: internalFailure('Every request of the async batch was canceled.') });
 			}
 			return compact({ state: b.is_completed === true ? 'completed' : 'running', progress, total, succeeded, failed, status });
-		}
-		case 'report_run': {
+		},
+		// Counts are rounded down to whole requests: one request is the readings' resolution.
+		resolution: (status) => (status.total ? Math.max(1, 100 / status.total) : 1),
+		async results(job, read) {
+			// Every sub-request is read (not only failed ones) so each keeps its index in the batch.
+			const records = await read('requests', { fields: 'id,status,result,input', limit: 100 });
+			if (!Array.isArray(records)) return records;
+			return records.map((record, index): ItemOutcome => {
+				const { outcome, failure } = subRequestOutcome(record);
+				const base = { index, id: str(getPath(record, 'id')), input: getPath(record, 'input') };
+				if (outcome === 'succeeded') return { ...base, outcome, result: getPath(record, 'result') };
+				return { ...base, outcome: 'failed', failure: failure ?? internalFailure('The request had not finished when the batch completed.') };
+			});
+		},
+	},
+	report_run: {
+		poll: graphObject('id,async_status,async_percent_completion'),
+		parse(b) {
 			const status = str(b.async_status);
 			const progress = num(b.async_percent_completion);
 			if (status === 'Job Completed') return compact({ state: 'completed', progress: 100, status });
@@ -103,18 +283,156 @@ export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapp
 				return compact({ state: 'failed', progress, status, failure: internalFailure(`The report run ended with "${status}".`) });
 			}
 			return compact({ state: 'running', progress, status });
-		}
-		case 'async_session': {
+		},
+		async results(job, read) {
+			if (!job.withSucceeded) return [];
+			const rows = await read('insights', { limit: 500 });
+			if (!Array.isArray(rows)) return rows;
+			return rows.map((row, index): ItemOutcome => ({ outcome: 'succeeded', index, result: row }));
+		},
+	},
+	async_session: {
+		poll: graphObject(),
+		parse(b) {
 			const status = str(b.status);
 			const upper = status?.toUpperCase();
 			if (upper === 'SUCCESS' || upper === 'COMPLETED') return compact({ state: 'completed', progress: 100, status });
-			if (upper === 'FAILED' || upper === 'ERROR') return compact({ state: 'failed', status, failure: body });
+			if (upper === 'FAILED' || upper === 'ERROR') return compact({ state: 'failed', status, failure: b });
 			if (upper === 'CANCELED' || upper === 'CANCELLED') {
 				return compact({ state: 'failed', status, failure: internalFailure('The async session was canceled.') });
 			}
 			return compact({ state: 'running', progress: num(b.progress), status });
-		}
-		case 'custom': {
+		},
+	},
+	ig_container: {
+		poll: graphObject('id,status_code,status'),
+		parse(b) {
+			const code = str(b.status_code);
+			const text = str(b.status);
+			switch (code?.toUpperCase()) {
+				// PUBLISHED: someone already published it; the media exists, nothing is left to wait for.
+				case 'FINISHED':
+				case 'PUBLISHED':
+					return compact({ state: 'completed', progress: 100, status: code });
+				case 'ERROR':
+					return compact({ state: 'failed', status: code, failure: internalFailure(text ?? 'ERROR'), hint: containerError(text) });
+				case 'EXPIRED':
+					return compact({ state: 'failed', status: code, failure: internalFailure('EXPIRED'), hint: CONTAINER_EXPIRED });
+				default:
+					return compact({ state: 'running', status: code });
+			}
+		},
+	},
+	video: {
+		poll: graphObject('id,status'),
+		parse(b) {
+			const status = isObject(b.status) ? b.status : {};
+			const videoStatus = str(status.video_status);
+			const progress = num(status.processing_progress);
+			switch (videoStatus?.toLowerCase()) {
+				case 'ready':
+					return compact({ state: 'completed', progress: 100, status: videoStatus });
+				case 'error':
+				case 'expired': {
+					const errors = videoErrors(status);
+					const messages = errors.map((e) => str(e.message)).filter((m): m is string => m !== undefined);
+					const first = errors[0];
+					const expired = videoStatus.toLowerCase() === 'expired';
+					const failure = first
+						? { error: compact({ message: str(first.message), code: num(first.code), error_subcode: num(first.error_subcode) }) }
+						: internalFailure(expired ? 'The video upload expired before it was finished.' : 'The video ended with video_status "error".');
+					const hint: FailureHint = {
+						ifUnknown: {
+							category: 'validation',
+							retryable: false,
+							action: 'dead_letter',
+							source: 'async_job',
+							meaning: expired ? 'The upload session ended before the whole video arrived.' : 'Meta could not process this video.',
+							remedy: 'Check the file against Meta\'s video specifications (format, codec, size, length), then upload it again.',
+						},
+						...(messages.length > 1 ? { always: { details: messages.join('\n') } } : {}),
+					};
+					return compact({ state: 'failed', progress, status: videoStatus, failure, hint });
+				}
+				default:
+					return compact({ state: 'running', progress, status: videoStatus });
+			}
+		},
+	},
+	catalog_batch: {
+		poll: (handle, target) => ({
+			path: `/${encodeURIComponent(target.catalogId ?? '')}/check_batch_request_status`,
+			query: { handle },
+		}),
+		parse(body) {
+			const entry = catalogEntry(body);
+			const status = str(entry.status);
+			const errors = list(entry.errors);
+			const warnings = list(entry.warnings);
+			const failed = new Set(errors.map((e, i) => str(getPath(e, 'id')) ?? `#${str(getPath(e, 'line')) ?? i}`)).size;
+			if (lower(status) === 'finished') {
+				return compact({ state: 'completed', progress: 100, status, failed, warnings: warnings.length ? warnings : undefined });
+			}
+			if (status !== undefined && FAILED_VALUES.includes(status.toLowerCase())) {
+				const message = str(getPath(errors[0], 'message')) ?? `The catalog batch ended with status "${status}".`;
+				return compact({ state: 'failed', status, failure: internalFailure(message) });
+			}
+			return compact({ state: 'running', status });
+		},
+		async results(job) {
+			const entry = catalogEntry(isObject(job.body) ? job.body : {});
+			const requests = job.target.requests;
+			const position = new Map<string, number>();
+			requests?.forEach((request, index) => {
+				const id = retailerIdOf(request);
+				if (id !== undefined && !position.has(id)) position.set(id, index);
+			});
+			// One product, one item: a product with several errors (or warnings) keeps them together.
+			const byProduct = new Map<string, { id?: string; line?: number; errors: unknown[]; warnings: unknown[] }>();
+			const product = (entryOf: unknown, i: number) => {
+				const id = str(getPath(entryOf, 'id'));
+				const line = num(getPath(entryOf, 'line'));
+				const key = id ?? `#${line ?? i}`;
+				const found = byProduct.get(key) ?? { id, line, errors: [], warnings: [] };
+				byProduct.set(key, found);
+				return found;
+			};
+			list(entry.errors).forEach((error, i) => product(error, i).errors.push(error));
+			const warningsFor = new Map<string, unknown[]>();
+			list(entry.warnings).forEach((warning) => {
+				const id = str(getPath(warning, 'id'));
+				if (id === undefined) return;
+				warningsFor.set(id, [...(warningsFor.get(id) ?? []), warning]);
+			});
+			const outcomes: ItemOutcome[] = [];
+			for (const { id, line, errors } of byProduct.values()) {
+				const messages = errors.map((e) => str(getPath(e, 'message'))).filter((m): m is string => m !== undefined);
+				const index = id !== undefined && position.has(id) ? position.get(id) : line;
+				outcomes.push(
+					compact({
+						outcome: 'failed' as const,
+						index,
+						id,
+						input: index !== undefined && id !== undefined && position.has(id) ? requests?.[index] : undefined,
+						failure: internalFailure(messages.join('; ') || 'Meta rejected this product without a message.'),
+						hint: catalogItemHint(messages),
+						warnings: id === undefined ? undefined : warningsFor.get(id),
+					}),
+				);
+			}
+			// The products that succeeded are only known from the requests that were sent.
+			requests?.forEach((request, index) => {
+				const id = retailerIdOf(request);
+				if (id !== undefined && byProduct.has(id)) return;
+				outcomes.push(compact({ outcome: 'succeeded' as const, index, id, input: request, warnings: id === undefined ? undefined : warningsFor.get(id) }));
+			});
+			return orderRecords(outcomes, 'index');
+		},
+		total: (target) => target.requests?.length,
+	},
+	custom: {
+		poll: (jobId, target) => ({ path: statusPath(target.statusUrl ?? '', jobId), query: {} }),
+		parse(b, mapping) {
 			const status = str(getPath(b, mapping.status));
 			const progress = num(getPath(b, mapping.progress));
 			const total = num(getPath(b, mapping.total));
@@ -129,8 +447,23 @@ export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapp
 			// Without a status field, 100 % means done.
 			const done = is(mapping.doneValues) || (status === undefined && progress !== undefined && progress >= 100);
 			return compact({ state: done ? 'completed' : 'running', progress: done ? 100 : progress, total, succeeded, failed, status });
-		}
-	}
+		},
+		async results(job) {
+			const outcomes: ItemOutcome[] = customItemFailures(job.body, job.mapping).map(({ index, id, failure }) => ({ outcome: 'failed', index, id, failure }));
+			// Counts without a list: the failures exist but cannot be told apart.
+			const { total, succeeded } = parseJobStatus('custom', job.body, job.mapping);
+			if (outcomes.length === 0 && total !== undefined && succeeded !== undefined && succeeded < total) {
+				const message = str(getPath(job.body, job.mapping.errorMessage)) ?? `${total - succeeded} of ${total} items failed.`;
+				outcomes.push({ outcome: 'failed', failure: internalFailure(message) });
+			}
+			return outcomes;
+		},
+	},
+};
+
+/** What one status answer says. An answer in an unexpected shape counts as still running. */
+export function parseJobStatus(kind: JobKind, body: unknown, mapping: StatusMapping = DEFAULT_STATUS_MAPPING): JobStatus {
+	return JOB_DEFINITIONS[kind].parse(isObject(body) ? body : {}, mapping);
 }
 
 /** The wait before poll `n + 1` (n = 0 after the first poll). */
