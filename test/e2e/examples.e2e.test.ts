@@ -24,6 +24,22 @@ interface ExampleCheck {
 }
 
 const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
+	'batch-catalog-recovery.json': {
+		prepare: (fake) => fake.setJobDefaults({ warnIndices: [0] }),
+		check: (run, fake) => {
+			// One Failed item per product Meta rejected (the one without a price), the others applied.
+			const failed = nodeOutput(run.data, 'Products failed');
+			expect(failed.map((p) => [p.id, p.metaError?.category, p.metaError?.message])).toEqual([
+				['mug-blue-350', 'validation', 'A required field is missing: price.'],
+			]);
+			const updated = nodeOutput(run.data, 'Products updated');
+			expect(updated.map((p) => [p.id, p.warnings?.length ?? 0])).toEqual([
+				['mug-white-350', 1],
+				['plate-oak-26', 0],
+			]);
+			expect(fake.writes.filter((w) => w.path.endsWith('/items_batch'))).toHaveLength(1);
+		},
+	},
 	'meta-request-list-ads.json': {
 		prepare: (fake) =>
 			fake.seedObjects(

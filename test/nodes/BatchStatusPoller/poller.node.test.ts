@@ -239,3 +239,23 @@ test('example: scheduled monitoring creates a batch, follows it and routes the f
 	expect(failedAd.json.input).toMatchObject({ relative_url: 'act_123456789/ads' });
 	expect(JSON.stringify(run.runData)).not.toContain(CANARY);
 });
+
+test('example: catalog batch recovery sends products, follows the handle and gives the product without a price its own item', async () => {
+	fake.setJobDefaults({ warnIndices: [0] });
+	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../../examples/batch-catalog-recovery.json'), 'utf8'));
+	const poller = workflow.nodes.find((n: { name: string }) => n.name === 'Follow the catalog batch');
+	Object.assign(poller.parameters, { ...FAST, options: { ...poller.parameters.options, retryBaseDelay: 0.001 } });
+	const run = await runWorkflow(workflow, {
+		credentials: { metaGraphApi: { accessToken: CANARY, baseUrl: fake.url, apiVersion: 'v24.0' } },
+	});
+	expect(run.error).toBeUndefined();
+	expect(counts(run.outputs('Follow the catalog batch'))).toEqual([0, 1, 0, 0, 2]);
+	const [failed] = run.output('Products failed');
+	expect(failed.json).toMatchObject({ index: 1, id: 'mug-blue-350', metaError: { category: 'validation', message: 'A required field is missing: price.' } });
+	expect(run.output('Products updated').map((i) => [i.json.id, (i.json.warnings as unknown[] | undefined)?.length ?? 0])).toEqual([
+		['mug-white-350', 1],
+		['plate-oak-26', 0],
+	]);
+	expect(fake.writes.filter((w) => w.path.endsWith('/items_batch'))).toHaveLength(1);
+	expect(JSON.stringify(run.runData)).not.toContain(CANARY);
+});
