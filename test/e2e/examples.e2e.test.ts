@@ -63,6 +63,18 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 			expect(fake.duplicateWrites()).toEqual([]);
 		},
 	},
+	'meta-request-prevalidate.json': {
+		check: (run, fake) => {
+			expect(nodeOutput(run.data, 'Created')).toHaveLength(1);
+			const failed = nodeOutput(run.data, 'Not sent or failed (see metaError)');
+			expect(failed.map((item) => [item.label, item.metaError.code, item.metaError.source])).toEqual([
+				['page given as an object', 'VALIDATION_RAW_ID', 'internal'],
+				['video as the picture', 'VALIDATION_MEDIA_TYPE', 'internal'],
+			]);
+			// Validate Before Sending: nothing was sent for the two refused creatives.
+			expect(fake.requests.map((request) => (request.body as { name?: string }).name)).toEqual(['Spring sale']);
+		},
+	},
 };
 
 describe.each(e2eLines())('examples on n8n line %s', (line) => {

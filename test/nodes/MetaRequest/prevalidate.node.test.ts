@@ -3,7 +3,7 @@
 // fake Meta server, whose request log shows what was sent.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode } from '../../helpers/engine';
+import { runNode, runWorkflow } from '../../helpers/engine';
 import type { RunNodeOptions } from '../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
@@ -163,5 +163,22 @@ describe('Meta Request: Validate Before Sending', () => {
 		expect(failed).toEqual([]);
 		expect(errors[0].json).toMatchObject({ ad: '[object Object]', error: { code: 'VALIDATION_RAW_ID', source: 'internal' } });
 		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('runs the example workflow: one creative created, the page object and the video-as-picture not sent', async () => {
+		const result = await runWorkflow('examples/meta-request-prevalidate.json', {
+			credentials: { metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' } },
+		});
+		produced.push(result.runData);
+		expect(result.error).toBeUndefined();
+		const created = result.output('Created');
+		expect(created.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+		expect(fake.getObject(created[0].json.id as string)).toMatchObject({ name: 'Spring sale' });
+		const failed = result.output('Not sent or failed (see metaError)');
+		expect(failed.map((item) => [item.json.label, (item.json.metaError as IDataObject).code])).toEqual([
+			['page given as an object', 'VALIDATION_RAW_ID'],
+			['video as the picture', 'VALIDATION_MEDIA_TYPE'],
+		]);
+		expect(fake.requests.map((request) => (request.body as IDataObject).name)).toEqual(['Spring sale']);
 	});
 });
