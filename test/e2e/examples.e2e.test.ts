@@ -40,6 +40,32 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 			expect(fake.writes.filter((w) => w.path.endsWith('/items_batch'))).toHaveLength(1);
 		},
 	},
+	'escalation-spend-anomaly.json': {
+		// Three ad sets, seven days each; the second one's newest day spends 5× its usual.
+		prepare: (fake) => {
+			const adsets = [
+				{ id: '120210000000000101', name: 'Prospecting', dailySpend: 12 },
+				{ id: '120210000000000102', name: 'Retargeting', dailySpend: 25 },
+				{ id: '120210000000000103', name: 'Lookalike', dailySpend: 40 },
+			];
+			fake.seedObjects(adsets.map(({ id, name }) => ({ id, name, status: 'ACTIVE' })), { parent: 'act_123456789', edge: 'adsets' });
+			fake.seedInsights({ account: 'act_123456789', adsets, days: 7, jump: { adsetId: '120210000000000102', factor: 5 } });
+		},
+		check: (run, fake) => {
+			const paused = nodeOutput(run.data, 'Paused');
+			expect(paused.map((item) => [item.adset_id, item.routing.by, item.routing.anomaly.status, item.routing.anomaly.samples])).toEqual([
+				['120210000000000102', 'anomaly', 'fired', 6],
+			]);
+			expect(paused[0].reason).toMatch(/^anomaly "Spend spike": spend 127\.5 \(\d{4}-\d\d-\d\d\) of 120210000000000102 is 5\.\d+× its baseline/);
+			expect(fake.getObject('120210000000000102')?.status).toBe('PAUSED');
+			expect(fake.getObject('120210000000000101')?.status).toBe('ACTIVE');
+			expect(fake.getObject('120210000000000103')?.status).toBe('ACTIVE');
+			// One pause, of the jumping ad set only, sent once.
+			expect(fake.writes.map((write) => [write.method, write.path, write.params.status])).toEqual([['POST', '/120210000000000102', 'PAUSED']]);
+			expect(fake.duplicateWrites()).toEqual([]);
+			expect(nodeOutput(run.data, 'Normal')).toHaveLength(20);
+		},
+	},
 	'meta-request-list-ads.json': {
 		prepare: (fake) =>
 			fake.seedObjects(

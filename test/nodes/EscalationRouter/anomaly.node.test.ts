@@ -1,7 +1,7 @@
 // Anomaly rules through n8n's real engine (issue 14, section 5): insights rows in, Pause / Alert /
 // Ignore out with value, baseline, ratio and samples on the item; baselines across scheduled
 // executions; parameter validation; bad readings answered, never dropped.
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../../helpers/engine';
 
@@ -9,7 +9,7 @@ const TYPE = 'n8n-nodes-meta-resilience.metaEscalationRouter';
 const OUT = { retry: 0, pause: 1, alert: 2, escalate: 3, dead_letter: 4, ignore: 5 } as const;
 
 const spike = { name: 'Spend spike', field: 'spend', condition: 'above', factor: 3, windowSamples: 7, minSamples: 3, route: 'pause' };
-const params = (...anomaly: IDataObject[]) => ({ anomalies: { anomaly } });
+const params = (...anomaly: IDataObject[]) => ({ anomalies: { anomaly } }) as unknown as INodeParameters;
 
 /** Daily insights rows as Meta returns them (numbers as text), oldest day first. */
 const rows = (adsetId: string, spends: number[]) =>
