@@ -244,7 +244,7 @@ export const escalationRouterProperties: INodeProperties[] = [
 						displayName: 'Baseline Window (Samples)',
 						name: 'windowSamples',
 						type: 'number',
-						typeOptions: { minValue: 1, maxValue: 1000 },
+						typeOptions: { minValue: 1, maxValue: 100 },
 						default: 7,
 						description: 'The baseline is the average of at most this many latest earlier readings of the object',
 					},

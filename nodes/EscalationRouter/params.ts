@@ -7,6 +7,7 @@ import {
 	ERROR_CATEGORIES,
 	META_ERROR_FIELD,
 	ROUTES,
+	MAX_BASELINE_WINDOW,
 	type AnomalyRule,
 	type ErrorMatch,
 	type PolicyConfig,
@@ -80,7 +81,7 @@ const anomalySchema = z
 			.number({ message: 'Baseline Window (Samples) must be a number' })
 			.int('Baseline Window (Samples) must be a whole number')
 			.min(1, 'Baseline Window (Samples) must be at least 1')
-			.max(1000, 'Baseline Window (Samples) must be at most 1000')
+			.max(MAX_BASELINE_WINDOW, `Baseline Window (Samples) must be at most ${MAX_BASELINE_WINDOW}`)
 			.default(7),
 		minSamples: z
 			.number({ message: 'Minimum Samples must be a number' })

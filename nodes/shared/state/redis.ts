@@ -149,10 +149,18 @@ end
 return {}`,
 	// ARGV: value, sampleKey, hasKey (1/0), keep, ttlMs. sampleInPlace (core/policy/anomaly.ts) over a
 	// hash: v = the readings (comma-separated, as the client wrote them), k = the newest key counted.
-	// Returns {0, k} for a repeat, else {1, the readings before this one}.
+	// Returns {0, k} for a repeat, else {1, the readings before this one}. Keys compare byte by byte
+	// (Lua's < follows the server's locale), as JavaScript compares them.
 	mrWinSample: `
+local function after(a, b)
+	for i = 1, math.min(#a, #b) do
+		local x, y = string.byte(a, i), string.byte(b, i)
+		if x ~= y then return x > y end
+	end
+	return #a > #b
+end
 local h = redis.call('HMGET', KEYS[1], 'v', 'k')
-if ARGV[3] == '1' and h[2] and ARGV[2] <= h[2] then return {0, h[2]} end
+if ARGV[3] == '1' and h[2] and not after(ARGV[2], h[2]) then return {0, h[2]} end
 local before = h[1] or ''
 local values = {}
 for x in string.gmatch(before, '[^,]+') do values[#values + 1] = x end

@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 
 import { BASELINE_TTL_MS, decideWith, DEFAULT_POLICY_CONFIG, type AnomalyRule } from '../../../nodes/shared/core';
 import { MemoryStore } from '../../../nodes/shared/core/state/memory';
-import type { StateStore } from '../../../nodes/shared/core/state/store';
+import { withFallback } from '../../../nodes/shared/core/state/fallback';
+import { StateUnavailableError, type StateStore, type WindowStore } from '../../../nodes/shared/core/state/store';
 import { closeRedisStores, redisKeys, RedisStore, redisStoreFor } from '../../../nodes/shared/state/redis';
 import { startRedis, type RedisServer } from '../../../testing/redis';
 
@@ -64,6 +65,17 @@ describe.each(['memory', 'redis'] as const)('%s store: anomaly baselines', (kind
 		expect(last.counted && last.before.length).toBe(100);
 	});
 
+	it('orders sample keys byte by byte, as JavaScript does ("10" is not after "9")', async () => {
+		const k = key();
+		const w = store.windows('ns');
+		const t = Date.now();
+		expect(await w.sample(k, t, 1, '9', 7)).toEqual({ counted: true, before: [] });
+		expect(await w.sample(k, t, 2, '10', 7)).toEqual({ counted: false, lastKey: '9' });
+		expect(await w.sample(k, t, 3, '9a', 7)).toEqual({ counted: true, before: [1] });
+		expect(await w.sample(k, t, 4, 'Z', 7)).toEqual({ counted: true, before: [1, 3] });
+		expect(await w.sample(k, t, 5, 'a', 7)).toEqual({ counted: true, before: [1, 3, 4] });
+	});
+
 	it('keeps namespaces apart', async () => {
 		const k = key();
 		const t = Date.now();
@@ -99,4 +111,18 @@ describe.each(['memory', 'redis'] as const)('%s store: anomaly baselines', (kind
 			}
 		});
 	}
+});
+
+test('Redis unreachable: baselines go on in process memory for the rest of the run, and the item is told', async () => {
+	const down = (): never => {
+		throw new StateUnavailableError('Redis 127.0.0.1:1: anomaly baseline failed: not connected');
+	};
+	const broken: WindowStore = { count: async () => down(), fire: async () => down(), claim: async () => down(), sample: async () => down() };
+	const memory = new MemoryStore();
+	const primary = { ...memory, kind: 'redis' as const, windows: () => broken } as unknown as StateStore;
+	const warnings: string[] = [];
+	const windows = withFallback(primary, memory, (message) => warnings.push(message)).windows('ns');
+	expect(await windows.sample('k', 1, 10, undefined, 7)).toEqual({ counted: true, before: [] });
+	expect(await windows.sample('k', 2, 11, undefined, 7)).toEqual({ counted: true, before: [10] });
+	expect(warnings).toEqual(['redis unreachable (Redis 127.0.0.1:1: anomaly baseline failed: not connected): anomaly baselines kept in this n8n process only']);
 });

@@ -51,6 +51,8 @@ export type SampleAnswer = { counted: true; before: number[] } | { counted: fals
 
 /** A baseline not added to for this long is forgotten (every store: TTL in Redis, pruned in memory). */
 export const BASELINE_TTL_MS = 35 * 24 * 60 * 60_000;
+/** The longest Baseline Window (readings kept per baseline), so the snapshot stays small: 2,000 × 100 numbers at most. */
+export const MAX_BASELINE_WINDOW = 100;
 /** Baselines (objects × rules) kept at most in process memory and the static-data snapshot; the least recently sampled go first. */
 export const MAX_BASELINE_KEYS = 2000;
 
