@@ -35,7 +35,7 @@ const codesField: INodeProperties = {
 export const escalationRouterProperties: INodeProperties[] = [
 	{
 		displayName:
-			'Thresholds and cooldowns are remembered in the workflow\'s static data, which n8n saves only for production executions (active workflow: Schedule, Webhook or other trigger). Manual test runs start from zero and forget their counts.',
+			'Thresholds, anomaly baselines and cooldowns are remembered in the workflow\'s static data, which n8n saves only for production executions (active workflow: Schedule, Webhook or other trigger). Manual test runs start from zero and forget their counts.',
 		name: 'staticDataNotice',
 		type: 'notice',
 		default: '',
