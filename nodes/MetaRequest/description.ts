@@ -44,6 +44,12 @@ export const metaRequestProperties: INodeProperties[] = [
 			{ name: 'List Edge', value: 'listEdge', description: 'Read the objects of an edge, e.g. the ads of an ad account', action: 'List an edge' },
 			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- the rule's sentence case drops the comma of a list
 			{ name: 'Pause', value: 'pause', description: 'Pause an ad, ad set or campaign (status=PAUSED)', action: 'Pause an ad, ad set or campaign' },
+			{
+				name: 'Send Conversions Events',
+				value: 'sendEvents',
+				description: 'Send server events to a pixel (POST /{pixel-ID}/events); an event Meta rejects fails on its own and the others are sent again',
+				action: 'Send conversions events',
+			},
 			{ name: 'Update', value: 'update', description: 'Change fields of an object (POST /{ID})', action: 'Update an object' },
 			{
 				name: 'Custom API Call',
@@ -57,6 +63,35 @@ export const metaRequestProperties: INodeProperties[] = [
 	objectIdFor(['listEdge'], 'ID of the object whose edge to read, e.g. act_123 for an ad account'),
 	objectIdFor(['create'], 'ID of the parent object, e.g. act_123 to create an ad in that ad account'),
 	objectIdFor(['pause'], 'ID of the ad, ad set or campaign to pause'),
+	{
+		displayName: 'Pixel ID',
+		name: 'objectId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 1234567890123456',
+		description: 'The pixel (dataset) that receives the events',
+		displayOptions: { show: { operation: ['sendEvents'] } },
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'json',
+		default: '[]',
+		required: true,
+		description:
+			'The events to send, as a list (or { "data": [...] }), at most 1,000: each with event_name, event_time, action_source and user_data. An event without event_id gets one made from its fields, the same each time it is sent, so Meta counts a repeat once.',
+		displayOptions: { show: { operation: ['sendEvents'] } },
+	},
+	{
+		displayName: 'Test Event Code',
+		name: 'testEventCode',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. TEST12345',
+		description: "Optional: the code from Events Manager's Test Events tab, so the events show there and are not counted",
+		displayOptions: { show: { operation: ['sendEvents'] } },
+	},
 	{
 		displayName: 'Edge',
 		name: 'edge',
@@ -367,6 +402,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own. An item that fails is not sent and goes to Failed (category validation). Reads are not checked.',
+				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'custom'] } },
 			},
 		],
 	},
