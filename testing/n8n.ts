@@ -17,7 +17,8 @@ export type N8nLine = '1' | '2';
  * Pinned releases. Line 1 runs on the Node that runs this code (n8n 1.123.50 supports Node 20
  * to 24). n8n 2.x needs Node 24, taken from the npm package node-<platform>-<arch> so nothing is
  * downloaded from outside the npm registry. 2.41.1 is the newest 2.x whose dependencies all
- * resolve on the registry we use (2.41.3 pins @n8n/* versions that are not published there).
+ * resolve on the registry: 2.41.3 pins @n8n/agents 0.26.2, which is not published there (0.26.1
+ * is the newest; checked 2026-12-01), and there is no 2.41.2.
  */
 export const N8N_LINES: Record<N8nLine, { version: string; node?: string }> = {
 	'1': { version: '1.123.50' },
