@@ -11,6 +11,7 @@ import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, Query
 import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
 import { compact, forEachLimited, isObject } from '../shared/core/util';
+import { sendConversionEvents } from './events';
 
 interface Prepared {
 	params: ItemParams;
@@ -31,7 +32,7 @@ interface Refused {
 	options: NodeOptions;
 }
 
-const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind'] as const;
+const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind', 'events', 'testEventCode'] as const;
 
 export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
@@ -105,15 +106,16 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	});
 
 	const signal = ctx.getExecutionCancelSignal();
-	const outcomes: Array<{ success: INodeExecutionData[] } | { failed: INodeExecutionData }> = new Array(items.length);
-	const failedItem = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) => {
+	// Conversions events may end on both outputs: the accepted send on Success, each rejected event on Failed.
+	const outcomes: Array<{ success: INodeExecutionData[] } | { failed: INodeExecutionData } | { success: INodeExecutionData[]; failedItems: INodeExecutionData[] }> = new Array(items.length);
+	const failedItem = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject, extra: IDataObject = {}) => {
 		const input = items[itemIndex];
 		// "On Error: Continue (using error output)": n8n moves an item whose json is exactly
 		// { error, message } to the error output and merges it into the input item. (An item with
 		// `item.error` would arrive there as { error: message } only, losing the classification.)
 		const json: IDataObject = toErrorOutput
 			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
-			: { ...input.json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
+			: { ...input.json, ...extra, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
 		return { failed: outputItem(json, itemIndex, input) };
 	};
 
@@ -133,6 +135,20 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		const warnings: string[] = [];
 		const store = storeForItem(state, warnings);
 		const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...clientSettings(options), store, sleep });
+		if (params.operation === 'sendEvents') {
+			outcomes[itemIndex] = await sendConversionEvents({
+				client,
+				request,
+				pixelId: params.objectId,
+				events: params.events,
+				testEventCode: params.testEventCode,
+				signal,
+				itemIndex,
+				stats: (result, sent) => requestStats(result, sent, state.kind, [...warnings, ...result.warnings]),
+				failed: (error, stats, extra) => failedItem(itemIndex, options, error, stats, extra).failed,
+			});
+			return;
+		}
 		const result =
 			params.operation === 'listEdge'
 				? await client.paginate(
@@ -164,7 +180,10 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const success: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
-		if ('failed' in outcome) failed.push(outcome.failed);
+		if ('failedItems' in outcome) {
+			success.push(...outcome.success);
+			failed.push(...outcome.failedItems);
+		} else if ('failed' in outcome) failed.push(outcome.failed);
 		else success.push(...outcome.success);
 	}
 	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.

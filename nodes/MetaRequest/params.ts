@@ -5,8 +5,9 @@ import { DEFAULT_BREAKER_POLICY, DEFAULT_JOURNAL_POLICY, DEFAULT_RETRY_POLICY, D
 import { DEFAULT_TIMEOUTS } from '../shared/transport';
 import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
 import type { PrevalidationRequest } from '../shared/core';
+import { eventList, withEventIds } from '../shared/core';
 
-export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'custom'] as const;
+export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'sendEvents', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 /** Operations that change one object by ID: their success items carry its ID and, by default, the input's fields. */
 export const WRITE_BY_ID: readonly Operation[] = ['update', 'delete', 'pause'];
@@ -61,6 +62,13 @@ const jsonObject = z.preprocess(
 		}),
 );
 
+/** Conversions API events: the list, `{ data: [...] }`, or JSON text of either (see eventList). */
+const conversionEvents = z.unknown().transform((value, ctx) => {
+	const events = eventList(value);
+	if (typeof events !== 'string') return events;
+	ctx.addIssue({ code: 'custom', message: events });
+	return z.NEVER;
+});
 
 export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({ operation: z.literal('getObject'), objectId, fields: z.string().trim().default('') }),
@@ -76,6 +84,7 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({ operation: z.literal('update'), objectId, jsonBody: jsonObject }),
 	z.object({ operation: z.literal('delete'), objectId }),
 	z.object({ operation: z.literal('pause'), objectId }),
+	z.object({ operation: z.literal('sendEvents'), objectId, events: conversionEvents, testEventCode: z.string().trim().default('') }),
 	z.object({
 		operation: z.literal('custom'),
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
@@ -215,6 +224,8 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	keyScope: 'Key Scope',
 	journalTtlHours: 'Remember Creates For (Hours)',
 	journalUnavailable: 'If Redis Is Unreachable',
+	events: 'Events',
+	testEventCode: 'Test Event Code',
 	errorField: 'Error Field',
 	queryParameters: 'Query Parameters',
 	headers: 'Headers',
@@ -238,6 +249,9 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 			return { method: 'DELETE', path: params.objectId, query, writeKind: 'idempotent' };
 		case 'pause':
 			return { method: 'POST', path: params.objectId, query, body: { status: 'PAUSED' }, writeKind: 'idempotent' };
+		case 'sendEvents':
+			// Every event with an event_id: Meta counts an event sent twice once (event_id + event_name).
+			return { method: 'POST', path: `${params.objectId}/events`, query, body: eventsBody(withEventIds(params.objectId, params.events).events, params.testEventCode), writeKind: 'create' };
 		case 'custom':
 			return {
 				method: params.method,
@@ -249,6 +263,11 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 				writeKind: params.writeKind === 'auto' ? undefined : params.writeKind,
 			};
 	}
+}
+
+/** The body of a Conversions API send. */
+export function eventsBody(events: unknown[], testEventCode: string): Record<string, unknown> {
+	return testEventCode ? { data: events, test_event_code: testEventCode } : { data: events };
 }
 
 /** The client settings the node options stand for. */

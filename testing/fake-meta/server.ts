@@ -10,6 +10,7 @@ import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from '
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
 import { Insights, type InsightsOptions } from './insights';
 import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
+import { ConversionEvents, type ConversionEventsSummary } from './capi';
 import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
 import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './store';
 import { appSecretProof, createPrng, fingerprint, traceId } from './util';
@@ -74,6 +75,8 @@ export interface FakeMeta {
 	createAsyncJob(options: AsyncJobOptions): string;
 	getJob(id: string): JobSummary | undefined;
 	setJobDefaults(defaults: JobDefaults): void;
+	/** Conversions API events a pixel received (`POST /{pixel_id}/events`), counted as Meta de-duplicates them. */
+	conversionEvents(pixelId: string): ConversionEventsSummary;
 	/** Replaces the budget or limit model (undefined: no limit); usage starts from zero. */
 	setBudget(budget: AnyBudgetOptions | undefined): void;
 	stats(): FakeMetaStats;
@@ -122,6 +125,7 @@ class FakeMetaServer implements FakeMeta {
 	private idRandom!: () => number;
 	private faults!: Faults;
 	private jobs!: Jobs;
+	private readonly capi = new ConversionEvents();
 	private budget?: Budget;
 	private limits?: LimitModel;
 	private jobDefaults: JobDefaults = {};
@@ -208,6 +212,10 @@ class FakeMetaServer implements FakeMeta {
 		this.jobDefaults = { ...defaults };
 	}
 
+	conversionEvents(pixelId: string): ConversionEventsSummary {
+		return this.capi.summary(pixelId);
+	}
+
 	setBudget(budget: AnyBudgetOptions | undefined): void {
 		if (budget && isLimitOptions(budget)) {
 			this.limits = createLimitModel(budget);
@@ -236,6 +244,7 @@ class FakeMetaServer implements FakeMeta {
 		this.setBudget(this.options.budget);
 		this.jobDefaults = { ...this.options.jobDefaults };
 		this.messageCount = 0;
+		this.capi.clear();
 	}
 
 	async close(): Promise<void> {
@@ -512,6 +521,7 @@ class FakeMetaServer implements FakeMeta {
 		const id = this.resolveId(rawId);
 		if (edge === 'messages' && /^\d+$/.test(id)) return this.sendWhatsApp(ctx, id);
 		if (edge === 'items_batch' && /^\d+$/.test(id)) return this.catalogItemsBatch(ctx, id);
+		if (edge === 'events' && /^\d+$/.test(id)) return this.sendConversionEvents(ctx, id);
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('POST', rawId));
 		const accountId = /^act_(\d+)$/.exec(id)?.[1];
 		if (accountId && edge === 'async_batch_requests') {
@@ -567,6 +577,14 @@ class FakeMetaServer implements FakeMeta {
 		const handle = this.jobs.create({ ...this.jobDefaults, kind: 'catalog_batch', total: requests.length, inputs: requests, catalogId });
 		this.recordWrite(ctx, handle);
 		return ok({ handles: [handle] });
+	}
+
+	/** `POST /{pixel_id}/events` (`data`): any numeric pixel exists; see capi.ts. */
+	private sendConversionEvents(ctx: Ctx, pixelId: string): Answer {
+		const answer = this.capi.send(pixelId, ctx.params.data, ctx.now);
+		if ('code' in answer) return this.error(ctx, answer);
+		this.recordWrite(ctx, pixelId);
+		return ok({ events_received: answer.eventsReceived, messages: [], fbtrace_id: ctx.traceId });
 	}
 
 	private catalogBatchStatus(ctx: Ctx, catalogId: string): Answer {

@@ -22,3 +22,4 @@ export * from './state/store';
 export * from './state/memory';
 export * from './state/fallback';
 export * from './resilience/journal';
+export * from './capi/events';
