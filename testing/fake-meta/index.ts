@@ -115,14 +115,16 @@
  *   `GET /{catalog_id}/check_batch_request_status?handle=h` → `{data:[{handle, status: started |
  *   finished, errors, warnings, *_total_count}]}`, entries `{line, id (retailer id), message}`; a
  *   product without a `price` is rejected, as are `failIndices`; `warnIndices` get a warning.
- * Conversions API: `POST /{pixel_id}/events` (`data`) → `{events_received, messages, fbtrace_id}`;
- * a request with an invalid event (no event_name, event_time older than 7 days or in the future,
- * no action_source, empty user_data) is refused whole with code 100 and `error_user_msg`
- * `events[i]: …`; `conversionEvents(pixel)` counts them by (event_name, event_id), with duplicates.
  * Progress is the share of `completeAfterPolls` polls made (default 2) or of `completeAfterMs`
  * elapsed; items finish in index order. `getJob(id)` tells polls made, and when the job became
  * done (`completedAt`, `completedAtPoll`) to measure a poller's detection delay.
  * Jobs created over HTTP follow `jobDefaults` / `setJobDefaults()`.
+ *
+ * ## Conversions API
+ * `POST /{pixel_id}/events` (`data`) → `{events_received, messages, fbtrace_id}`; a request with
+ * an invalid event (no event_name, event_time older than 7 days or in the future, no
+ * action_source, empty user_data) is refused whole with code 100 and `error_user_msg`
+ * `events[i]: …`; `conversionEvents(pixel)` counts them by (event_name, event_id), with duplicates.
  *
  * ## Admin (`/__admin/...`, no auth, not logged)
  * GET `requests?limit=`, `stats`, `writes`, `duplicates`, `jobs/{id}`, `objects/{id}`;
