@@ -120,6 +120,17 @@
  * done (`completedAt`, `completedAtPoll`) to measure a poller's detection delay.
  * Jobs created over HTTP follow `jobDefaults` / `setJobDefaults()`.
  *
+ * ## Graph batch
+ * `POST /{version}/` with `batch` (a list, or its JSON text as a form field carries it) of up to 50
+ * `{method, relative_url, body?}` (body form-encoded) → 200 with one part per sub-request,
+ * `{code, headers: [{name, value}], body: "<JSON text>"}` (`include_headers=false`: no headers).
+ * Each sub-request runs through the routes as a request of its own: the call's token, the budget
+ * (one call each), faults matched on its own method and path, the request log (`batch: {seq,
+ * index}`, the call's seq) and the write log. An answer fault becomes the part; a fault that
+ * breaks the connection becomes a null part (reset before: not applied; reset after, stall,
+ * truncated: applied). More than 50: code 100 (`GraphBatchException`), nothing applied. Faults
+ * on the call itself (path `/`) apply to the whole call, as to any request.
+ *
  * ## Conversions API
  * `POST /{pixel_id}/events` (`data`) → `{events_received, messages, fbtrace_id}`; a request with
  * an invalid event (no event_name, event_time older than 7 days or in the future, no

@@ -22,6 +22,8 @@ export interface RequestRecord {
 	faultApplied?: string;
 	/** Epoch ms when the request arrived. */
 	time: number;
+	/** A sub-request of a Graph batch: the call's `seq` and its position in `batch`. */
+	batch?: { seq: number; index: number };
 }
 
 export interface WriteRecord {

@@ -11,6 +11,7 @@ import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendT
 import { Insights, type InsightsOptions } from './insights';
 import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
 import { ConversionEvents, type ConversionEventsSummary } from './capi';
+import { batchList, batchPart, invalidPart, MAX_BATCH_PARTS, subRequest, TOO_MANY_PARTS, type SubRequest } from './batch';
 import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
 import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './store';
 import { appSecretProof, createPrng, fingerprint, traceId } from './util';
@@ -384,6 +385,8 @@ class FakeMetaServer implements FakeMeta {
 	private answer(ctx: Ctx, req: IncomingMessage): Answer {
 		const refused = this.authenticate(ctx, req);
 		if (refused) return refused;
+		// A Graph batch counts each sub-request, not the call (they take the budget one by one).
+		if (ctx.graphPath === '/' && ctx.method === 'POST' && ctx.params.batch !== undefined && !ctx.entry.batch) return this.batch(ctx, req);
 		if (this.budget && !this.budget.take(ctx.now)) {
 			ctx.entry.throttled = true;
 			return this.error(ctx, this.budget.error());
@@ -394,6 +397,83 @@ class FakeMetaServer implements FakeMeta {
 			return this.error(ctx, limited);
 		}
 		return this.route(ctx);
+	}
+
+	/**
+	 * `POST /{version}/` with `batch`: each sub-request runs through the routes as a request of its
+	 * own (authentication from the call, budget, faults matched on its method and path, the request
+	 * and write logs with `batch` set), and the answer is 200 with one part per sub-request. A fault
+	 * that answers gives the part its status and body; one that applies the sub-request and then
+	 * breaks the connection (reset after, stall, truncated) gives null (Meta's part that timed out),
+	 * as does a reset before, without applying it.
+	 */
+	private batch(ctx: Ctx, req: IncomingMessage): Answer {
+		const list = batchList(ctx.params.batch);
+		if (!list || list.length === 0) return this.error(ctx, { code: 100, message: '(#100) The parameter batch must be a non-empty JSON array of requests' });
+		if (list.length > MAX_BATCH_PARTS) return this.error(ctx, TOO_MANY_PARTS);
+		const includeHeaders = ctx.params.include_headers !== false && ctx.params.include_headers !== 'false';
+		return ok(list.map((raw, index) => this.batchPart(ctx, req, raw, index, includeHeaders)));
+	}
+
+	private batchPart(call: Ctx, req: IncomingMessage, raw: unknown, index: number, includeHeaders: boolean): unknown {
+		const sub = subRequest(raw, call.version);
+		if (typeof sub === 'string') return invalidPart(sub, traceId(this.idRandom));
+		const ctx = this.subContext(call, sub, index);
+		const finish = (part: { code: number } | null) => {
+			if (part) ctx.entry.status = part.code;
+			this.recorder.finish(ctx.entry);
+			return part;
+		};
+		if (sub.graphPath === '/') return finish(invalidPart('(#100) A batch request cannot contain another batch', ctx.traceId));
+		const fault = this.faults.pick({ method: sub.method, path: sub.path, graphPath: sub.graphPath });
+		if (fault) ctx.entry.faultApplied = faultLabel(fault);
+		const faultPart = (answerFault: Fault) => {
+			switch (answerFault.type) {
+				case 'graphError': {
+					const { type: _type, headers, ...spec } = answerFault;
+					return batchPart({ ...this.error(ctx, spec), headers }, includeHeaders ? this.headers(ctx) : undefined);
+				}
+				case 'html502':
+					return batchPart({ status: 502, body: '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>' }, includeHeaders ? {} : undefined);
+				case 'status':
+					return batchPart({ status: answerFault.status, body: answerFault.body ?? {}, headers: answerFault.headers }, includeHeaders ? this.headers(ctx) : undefined);
+				default:
+					return null;
+			}
+		};
+		if (fault && !appliesRequest(fault)) return finish(faultPart(fault));
+		const answer = this.answer(ctx, req);
+		if (fault?.type === 'applyThen') return finish(faultPart(fault.fault));
+		if (fault) return finish(null);
+		return finish(batchPart(answer, includeHeaders ? this.headers(ctx) : undefined));
+	}
+
+	/** A sub-request as a request of its own: logged with the call's seq, carrying the call's credentials. */
+	private subContext(call: Ctx, sub: SubRequest, index: number): Ctx {
+		const query = Object.fromEntries(sub.query);
+		const entry = this.recorder.request({
+			method: sub.method,
+			path: sub.path,
+			query: redactParams(query),
+			headers: {},
+			body: redactParams(sub.body),
+			throttled: false,
+			time: call.now,
+			batch: { seq: call.entry.seq, index },
+		});
+		const credentials = Object.fromEntries(SECRET_PARAMS.filter((name) => call.params[name] !== undefined).map((name) => [name, call.params[name]]));
+		return {
+			method: sub.method,
+			path: sub.path,
+			graphPath: sub.graphPath,
+			segments: sub.graphPath.split('/').filter(Boolean),
+			version: sub.version,
+			query: sub.query,
+			params: { ...credentials, ...formParams(sub.query), ...(sub.body ?? {}) },
+			entry,
+			now: call.now,
+			traceId: traceId(this.idRandom),
+		};
 	}
 
 	private authenticate(ctx: Ctx, req: IncomingMessage): Answer | undefined {
@@ -427,7 +507,7 @@ class FakeMetaServer implements FakeMeta {
 		if (id === 'batch-status' && edge && rest.length === 0 && ctx.method === 'GET') return this.batchStatus(ctx, edge);
 		if (id === 'launch' && !edge && ctx.method === 'POST') return this.launch(ctx);
 		if (rest.length > 0) return this.error(ctx, { code: 2500, message: `Unknown path components: /${[edge, ...rest].join('/')}` });
-		if (!id) return this.error(ctx, { code: 100, message: '(#100) Missing object id: use /{version}/{id} (the batch API is not imitated)' });
+		if (!id) return this.error(ctx, { code: 100, message: '(#100) Missing object id: use /{version}/{id}, or POST / with batch' });
 		if (edge === undefined) {
 			if (ctx.method === 'GET') return this.getObjectAnswer(ctx, id);
 			if (ctx.method === 'POST') return this.updateObject(ctx, id);
