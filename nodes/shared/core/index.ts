@@ -23,3 +23,4 @@ export * from './state/memory';
 export * from './state/fallback';
 export * from './resilience/journal';
 export * from './capi/events';
+export * from './resilience/replay';

@@ -168,6 +168,30 @@ export const internalErrors = {
 			remedy: 'Check on Meta whether the object exists before sending it again; to send it anyway, give it a new key (Idempotency Key option) or wait for the journal entry to expire.',
 		}),
 
+	/** Replay: the incoming item holds no usable `metaRequest.replay`; nothing was sent. */
+	replayInvalid: (problem: string) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'REPLAY_INVALID',
+			message: `Cannot replay this item: ${problem}.`,
+			meaning: 'Replay Failed Items sends again what a failed Meta Request item recorded in metaRequest.replay; this item has no such record, or an incomplete one.',
+			remedy: 'Feed Replay Failed Items with items from a Meta Request Failed output (or stored from one), with metaRequest.replay intact.',
+		}),
+
+	/** Replay: a create that may have been applied, and the write journal has no record of its key. */
+	replayUnconfirmed: (failedAt: string) =>
+		internal({
+			category: 'server',
+			retryable: false,
+			action: 'escalate',
+			code: 'WRITE_NOT_CONFIRMED',
+			message: `This create failed at ${failedAt} in a way that may have applied it, and the write journal has no record of its idempotency key (expired, or kept in another state store): it was not sent again, to avoid creating a second object.`,
+			meaning: 'Only the write journal can tell whether a create that may have been applied succeeded; without its record a replay could create a duplicate.',
+			remedy: 'Check on Meta whether the object exists. If it does not, replay the item with a new key (Idempotency Key option); if it does, drop the item.',
+		}),
+
 	/** A creating write that failed in a way that may still have applied it: what happened and what to check. */
 	ambiguousWrite: (error: MetaErrorInfo, method: string): MetaErrorInfo => {
 		const answer =
