@@ -97,12 +97,14 @@ describe.each(e2eLines())('the editor of n8n line %s, in Chromium', (line) => {
 		await editor?.stop();
 	});
 
-	test('a first visit sets up the owner account and lands on the workflows', async () => {
+	test('a first visit sets up the owner account, and the workflows list the showcase', async () => {
 		await page.goto(editor.url);
 		await page.waitForURL(/\/setup/);
 		for (const [field, value] of Object.entries(OWNER)) await page.locator(`input[name="${field}"]`).fill(value);
 		await page.getByRole('button', { name: 'Next' }).click();
-		await page.waitForURL(/\/home\/workflows|\/workflows/);
+		// 1.x lands on the workflows, 2.x on its assistant
+		await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+		await page.goto(`${editor.url}/home/workflows`);
 		await shows(page.getByText('Meta resilience showcase (demo)').first());
 		// an empty canvas: n8n's own page errors, before any node of the package is shown
 		await page.goto(`${editor.url}/workflow/new`);
@@ -115,7 +117,7 @@ describe.each(e2eLines())('the editor of n8n line %s, in Chromium', (line) => {
 		await page.goto(`${editor.url}/workflow/${workflowId}`);
 		await page.getByTestId('execute-workflow-button').waitFor();
 		await page.getByTestId('node-creator-plus-button').click();
-		await searchNodes('Meta');
+		await searchNodes('Meta', 'Meta Request');
 		const listed = await page.getByTestId('node-creator-item-name').allInnerTexts();
 		expect(listed.map((name) => name.trim())).toEqual(expect.arrayContaining(NODES.map((node) => node.name)));
 		await shot('node-panel-meta');
@@ -124,7 +126,7 @@ describe.each(e2eLines())('the editor of n8n line %s, in Chromium', (line) => {
 
 	test.each(NODES)("$name's panel opens from the node panel with its parameters", async ({ name, action, label }) => {
 		await page.getByTestId('node-creator-plus-button').click();
-		await searchNodes(name);
+		await searchNodes(name, name);
 		await page.getByTestId('node-creator-item-name').getByText(name, { exact: true }).click();
 		// community nodes open on their details first: the actions (Meta Request) or "Add to workflow"
 		if (action) await page.getByText(action, { exact: true }).click();
@@ -166,12 +168,14 @@ describe.each(e2eLines())('the editor of n8n line %s, in Chromium', (line) => {
 		await canvasNode('Route failures').dblclick();
 		const output = page.getByTestId('output-panel');
 		await output.waitFor();
-		await output.getByTestId('radio-button-table').click();
-		// the table's columns are the fields of the items on the chosen output
-		const columns = output.locator('th');
-		await shows(columns.first());
-		const names = (await columns.allInnerTexts()).map((text) => text.trim());
-		expect(names).toEqual(expect.arrayContaining(['metaError', 'route', 'reason']));
+		await output.getByTestId('radio-button-schema').click();
+		// the schema view lists the fields of the first item on the chosen output (a failed ad of the
+		// async batch); folding its long `input` and `batchJob` brings route and reason into view
+		for (const field of ['input', 'batchJob']) {
+			await output.getByTestId('run-data-schema-item').filter({ has: page.locator(`[data-path=".${field}"]`) }).locator('.toggle-container').click();
+		}
+		const paths = await output.getByTestId('run-data-schema-node-name').evaluateAll((pills) => pills.map((pill) => pill.getAttribute('data-path')));
+		expect(paths).toEqual(expect.arrayContaining(['.metaError', '.metaError.category', '.route', '.reason']));
 		await shot('escalation-router-output');
 		await closePanel();
 	});
@@ -180,9 +184,9 @@ describe.each(e2eLines())('the editor of n8n line %s, in Chromium', (line) => {
 		expect(problems).toEqual([]);
 	});
 
-	async function searchNodes(text: string) {
-		const search = page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first();
-		await search.fill(text);
-		await page.getByTestId('node-creator-item-name').first().waitFor();
+	/** Types into the node panel's search and waits for `expected` among the results. */
+	async function searchNodes(text: string, expected: string) {
+		await page.locator('input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator-search-bar"] input').first().fill(text);
+		await shows(page.getByTestId('node-creator-item-name').getByText(expected, { exact: true }));
 	}
 });
