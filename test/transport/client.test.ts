@@ -564,7 +564,7 @@ describe('write safety by the nature of the write', () => {
 		expect(seen.at(-1)).toMatchObject({ ok: true, body: { success: true, alreadyDeleted: true } });
 	});
 
-	it('WhatsApp messages and Conversions API events are creates; a Custom Request can state its kind', async () => {
+	it('WhatsApp messages and Conversions API events are creates; a Custom API Call can state its kind', async () => {
 		const { call } = setup();
 		fake.addFault({ match: { method: 'POST' }, times: 3, fault: { type: 'applyThen', fault: gatewayPage(504) } });
 		const message = { method: 'POST', path: '1234567890/messages', body: { messaging_product: 'whatsapp', to: '15550001111', type: 'text', text: { body: 'hi' } } };

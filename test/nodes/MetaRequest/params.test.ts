@@ -18,7 +18,7 @@ describe('Meta Request parameters', () => {
 		expect(buildRequest(parse({ operation: 'delete', objectId: '123' }), {})).toEqual({ method: 'DELETE', path: '123', query: {}, writeKind: 'idempotent' });
 		expect(buildRequest(parse({ operation: 'pause', objectId: '123' }), {})).toEqual({ method: 'POST', path: '123', query: {}, body: { status: 'PAUSED' }, writeKind: 'idempotent' });
 		expect(buildRequest(parse({ operation: 'custom', method: 'GET', path: 'me/adaccounts', jsonBody: '{"x":1}' }), { fields: 'id' })).toEqual({ method: 'GET', path: 'me/adaccounts', query: { fields: 'id' }, body: undefined, writeKind: undefined });
-		// A Custom Request's write kind: inferred by the client from the path unless the user states it.
+		// A Custom API Call's write kind: inferred by the client from the path unless the user states it.
 		const custom = (writeKind?: string) => buildRequest(parse({ operation: 'custom', method: 'POST', path: '123', writeKind }), {});
 		expect(custom().writeKind).toBeUndefined();
 		expect(custom('create').writeKind).toBe('create');
