@@ -45,6 +45,13 @@ export const metaRequestProperties: INodeProperties[] = [
 			// eslint-disable-next-line n8n-nodes-base/node-param-operation-option-action-miscased -- the rule's sentence case drops the comma of a list
 			{ name: 'Pause', value: 'pause', description: 'Pause an ad, ad set or campaign (status=PAUSED)', action: 'Pause an ad, ad set or campaign' },
 			{
+				name: 'Replay Failed Items',
+				value: 'replay',
+				description:
+					"Send again what items from this node's Failed output recorded (metaRequest.replay), with the same idempotency key: the write journal keeps a create that already succeeded from being sent twice",
+				action: 'Replay failed items',
+			},
+			{
 				name: 'Send Conversions Events',
 				value: 'sendEvents',
 				description: 'Send server events to a pixel (POST /{pixel-ID}/events); an event Meta rejects fails on its own and the others are sent again',

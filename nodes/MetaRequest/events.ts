@@ -33,6 +33,11 @@ function resendKey(key: string | undefined, events: ConversionEvent[]): string |
 	return `${key.slice(0, 200)}-${digest.slice(0, 16)}`;
 }
 
+/** A resend of some of the item's events: their body, with the key a re-run resending them finds again (also a replay of one rejected event). */
+export function resendRequest(request: MetaRequestOptions, events: ConversionEvent[], testEventCode: string): MetaRequestOptions {
+	return { ...request, body: eventsBody(events, testEventCode), idempotencyKey: resendKey(request.idempotencyKey, events) };
+}
+
 export async function sendConversionEvents(deps: EventSendDeps): Promise<{ success: INodeExecutionData[]; failedItems: INodeExecutionData[] }> {
 	const { events, generated } = withEventIds(deps.pixelId, deps.events);
 	const summary = (position: number): IDataObject => ({
@@ -47,7 +52,7 @@ export async function sendConversionEvents(deps: EventSendDeps): Promise<{ succe
 		const request: MetaRequestOptions =
 			attempt === 0
 				? deps.request
-				: { ...deps.request, body: eventsBody(subset, deps.testEventCode), idempotencyKey: resendKey(deps.request.idempotencyKey, subset) };
+				: resendRequest(deps.request, subset, deps.testEventCode);
 		const result = await deps.client.request({ ...request, signal: deps.signal });
 		sends++;
 		results.set(attempt, { result, request });

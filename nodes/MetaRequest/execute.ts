@@ -11,12 +11,16 @@ import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, Query
 import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
 import { compact, forEachLimited, isObject } from '../shared/core/util';
-import { sendConversionEvents } from './events';
+import { resendRequest, sendConversionEvents } from './events';
+import { prepareReplay, replayItem, replayOf } from './replay';
+import type { ConversionEvent, ReplayRecord } from '../shared/core';
 
 interface Prepared {
 	params: ItemParams;
 	options: NodeOptions;
 	request: MetaRequestOptions;
+	/** Replay Failed Items: the record the request comes from. */
+	replay?: ReplayRecord;
 }
 
 /** An item whose configuration is invalid, under "continue on fail": it fails without a request. */
@@ -30,6 +34,10 @@ interface Refused {
 	refused: MetaErrorInfo;
 	method: string;
 	options: NodeOptions;
+	/** `metaRequest.replay` of the refused item (what to fix and send again), when its parameters make a request. */
+	replay?: IDataObject;
+	/** Replay Failed Items: the audit record of a replay refused again. */
+	recovery?: IDataObject;
 }
 
 const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind', 'events', 'testEventCode'] as const;
@@ -42,6 +50,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 
 	const { accessToken, appSecret, apiVersion, baseUrl, secrets: credentialSecrets } = await getMetaCredential(ctx);
 	const state = await sharedState(ctx);
+	const replayBase = { baseUrl, apiVersion };
 	const secrets = [...credentialSecrets, ...state.secrets];
 
 	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
@@ -59,18 +68,29 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		// Parameters hidden for this operation come back as the fallback (null) and are left out.
 		for (const name of ITEM_PARAMETERS) raw[name] = ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
 		if (raw.operation === 'custom') raw.headers = ctx.getNodeParameter('headers.header', itemIndex, []);
+		const validate = ctx.getNodeParameter('options.validateBeforeSending', itemIndex, true) !== false;
+		if (raw.operation === 'replay') {
+			const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
+			const replay = prepareReplay(items[itemIndex].json, options, validate);
+			if ('refused' in replay) return { refused: replay.refused, method: replay.method, options, replay: replay.record as unknown as IDataObject | undefined, recovery: replay.recovery };
+			return { params: { operation: 'replay' }, options, request: replay.request, replay: replay.record };
+		}
 		// Validate Before Sending (writes): on the raw values, so an object given as an ID is refused, not the node stopped.
-		const check = ctx.getNodeParameter('options.validateBeforeSending', itemIndex, true) === false ? undefined : prevalidationRequest(raw);
+		const check = validate ? prevalidationRequest(raw) : undefined;
 		const problems = check ? prevalidate(check) : [];
 		if (check && problems.length > 0) {
 			const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
-			return { refused: internalErrors.prevalidation(problems), method: check.method, options };
+			return { refused: internalErrors.prevalidation(problems), method: check.method, options, replay: refusedReplay(raw, options, itemIndex) };
 		}
 		const params = parse(itemParamsSchema, raw, itemIndex, 'parameter');
 		const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
 		const query: Record<string, QueryValue> = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
 		const headers = params.operation === 'custom' ? parse(headersSchema, raw.headers, itemIndex, 'header') : {};
-		const request = buildRequest(params, query, headers);
+		const request = withKey(buildRequest(params, query, headers), options, itemIndex);
+		return { params, options, request };
+	};
+
+	const withKey = (request: MetaRequestOptions, options: NodeOptions, itemIndex: number): MetaRequestOptions => {
 		if (isWriteMethod(request.method)) {
 			request.idempotencyKey =
 				options.idempotencyKey ||
@@ -86,7 +106,16 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				});
 			request.retryWritesWithKey = options.retryWritesWithKey;
 		}
-		return { params, options, request };
+		return request;
+	};
+
+	/** A refused write's replay record (marked notSent), when its parameters make a request at all (an object as Object ID does not). */
+	const refusedReplay = (raw: Record<string, unknown>, options: NodeOptions, itemIndex: number): IDataObject | undefined => {
+		const params = itemParamsSchema.safeParse(raw);
+		const query = queryParamsSchema.safeParse(ctx.getNodeParameter('queryParameters.parameter', itemIndex, []));
+		const headers = headersSchema.safeParse(raw.operation === 'custom' ? raw.headers : []);
+		if (!params.success || !query.success || !headers.success) return undefined;
+		return replayOf(withKey(buildRequest(params.data, query.data, headers.data), options, itemIndex), replayBase, { notSent: true });
 	};
 
 	// Every item is checked before anything is sent: a typo in item 7 must not leave items 0–6 written.
@@ -126,7 +155,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 			return;
 		}
 		if ('refused' in entry) {
-			outcomes[itemIndex] = failedItem(itemIndex, entry.options, entry.refused, { method: entry.method, attempts: 0, waitedMs: 0, stopReason: 'refused' });
+			const stats = compact({ method: entry.method, attempts: 0, waitedMs: 0, stopReason: 'refused', replay: entry.replay });
+			outcomes[itemIndex] = failedItem(itemIndex, entry.options, entry.refused, stats, entry.recovery ? { recovery: entry.recovery } : {});
 			return;
 		}
 		const { params, options, request } = entry;
@@ -144,7 +174,30 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				testEventCode: params.testEventCode,
 				signal,
 				itemIndex,
-				stats: (result, sent) => requestStats(result, sent, state.kind, [...warnings, ...result.warnings]),
+				stats: (result, sent) => ({
+					...requestStats(result, sent, state.kind, [...warnings, ...result.warnings]),
+					...(result.ok ? {} : { replay: replayOf(sent, replayBase, { stopReason: result.stopReason }) }),
+				}),
+				failed: (error, stats, extra) => {
+					// A rejected event is replayed on its own, with the key a resend of it alone would have.
+					const event = extra.eventIndex === undefined ? undefined : extra.event;
+					const replay = event === undefined ? stats.replay : replayOf(resendRequest(request, [event as ConversionEvent], params.testEventCode), replayBase);
+					return failedItem(itemIndex, options, error, { ...stats, replay }, extra).failed;
+				},
+			});
+			return;
+		}
+		if (params.operation === 'replay' && entry.replay) {
+			outcomes[itemIndex] = await replayItem({
+				client,
+				store,
+				request,
+				record: entry.replay,
+				input: items[itemIndex],
+				itemIndex,
+				options,
+				signal,
+				stats: (result) => requestStats(result, request, state.kind, [...warnings, ...result.warnings]),
 				failed: (error, stats, extra) => failedItem(itemIndex, options, error, stats, extra).failed,
 			});
 			return;
@@ -158,6 +211,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				: await client.request({ ...request, signal });
 		const stats = requestStats(result, request, state.kind, [...warnings, ...result.warnings]);
 		if (!result.ok) {
+			const list = params.operation === 'listEdge' ? { list: params.returnAll ? {} : { limit: params.limit } } : {};
+			stats.replay = replayOf(request, replayBase, { ...list, stopReason: result.stopReason });
 			outcomes[itemIndex] = failedItem(itemIndex, options, result.error, stats);
 			return;
 		}

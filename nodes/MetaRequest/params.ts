@@ -7,7 +7,7 @@ import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../share
 import type { PrevalidationRequest } from '../shared/core';
 import { eventList, withEventIds } from '../shared/core';
 
-export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'sendEvents', 'custom'] as const;
+export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'sendEvents', 'replay', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 /** Operations that change one object by ID: their success items carry its ID and, by default, the input's fields. */
 export const WRITE_BY_ID: readonly Operation[] = ['update', 'delete', 'pause'];
@@ -85,6 +85,8 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({ operation: z.literal('delete'), objectId }),
 	z.object({ operation: z.literal('pause'), objectId }),
 	z.object({ operation: z.literal('sendEvents'), objectId, events: conversionEvents, testEventCode: z.string().trim().default('') }),
+	// Replay Failed Items: the request comes from each item's metaRequest.replay (see replay.ts).
+	z.object({ operation: z.literal('replay') }),
 	z.object({
 		operation: z.literal('custom'),
 		method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
@@ -252,6 +254,9 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 		case 'sendEvents':
 			// Every event with an event_id: Meta counts an event sent twice once (event_id + event_name).
 			return { method: 'POST', path: `${params.objectId}/events`, query, body: eventsBody(withEventIds(params.objectId, params.events).events, params.testEventCode), writeKind: 'create' };
+		case 'replay':
+			// Its request comes from the item's metaRequest.replay (prepareReplay in replay.ts), not from parameters.
+			throw new Error('Replay Failed Items takes its request from each item, not from parameters');
 		case 'custom':
 			return {
 				method: params.method,

@@ -23,4 +23,5 @@ export * from './state/memory';
 export * from './state/fallback';
 export * from './resilience/journal';
 export * from './capi/events';
+export * from './batch/batch';
 export * from './resilience/replay';

@@ -4,7 +4,7 @@
 // and reading the answer into an outcome the layers understand. It never throws.
 import type { Dispatcher } from 'undici';
 import { classifyMetaError, createRedactor, credentialSecrets, internalErrors, parseUsageHeaders, tokenProblem } from '../core';
-import type { HeaderBag, MetaErrorInfo, Redactor, StopReason, WriteKind } from '../core';
+import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, StopReason, WriteKind } from '../core';
 export type { StopReason } from '../core';
 import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
 import { breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
@@ -73,6 +73,10 @@ export interface MetaRequestOptions {
 	/** Retry a creating write after a failure that may have been applied. Default false. */
 	retryWritesWithKey?: boolean;
 	signal?: AbortSignal;
+	/** The calls Meta counts this one as, for pacing (a Graph batch: one per part). Default 1. */
+	weight?: number;
+	/** Usage found in the answer's body (a Graph batch's part headers), merged with the headers' for pacing. */
+	bodyUsage?: (body: unknown, headerUsage: MetaUsage | undefined) => MetaUsage | undefined;
 }
 
 /** The request as it may be shown: no token, no `appsecret_proof`. */
@@ -295,6 +299,7 @@ export class MetaClient {
 			creates: write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create',
 			retryWritesWithKey: options.retryWritesWithKey === true,
 			idempotencyKey: write ? options.idempotencyKey : undefined,
+			weight: options.weight,
 			recipient: isObject(options.body) && typeof options.body.to === 'string' ? options.body.to : undefined,
 			signal: options.signal,
 			deadline: started + this.retry.totalBudgetMs,
@@ -387,7 +392,7 @@ export class MetaClient {
 		if ((success && !isErrorBody(parsed)) || (status >= 300 && status < 400)) {
 			const location = responseHeaders.location;
 			const answer = location !== undefined && isObject(parsed) ? { ...parsed, location } : parsed;
-			return { ok: true, status, headers: responseHeaders, body: answer, usage };
+			return { ok: true, status, headers: responseHeaders, body: answer, usage: options.bodyUsage ? options.bodyUsage(parsed, usage) : usage };
 		}
 		const error = classifyMetaError(parsed, { httpStatus: status, headers: responseHeaders, secrets: this.secrets });
 		return { ok: false, error, mayBeApplied: !provesNothingApplied(error, status), aborted: false, usage };

@@ -22,6 +22,8 @@ export interface Call {
 	creates: boolean;
 	/** The user's opt-in to repeat such a write with its idempotency key. */
 	retryWritesWithKey: boolean;
+	/** The calls Meta counts this one as, for pacing (a Graph batch: its parts). Default 1. */
+	weight?: number;
 	/** WhatsApp sends: who the message goes to (Meta limits messages per recipient). */
 	recipient?: string;
 	/** Writes: the key the write journal knows it by (sent as `Idempotency-Key`). */

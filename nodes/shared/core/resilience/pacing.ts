@@ -92,11 +92,13 @@ function projected(s: PacingState, now: number): number {
 
 /**
  * Takes the next call slot: how long to wait before sending. With `retake`, no slot was taken:
- * another call holds the next look at a full rolling window; wait, then take again.
+ * another call holds the next look at a full rolling window; wait, then take again. `weight`: the
+ * calls Meta counts this one as (a Graph batch counts each of its parts), each a ticket of its own.
  */
-export function paceTake(state: PacingState | undefined, now: number, policy: PacingPolicy): PaceTake {
+export function paceTake(state: PacingState | undefined, now: number, policy: PacingPolicy, weight = 1): PaceTake {
 	const s: PacingState = state ? { ...state } : fresh(now);
-	const cost = s.cost ?? PRIOR_COST;
+	const slots = Math.max(1, Math.floor(weight));
+	const cost = (s.cost ?? PRIOR_COST) * slots;
 	let at = now;
 	if (s.notBefore > now) at = s.notBefore;
 	else {
@@ -123,7 +125,7 @@ export function paceTake(state: PacingState | undefined, now: number, policy: Pa
 			at = s.lookAt;
 		}
 	}
-	s.takes++;
+	s.takes += slots;
 	return { state: s, waitMs: Math.max(0, at - now), ticket: s.takes };
 }
 

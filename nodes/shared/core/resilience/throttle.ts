@@ -56,7 +56,7 @@ export function throttleLayer(pacing: PacingStore, policy: ThrottlePolicy): Laye
 		let ticket: number | undefined;
 		while (ticket === undefined) {
 			const now = call.now();
-			const take = await pacing.update(key, (s) => taken(paceTake(s, now, policy), now));
+			const take = await pacing.update(key, (s) => taken(paceTake(s, now, policy, call.weight), now));
 			// (A slot not used counts as a call until a newer answer is read: the safe side.)
 			if (take.waitMs > 0 && now + take.waitMs > call.deadline) return overBudget(take.waitMs, take.state.pct);
 			await call.pause(take.waitMs);

@@ -1,0 +1,149 @@
+// Meta Request's Replay Failed Items: each incoming item's `metaRequest.replay` (written by Meta
+// Request on Failed) is sent again with the same idempotency key through the same layers (write
+// journal, retry, breaker, pacing), and every output item gets the audit record `recovery`. A
+// replay that fails again keeps its record, so it can be replayed later.
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import {
+	buildReplayRecord,
+	internalErrors,
+	isWriteMethod,
+	prevalidate,
+	readReplayRecord,
+	recoveryRecord,
+	StateUnavailableError,
+	type MetaErrorInfo,
+	type ReplayBase,
+	type ReplayRecord,
+	type ReplaySource,
+	type StateStore,
+} from '../shared/core';
+import { outputItem } from '../shared/n8n';
+import type { MetaClient, MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult } from '../shared/transport';
+import { isObject } from '../shared/core/util';
+import type { NodeOptions } from './params';
+
+/** The record a failed request of this node carries on `metaRequest.replay`. */
+export function replayOf(request: MetaRequestOptions, base: ReplayBase, extra: Pick<ReplaySource, 'list' | 'notSent'> & { stopReason?: string } = {}): IDataObject {
+	const { stopReason, ...rest } = extra;
+	return buildReplayRecord(
+		{
+			method: request.method,
+			path: request.path,
+			query: request.query as Record<string, unknown> | undefined,
+			body: request.body,
+			headers: request.headers,
+			idempotencyKey: request.idempotencyKey,
+			writeKind: request.writeKind,
+			mayBeApplied: stopReason === 'ambiguous_write',
+			...rest,
+		},
+		base,
+		Date.now(),
+	) as unknown as IDataObject;
+}
+
+export type PreparedReplay =
+	| { request: MetaRequestOptions; record: ReplayRecord }
+	| { refused: MetaErrorInfo; method: string; record?: ReplayRecord; recovery?: IDataObject };
+
+/**
+ * The call an incoming item's record stands for, or why it cannot be sent: no (valid) record, or
+ * Validate Before Sending refuses it (then the record stays on the item, to be fixed and replayed).
+ * The Idempotency Key option, when given, replaces the record's key (after checking on Meta that
+ * an unconfirmed create was not applied).
+ */
+export function prepareReplay(json: IDataObject, options: NodeOptions, validate: boolean): PreparedReplay {
+	const read = readReplayRecord(json);
+	if ('problem' in read) return { refused: internalErrors.replayInvalid(read.problem), method: 'POST' };
+	const { record } = read;
+	const write = isWriteMethod(record.method);
+	if (validate && write) {
+		const problems = prevalidate({ method: record.method, path: record.path, body: record.body, headers: record.headers });
+		if (problems.length > 0) {
+			const recovery = recoveryRecord(json, record, Date.now(), 0, 'failed') as unknown as IDataObject;
+			return { refused: internalErrors.prevalidation(problems), method: record.method, record, recovery };
+		}
+	}
+	const request: MetaRequestOptions = {
+		method: record.method,
+		path: record.path,
+		query: record.query as MetaRequestOptions['query'],
+		body: record.method === 'GET' ? undefined : record.body,
+		...(record.headers ? { headers: record.headers } : {}),
+		...(record.writeKind ? { writeKind: record.writeKind } : {}),
+	};
+	if (write) {
+		request.idempotencyKey = options.idempotencyKey || record.idempotencyKey;
+		request.retryWritesWithKey = options.retryWritesWithKey;
+	}
+	return { request, record };
+}
+
+export interface ReplayDeps {
+	client: MetaClient;
+	store: StateStore;
+	request: MetaRequestOptions;
+	record: ReplayRecord;
+	input: INodeExecutionData;
+	itemIndex: number;
+	options: NodeOptions;
+	signal?: AbortSignal;
+	/** `metaRequest` of the replay's call. */
+	stats(result: MetaResult | MetaPageResult): IDataObject;
+	/** A Failed item of this input item with the error, `metaRequest` and the extra fields. */
+	failed(error: MetaErrorInfo, stats: IDataObject, extra: IDataObject): INodeExecutionData;
+}
+
+/**
+ * A create that may have been applied is sent only while the write journal holds its key: the
+ * journal layer then answers it (done) or refuses it (unconfirmed). Without a record (expired, or
+ * another state store) nobody can say it was not applied: refused here, nothing sent.
+ */
+async function journalForgot(store: StateStore, key: string): Promise<'forgot' | 'known' | Error> {
+	try {
+		const entry = await store.journal.claim(key, Date.now(), 60_000);
+		if (entry.state !== 'claimed') return 'known';
+		await store.journal.release(key);
+		return 'forgot';
+	} catch (error) {
+		if (error instanceof StateUnavailableError) return error;
+		throw error;
+	}
+}
+
+export async function replayItem(deps: ReplayDeps): Promise<{ success: INodeExecutionData[] } | { failed: INodeExecutionData }> {
+	const { record, request, input, options } = deps;
+	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number) => ({
+		failed: deps.failed(error, { ...stats, replay: record as unknown as IDataObject }, {
+			recovery: recoveryRecord(input.json, record, Date.now(), attempts, 'failed') as unknown as IDataObject,
+		}),
+	});
+
+	if (record.mayBeApplied && request.idempotencyKey && request.idempotencyKey === record.idempotencyKey) {
+		const known = await journalForgot(deps.store, request.idempotencyKey);
+		const stats = { method: record.method, attempts: 0, waitedMs: 0, idempotencyKey: request.idempotencyKey };
+		if (known instanceof Error) return fail(internalErrors.journalUnavailable(known.message), { ...stats, stopReason: 'state_unavailable' }, 0);
+		if (known === 'forgot') return fail(internalErrors.replayUnconfirmed(record.failedAt), { ...stats, stopReason: 'ambiguous_write' }, 0);
+	}
+
+	const result = record.list
+		? await deps.client.paginate({ ...request, signal: deps.signal }, { maxPages: options.maxPages, maxRecords: record.list.limit })
+		: await deps.client.request({ ...request, signal: deps.signal });
+	const stats = deps.stats(result);
+	if (!result.ok) return fail((result as MetaFailure).error, stats, result.attempts);
+
+	const outcome = 'replayedFrom' in result && result.replayedFrom !== undefined ? 'already_succeeded' : 'succeeded';
+	const recovery = recoveryRecord(input.json, record, Date.now(), result.attempts, outcome) as unknown as IDataObject;
+	if ('records' in result) {
+		return {
+			success: result.records.map((body) =>
+				outputItem(isObject(body) ? { ...(body as IDataObject), metaRequest: stats, recovery } : { data: body as IDataObject, metaRequest: stats, recovery }, deps.itemIndex),
+			),
+		};
+	}
+	// The input's fields (what the item was about), without the failure it carried, then Meta's answer.
+	const { [options.errorField]: _error, metaRequest: _previous, recovery: _earlier, ...fields } = options.includeInputFields ? input.json : {};
+	const answer = isObject(result.body) ? (result.body as IDataObject) : { data: result.body as IDataObject };
+	return { success: [outputItem({ ...fields, ...answer, metaRequest: stats, recovery }, deps.itemIndex, options.includeInputFields ? input : undefined)] };
+}

@@ -1,0 +1,198 @@
+// Dead letters that can be replayed, through n8n's engine against the fake Meta server: every Failed
+// item carries metaRequest.replay (never a secret), the Escalation Router passes it on, and Replay
+// Failed Items sends it again with the same idempotency key: a create whose first try was applied
+// and whose answer was lost is not applied twice, a replayed success is not repeated by a second replay.
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
+import { runNode } from '../../helpers/engine';
+
+const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
+const ROUTER = 'n8n-nodes-meta-resilience.metaEscalationRouter';
+const fake = useFakeMeta();
+const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
+
+const credentials = () => ({ metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' } });
+
+async function meta(parameters: INodeParameters, items: IDataObject[] | INodeExecutionData[], workflowId = 'storeWorkflow') {
+	const result = await runNode(TYPE, { ...parameters, options: { ...FAST, ...(parameters.options as IDataObject) } }, items, { credentials: credentials(), workflowId });
+	expect(result.error).toBeUndefined();
+	expect(JSON.stringify(result.nodeOutputs)).not.toContain(FAKE_META_TOKEN);
+	return result.nodeOutputs;
+}
+
+const json = (items: INodeExecutionData[]) => items.map((item) => item.json as IDataObject & { metaRequest: IDataObject; metaError: IDataObject; recovery: IDataObject });
+const createsOf = (name: string) => fake.writes.filter((write) => write.creates && write.params.name === name);
+
+const CREATE = { operation: 'create', objectId: 'act_1', edge: 'ads', jsonBody: '={{ JSON.stringify({ name: $json.name, status: "PAUSED" }) }}' };
+
+test('a create applied but answered 500, one refused for a permission, then replayed from another workflow: each applied once', async () => {
+	// Item 0: applied, then a 500 (the answer is lost). Item 1: refused (permission, nothing applied). Item 2: created.
+	fake.addFault({ match: { method: 'POST', path: '/act_1/ads' }, times: 1, fault: APPLY_THEN_FAIL[0] });
+	fake.addFault({ match: { method: 'POST', path: '/act_1/ads' }, times: 1, fault: { type: 'graphError', code: 200, status: 403 } });
+	const [created, failed] = await meta(CREATE, [{ name: 'Lost answer' }, { name: 'No permission yet' }, { name: 'Fine' }]);
+	expect(json(created).map((item) => item.name ?? item.id)).toHaveLength(1);
+	expect(json(failed).map((item) => [item.name, item.metaRequest.stopReason])).toEqual([
+		['Lost answer', 'ambiguous_write'],
+		['No permission yet', 'not_retryable'],
+	]);
+	const [lost, refused] = json(failed).map((item) => item.metaRequest.replay as IDataObject);
+	expect(lost).toEqual({
+		method: 'POST',
+		path: 'act_1/ads',
+		body: { name: 'Lost answer', status: 'PAUSED' },
+		idempotencyKey: json(failed)[0].metaRequest.idempotencyKey,
+		writeKind: 'create',
+		failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+		mayBeApplied: true,
+	});
+	expect(refused).not.toHaveProperty('mayBeApplied');
+	expect(createsOf('Lost answer')).toHaveLength(1);
+	expect(createsOf('No permission yet')).toHaveLength(0);
+
+	// The Escalation Router passes the record on (both escalate here: an ambiguous write, a permission).
+	const routed = await runNode(ROUTER, {}, failed);
+	const escalated = routed.nodeOutputs[3];
+	expect(escalated.map((item) => (item.json.metaRequest as IDataObject).replay)).toEqual([lost, refused]);
+
+	// Replay from another workflow, after the permission was granted.
+	const [replayed, failedAgain] = await meta({ operation: 'replay' }, escalated, 'replayWorkflow');
+	expect(json(replayed).map((item) => [item.name, item.recovery])).toEqual([
+		['No permission yet', { firstFailedAt: refused.failedAt, replayedAt: expect.any(String), attempts: 2, replays: 1, outcome: 'succeeded' }],
+	]);
+	expect(json(replayed)[0]).toMatchObject({ id: expect.any(String), metaRequest: { idempotencyKey: refused.idempotencyKey, attempts: 1 } });
+	expect(json(replayed)[0]).not.toHaveProperty('metaError');
+	expect(json(replayed)[0].metaRequest).not.toHaveProperty('replay');
+	// The write journal knows the lost answer's key (maybe applied): not sent again, still replayable later.
+	expect(json(failedAgain).map((item) => [item.name, item.metaError.code, item.metaRequest.stopReason, item.metaRequest.replay, item.recovery])).toEqual([
+		['Lost answer', 'WRITE_NOT_CONFIRMED', 'ambiguous_write', lost, { firstFailedAt: lost.failedAt, replayedAt: expect.any(String), attempts: 1, replays: 1, outcome: 'failed' }],
+	]);
+	expect(createsOf('Lost answer')).toHaveLength(1);
+	expect(createsOf('No permission yet')).toHaveLength(1);
+	expect(fake.requests.filter((request) => request.idempotencyKey === refused.idempotencyKey)).toHaveLength(2);
+
+	// The dead letters replayed again (the store was not cleared): the journal answers the one that
+	// succeeded, nothing is sent twice.
+	const [again, stillFailed] = await meta({ operation: 'replay' }, escalated, 'thirdWorkflow');
+	expect(json(again).map((item) => [item.name, item.metaRequest.replayed, item.recovery.outcome, item.recovery.attempts])).toEqual([['No permission yet', true, 'already_succeeded', 1]]);
+	expect(json(again)[0].id).toBe(json(replayed)[0].id);
+	expect(json(stillFailed).map((item) => item.name)).toEqual(['Lost answer']);
+	// Replaying a replayed failure continues its audit record.
+	const [, third] = await meta({ operation: 'replay' }, failedAgain, 'replayWorkflow');
+	expect(json(third)[0].recovery).toMatchObject({ replays: 2, attempts: 1, outcome: 'failed', firstFailedAt: lost.failedAt });
+	expect(fake.duplicateWrites()).toEqual([]);
+	expect(createsOf('Lost answer')).toHaveLength(1);
+	expect(createsOf('No permission yet')).toHaveLength(1);
+});
+
+test('a create that may have been applied, unknown to the journal (expired, another store), is not replayed; a new key sends it', async () => {
+	const record = { method: 'POST', path: 'act_1/ads', body: { name: 'Forgotten' }, idempotencyKey: 'n8n-never-seen-by-this-journal', writeKind: 'create', failedAt: '2026-12-01T10:00:00.000Z', mayBeApplied: true };
+	const [ok, failed] = await meta({ operation: 'replay' }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
+	expect(ok).toHaveLength(0);
+	expect(json(failed)[0]).toMatchObject({ metaError: { code: 'WRITE_NOT_CONFIRMED', action: 'escalate' }, metaRequest: { attempts: 0, stopReason: 'ambiguous_write', replay: record }, recovery: { attempts: 1, replays: 1, outcome: 'failed' } });
+	expect(fake.requests).toHaveLength(0);
+	// After checking on Meta that it does not exist: a new key.
+	const [sent] = await meta({ operation: 'replay', options: { idempotencyKey: 'checked-on-meta-1' } }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
+	expect(json(sent)[0]).toMatchObject({ name: 'Forgotten', recovery: { outcome: 'succeeded', attempts: 2 } });
+	expect(createsOf('Forgotten')).toHaveLength(1);
+});
+
+test('items without a usable record go to Failed, naming what is missing; nothing is sent', async () => {
+	const [ok, failed] = await meta({ operation: 'replay' }, [
+		{ id: 'a' },
+		{ metaRequest: { attempts: 2 } },
+		{ metaRequest: { replay: { method: 'POST', path: 'act_1/ads', failedAt: '2026-12-01T10:00:00.000Z' } } },
+		{ metaRequest: { replay: { method: 'GET', failedAt: 'now' } } },
+	]);
+	expect(ok).toHaveLength(0);
+	expect(json(failed).map((item) => [item.metaError.code, item.metaError.category, item.metaRequest.stopReason])).toEqual(Array(4).fill(['REPLAY_INVALID', 'validation', 'refused']));
+	expect(json(failed).map((item) => item.metaError.message)).toEqual([
+		expect.stringContaining('the item has no metaRequest.replay'),
+		expect.stringContaining('metaRequest is there but without replay'),
+		expect.stringContaining('metaRequest.replay.idempotencyKey is missing'),
+		expect.stringMatching(/metaRequest\.replay\.path is missing; metaRequest\.replay\.failedAt must be an ISO time/),
+	]);
+	expect(json(failed)[0]).toMatchObject({ id: 'a' });
+	expect(fake.requests).toHaveLength(0);
+});
+
+test('no secret in a record: a canary token in the path, body and headers of a Custom API Call is left out', async () => {
+	const canary = FAKE_META_TOKEN;
+	fake.addFault({ match: { method: 'POST' }, times: 1, fault: { type: 'graphError', code: 100, status: 400 } });
+	const [, failed] = await meta(
+		{
+			operation: 'custom',
+			method: 'POST',
+			path: `${fake.url}/v24.0/act_1/ads?access_token=${canary}&fields=id`,
+			jsonBody: JSON.stringify({ name: 'Canary', access_token: canary }),
+			headers: { header: [{ name: 'Authorization', value: `Bearer ${canary}` }, { name: 'X-Trace', value: 't-1' }] },
+			options: { validateBeforeSending: false },
+		},
+		[{}],
+	);
+	const replay = json(failed)[0].metaRequest.replay as IDataObject;
+	expect(replay).toEqual({
+		method: 'POST',
+		path: 'act_1/ads',
+		query: { fields: 'id' },
+		body: { name: 'Canary' },
+		headers: { 'X-Trace': 't-1' },
+		idempotencyKey: expect.stringMatching(/^n8n-/),
+		failedAt: expect.any(String),
+	});
+	const text = JSON.stringify(failed);
+	for (const form of [canary, encodeURIComponent(canary), Buffer.from(canary).toString('base64'), canary.toLowerCase()]) expect(text).not.toContain(form);
+	expect(text).not.toMatch(/access_token|appsecret_proof|Bearer/);
+
+	// Replayed: the credential authenticates, the record goes to the credential's host and version.
+	const [sent] = await meta({ operation: 'replay' }, failed);
+	expect(json(sent)[0]).toMatchObject({ recovery: { outcome: 'succeeded', replays: 1 } });
+	const last = fake.requests[fake.requests.length - 1];
+	expect([last.method, last.path, last.query.fields]).toEqual(['POST', '/v24.0/act_1/ads', 'id']);
+});
+
+test('a write refused before sending carries its record, marked notSent; replayed unfixed it is refused again, fixed it is sent', async () => {
+	const [, failed] = await meta(
+		{ operation: 'create', objectId: 'act_1', edge: 'adcreatives', jsonBody: JSON.stringify({ name: 'Spring', object_story_spec: { page_id: '123', link_data: { picture: 'https://cdn.example/clip.mp4', link: 'https://shop.example' } } }) },
+		[{ creative: 'spring' }],
+	);
+	const item = json(failed)[0];
+	expect(item.metaRequest).toMatchObject({ stopReason: 'refused', attempts: 0, replay: { method: 'POST', path: 'act_1/adcreatives', notSent: true, idempotencyKey: expect.any(String) } });
+
+	const [, refusedAgain] = await meta({ operation: 'replay' }, failed);
+	expect(json(refusedAgain)[0]).toMatchObject({ metaError: { code: 'VALIDATION_MEDIA_TYPE' }, metaRequest: { stopReason: 'refused', replay: item.metaRequest.replay }, recovery: { replays: 1, attempts: 0, outcome: 'failed' } });
+
+	// Fixed in the record (an image instead of the video), then replayed: sent once.
+	const fixed = structuredClone(json(refusedAgain)[0]);
+	((fixed.metaRequest.replay as IDataObject).body as { object_story_spec: { link_data: IDataObject } }).object_story_spec.link_data.picture = 'https://cdn.example/spring.jpg';
+	const [sent] = await meta({ operation: 'replay' }, [fixed]);
+	expect(json(sent)[0]).toMatchObject({ creative: 'spring', recovery: { replays: 2, outcome: 'succeeded', attempts: 1 } });
+	expect(fake.requests.filter((request) => request.path.endsWith('/act_1/adcreatives'))).toHaveLength(1);
+});
+
+test('a List Edge that failed is replayed as a list read, one item per record', async () => {
+	fake.seedObjects([{ name: 'A' }, { name: 'B' }, { name: 'C' }], { parent: 'act_9', edge: 'ads' });
+	fake.addFault({ match: { method: 'GET' }, times: 1, fault: { type: 'graphError', code: 10, status: 403 } });
+	const [, failed] = await meta({ operation: 'listEdge', objectId: 'act_9', edge: 'ads', fields: 'name', limit: 2 }, [{}]);
+	expect(json(failed)[0].metaRequest.replay).toEqual({ method: 'GET', path: 'act_9/ads', query: { limit: 2, fields: 'name' }, list: { limit: 2 }, failedAt: expect.any(String) });
+	const [records] = await meta({ operation: 'replay' }, failed);
+	expect(json(records).map((item) => [item.name, item.recovery.outcome])).toEqual([
+		['A', 'succeeded'],
+		['B', 'succeeded'],
+	]);
+});
+
+test('rate-limited to Max Attempts: the router dead-letters it with its record; replayed later it is applied once', async () => {
+	fake.seedObjects([{ id: '120210000000000777', name: 'Ad', status: 'ACTIVE' }]);
+	fake.addFault({ match: { method: 'POST' }, times: 2, fault: { type: 'graphError', code: 17, status: 400 } });
+	const [, failed] = await meta({ operation: 'pause', objectId: '={{ $json.adId }}', options: { maxAttempts: 2 } }, [{ adId: '120210000000000777' }]);
+	expect(json(failed)[0].metaRequest).toMatchObject({ stopReason: 'max_attempts', attempts: 2 });
+	const routed = await runNode(ROUTER, {}, failed);
+	const deadLetters = routed.nodeOutputs[4];
+	expect(deadLetters.map((item) => [item.json.route, (item.json.metaRequest as IDataObject).replay])).toEqual([
+		['dead_letter', { method: 'POST', path: '120210000000000777', body: { status: 'PAUSED' }, idempotencyKey: expect.any(String), writeKind: 'idempotent', failedAt: expect.any(String) }],
+	]);
+	const [sent] = await meta({ operation: 'replay' }, deadLetters, 'replayWorkflow');
+	expect(json(sent)[0]).toMatchObject({ adId: '120210000000000777', success: true, route: 'dead_letter', recovery: { attempts: 3, replays: 1, outcome: 'succeeded' } });
+	expect(fake.getObject('120210000000000777')?.status).toBe('PAUSED');
+	expect(fake.writes.filter((write) => write.path === '/120210000000000777')).toHaveLength(1);
+});
