@@ -2,6 +2,7 @@
 // the normalized error under `metaError`, and the shape of an item on n8n's error output. The
 // Escalation Router and Classify Error read exactly these.
 import type { MetaErrorInfo, MetaUsage } from './types';
+import type { ReplayRecord } from './resilience/replay';
 
 /** Why a failed call was not retried (further). */
 export type StopReason =
@@ -58,6 +59,8 @@ export interface MetaRequestStats {
 	stateStore?: 'memory' | 'redis';
 	/** What the item should know about its shared state (Redis unreachable, fallback to memory, per-worker state). */
 	stateWarnings?: string[];
+	/** Failures only: what Replay Failed Items needs to send the request again (never a secret). */
+	replay?: ReplayRecord;
 }
 
 /** The default field names. */
