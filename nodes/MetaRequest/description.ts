@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { sharedStateProperties } from '../shared/n8n/state';
 import { WRITE_BY_ID } from './params';
+import { batchProperties } from './batchDescription';
 
 /** The outputs, in the order execute returns them: every item ends on exactly one. */
 export const OUTPUT_NAMES: string[] = ['Success', 'Failed'];
@@ -50,6 +51,12 @@ export const metaRequestProperties: INodeProperties[] = [
 				description:
 					"Send again what items from this node's Failed output recorded (metaRequest.replay), with the same idempotency key: the write journal keeps a create that already succeeded from being sent twice",
 				action: 'Replay failed items',
+			},
+			{
+				name: 'Send as Graph Batch',
+				value: 'batch',
+				description: 'Each item is one request (method, path, body); they go out 50 per Graph batch call, and each item ends on its own answer',
+				action: 'Send items as graph batch requests',
 			},
 			{
 				name: 'Send Conversions Events',
@@ -170,6 +177,7 @@ export const metaRequestProperties: INodeProperties[] = [
 	},
 	jsonBodyFor(['create', 'update']),
 	jsonBodyFor(['custom'], { show: { method: ['POST', 'PUT', 'PATCH', 'DELETE'] } }),
+	...batchProperties,
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
@@ -303,8 +311,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					"Whether a success item of Update, Delete or Pause keeps the input item's fields (beside the object's ID, Meta's answer and metaRequest), as a failed item does. Off: only the ID, Meta's answer and metaRequest.",
-				displayOptions: { show: { '/operation': [...WRITE_BY_ID] } },
+					"Whether a success item of Update, Delete, Pause or Send as Graph Batch keeps the input item's fields (beside the object's ID, Meta's answer and metaRequest), as a failed item does. Off: only the ID, Meta's answer and metaRequest.",
+				displayOptions: { show: { '/operation': [...WRITE_BY_ID, 'batch'] } },
 			},
 			{
 				displayName: 'Key Scope',
@@ -409,7 +417,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own. An item that fails is not sent and goes to Failed (category validation). Reads are not checked.',
-				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'custom'] } },
+				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'batch', 'custom'] } },
 			},
 		],
 	},

@@ -3,6 +3,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { z } from 'zod';
+import { executeBatch } from './batch';
 import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
@@ -43,6 +44,8 @@ interface Refused {
 const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind', 'events', 'testEventCode'] as const;
 
 export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	// Send as Graph Batch: the items go out together, 50 per call (batch.ts).
+	if (ctx.getNodeParameter('operation', 0) === 'batch') return await executeBatch(ctx);
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
 	const toErrorOutput = node.onError === 'continueErrorOutput';

@@ -59,10 +59,10 @@ test('the Batch Status Poller subtitle survives a Status URL given as an express
 	expect(subtitleOf(poller, { jobKind: 'report_run' })).toBe('Report run');
 });
 
-test('Include Input Fields is offered for the writes by ID only', () => {
+test('Include Input Fields is offered for the writes by ID and Send as Graph Batch only', () => {
 	const options = description.properties.find((p) => p.name === 'options')?.options as INodeProperties[];
 	const include = options.find((o) => o.name === 'includeInputFields');
-	expect(include).toMatchObject({ type: 'boolean', default: true, displayOptions: { show: { '/operation': ['update', 'delete', 'pause'] } } });
+	expect(include).toMatchObject({ type: 'boolean', default: true, displayOptions: { show: { '/operation': ['update', 'delete', 'pause', 'batch'] } } });
 });
 
 test('labels write units as units: (ms), never (Ms); seconds fields force no decimals', () => {

@@ -1,0 +1,223 @@
+// Meta Request's Send as Graph Batch: every input item is one sub-request (Method, Path, Query
+// Parameters, JSON Body, per item); they go out 50 per `POST /` with `batch`, and each item ends
+// on Success or Failed by its own part of Meta's answer (core/batch runs the rounds).
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { z } from 'zod';
+import {
+	batchUsage,
+	breakerKey,
+	cancellableSleep,
+	createRedactor,
+	DEFAULT_BREAKER_POLICY,
+	DEFAULT_RETRY_POLICY,
+	deriveIdempotencyKey,
+	formBody,
+	inferWriteKind,
+	internalErrors,
+	isWriteMethod,
+	prevalidate,
+	runBatch,
+} from '../shared/core';
+import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
+import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
+import type { QueryValue } from '../shared/transport';
+import { compact, isObject } from '../shared/core/util';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema } from './params';
+import type { NodeOptions } from './params';
+
+/** The methods a Graph batch sub-request can have. */
+export const BATCH_METHODS = ['GET', 'POST', 'DELETE'] as const;
+
+interface Part {
+	request: BatchPartRequest;
+	method: string;
+	/** The sub-request's URL as it may be shown (no token). */
+	url: string;
+	options: NodeOptions;
+}
+
+interface NotSent {
+	error: MetaErrorInfo;
+	stopReason?: 'refused';
+	method?: string;
+	options: NodeOptions;
+}
+
+export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const node = ctx.getNode();
+	const toErrorOutput = node.onError === 'continueErrorOutput';
+	const continueOnFail = ctx.continueOnFail();
+	const credential = await getMetaCredential(ctx);
+	const { accessToken, appSecret, apiVersion, baseUrl } = credential;
+	const state = await sharedState(ctx);
+	const secrets = [...credential.secrets, ...state.secrets];
+
+	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
+		const result = schema.safeParse(value);
+		if (result.success) return result.data;
+		const problems = formatZodIssues(result.error, PARAMETER_LABELS).split('\n').join('; ');
+		throw new NodeOperationError(node, `Item ${itemIndex}: invalid ${what} — ${problems}`, {
+			itemIndex,
+			description: `Fix the parameter named above (item ${itemIndex}, counting from 0).`,
+		});
+	};
+	const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+
+	const prepare = (itemIndex: number): Part | NotSent => {
+		const raw: Record<string, unknown> = { operation: 'custom' };
+		for (const name of ['method', 'path', 'jsonBody', 'writeKind']) raw[name] = ctx.getNodeParameter(name, itemIndex, null) ?? undefined;
+		const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
+		const check = options.validateBeforeSending ? prevalidationRequest(raw) : undefined;
+		const problems = check ? prevalidate(check) : [];
+		if (check && problems.length > 0) return { error: internalErrors.prevalidation(problems), stopReason: 'refused', method: check.method, options };
+		const params = parse(itemParamsSchema, raw, itemIndex, 'parameter');
+		if (params.operation !== 'custom' || !(BATCH_METHODS as readonly string[]).includes(params.method)) {
+			throw new NodeOperationError(node, `Item ${itemIndex}: invalid parameter — Method: a Graph batch sub-request is ${BATCH_METHODS.join(', ')}`, { itemIndex });
+		}
+		const query: Record<string, QueryValue> = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
+		const request = buildRequest(params, query);
+		let resolved;
+		try {
+			resolved = resolveMetaUrl({ baseUrl, apiVersion, accessToken }, request.path, request.query);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			const refused = error instanceof ForeignHostError ? internalErrors.refused('FOREIGN_HOST', message) : internalErrors.refused('INVALID_URL', `Invalid path or URL: ${message}`);
+			return { error: refused, stopReason: 'refused', method: request.method, options };
+		}
+		const shown = new URL(resolved.display);
+		// Relative to the batch call's version: a path in the credential's version loses it, another version stays.
+		let relative = shown.pathname.slice(basePath.length).replace(/^\/+/, '');
+		if (relative === apiVersion || relative.startsWith(`${apiVersion}/`)) relative = relative.slice(apiVersion.length).replace(/^\/+/, '');
+		const write = isWriteMethod(request.method);
+		const creates = write && (request.writeKind ?? inferWriteKind(request.method, shown.pathname)) === 'create';
+		const idempotencyKey = creates
+			? options.idempotencyKey ||
+				deriveIdempotencyKey({
+					workflowId: String(ctx.getWorkflow().id ?? ''),
+					executionId: options.keyScope === 'execution' ? (ctx.getExecutionId() ?? '') : undefined,
+					nodeName: node.name,
+					itemIndex,
+					method: request.method,
+					path: request.path,
+					query: request.query,
+					body: request.body,
+				})
+			: undefined;
+		return {
+			request: {
+				method: request.method,
+				relativeUrl: `${relative}${shown.search}`,
+				body: write ? formBody(request.body as Record<string, unknown> | undefined) : undefined,
+				creates,
+				idempotencyKey,
+				endpoint: breakerKey(shown),
+			},
+			method: request.method,
+			url: resolved.display,
+			options,
+		};
+	};
+
+	// Every item is checked before anything is sent, as in the other operations.
+	const prepared: Array<Part | NotSent> = items.map((_, itemIndex) => {
+		try {
+			return prepare(itemIndex);
+		} catch (error) {
+			if (!continueOnFail) throw error;
+			let options = optionsSchema.parse({});
+			try {
+				options = optionsSchema.parse(ctx.getNodeParameter('options', itemIndex, {}));
+			} catch {
+				// The defaults then.
+			}
+			return { error: internalErrors.invalidParameter((error as Error).message), options };
+		}
+	});
+
+	const sendable = prepared.flatMap((entry, itemIndex) => ('request' in entry ? [{ itemIndex, part: entry }] : []));
+	// The run's policies (retries, pacing, breaker, journal): the first item's options.
+	const runOptions = sendable[0]?.part.options ?? optionsSchema.parse({});
+	const settings = clientSettings(runOptions);
+	const signal = ctx.getExecutionCancelSignal();
+	const sleep = async (ms: number) => await cancellableSleep(ms, signal);
+	const warnings: string[] = [];
+	const store = storeForItem(state, warnings);
+	const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, ...settings, store, sleep });
+	const retry = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
+	const run = await runBatch(
+		sendable.map(({ part }) => part.request),
+		{
+			send: async (entries, { creates, weight }): Promise<BatchCallResult> => {
+				const result = await client.request({
+					method: 'POST',
+					path: '',
+					body: { batch: entries },
+					writeKind: creates ? 'create' : 'idempotent',
+					weight,
+					bodyUsage: (body, usage) => batchUsage(usage, body),
+					signal,
+				});
+				if (result.ok) return { ok: true, body: result.body, usage: result.usage, attempts: result.attempts, waitedMs: result.waitedMs, warnings: result.warnings };
+				return { ok: false, error: result.error, stopReason: result.stopReason, usage: result.usage, attempts: result.attempts, waitedMs: result.waitedMs, warnings: result.warnings };
+			},
+			retry,
+			journal: store.journal,
+			journalPolicy: { ttlMs: settings.journal?.ttlMs ?? 24 * 3_600_000, whenUnavailable: settings.journal?.whenUnavailable ?? 'fail' },
+			breakers: store.breakers,
+			breakerPolicy: { ...DEFAULT_BREAKER_POLICY, ...settings.breaker },
+			now: Date.now,
+			pause: sleep,
+			signal,
+			secrets,
+		},
+	);
+
+	const success: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	const fail = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) => {
+		const input = items[itemIndex];
+		// As the other operations: on the error output, n8n merges { error, message } into the input item.
+		const json: IDataObject = toErrorOutput
+			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
+			: { ...input.json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
+		failed.push(outputItem(json, itemIndex, input));
+	};
+	const outcomes = new Map<number, PartOutcome>(sendable.map(({ itemIndex }, position) => [itemIndex, run.outcomes[position]]));
+	prepared.forEach((entry, itemIndex) => {
+		if (!('request' in entry)) {
+			const stats = entry.stopReason ? { method: entry.method, attempts: 0, waitedMs: 0, stopReason: entry.stopReason } : {};
+			fail(itemIndex, entry.options, entry.error, stats);
+			return;
+		}
+		const outcome = outcomes.get(itemIndex)!;
+		const stats = compact({
+			method: entry.method,
+			url: entry.url,
+			attempts: outcome.attempts,
+			waitedMs: outcome.waitedMs,
+			usage: outcome.usage as IDataObject | undefined,
+			status: outcome.ok ? outcome.status : undefined,
+			stopReason: outcome.stopReason,
+			idempotencyKey: entry.request.idempotencyKey,
+			replayed: outcome.replayedFrom === undefined ? undefined : true,
+			replayedFrom: outcome.replayedFrom === undefined ? undefined : new Date(outcome.replayedFrom).toISOString(),
+			batchCall: outcome.batchCall,
+			batchCalls: run.calls,
+			stateStore: state.kind,
+			stateWarnings: [...warnings, ...outcome.warnings].length > 0 ? [...new Set([...warnings, ...outcome.warnings])] : undefined,
+		}) as IDataObject;
+		if (!outcome.ok) {
+			fail(itemIndex, entry.options, outcome.error!, stats);
+			return;
+		}
+		const input = items[itemIndex];
+		const { [entry.options.errorField]: _error, metaRequest: _previous, ...fields } = entry.options.includeInputFields ? input.json : {};
+		const answer = isObject(outcome.body) ? (outcome.body as IDataObject) : { data: outcome.body as IDataObject };
+		success.push(outputItem({ ...fields, ...answer, metaRequest: stats }, itemIndex, entry.options.includeInputFields ? input : undefined));
+	});
+	// Last: Meta may echo the token (paging.next in a part), the input may carry it.
+	return redactOutputs([success, failed], createRedactor(secrets));
+}
