@@ -66,6 +66,23 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 			expect(nodeOutput(run.data, 'Normal')).toHaveLength(20);
 		},
 	},
+	'meta-request-batch.json': {
+		// 59 of the 60 ads exist; the last one was deleted on Meta's side.
+		prepare: (fake) => fake.seedObjects(Array.from({ length: 59 }, (_, i) => ({ id: `120210000000${String(1001 + i).padStart(6, '0')}`, status: 'ACTIVE' }))),
+		check: (run, fake) => {
+			expect(nodeOutput(run.data, 'Paused')).toHaveLength(59);
+			const failed = nodeOutput(run.data, 'Not paused (see metaError)');
+			expect(failed.map((item) => [item.adId, item.metaError.category])).toEqual([['120210000000001060', 'not_found']]);
+			// Two batch calls (50 + 10 sub-requests), each ad written once.
+			const calls = fake.requests.filter((request) => request.batch === undefined && request.method === 'POST' && request.path === '/v24.0/');
+			expect(calls.map((call) => (call.body as { batch: unknown[] }).batch.length)).toEqual([50, 10]);
+			expect(fake.requests.filter((request) => request.batch !== undefined)).toHaveLength(60);
+			expect(fake.writes).toHaveLength(59);
+			expect(new Set(fake.writes.map((write) => write.objectId)).size).toBe(59);
+			expect(fake.getObject('120210000000001059')?.status).toBe('PAUSED');
+			expect(fake.duplicateWrites()).toEqual([]);
+		},
+	},
 	'meta-request-list-ads.json': {
 		prepare: (fake) =>
 			fake.seedObjects(
