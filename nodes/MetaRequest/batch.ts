@@ -22,10 +22,11 @@ import {
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
 import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
-import type { QueryValue } from '../shared/transport';
+import type { MetaRequestOptions, QueryValue } from '../shared/transport';
 import { compact, isObject } from '../shared/core/util';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema } from './params';
 import type { NodeOptions } from './params';
+import { replayOf } from './replay';
 
 /** The methods a Graph batch sub-request can have. */
 export const BATCH_METHODS = ['GET', 'POST', 'DELETE'] as const;
@@ -35,6 +36,8 @@ interface Part {
 	method: string;
 	/** The sub-request's URL as it may be shown (no token). */
 	url: string;
+	/** The same request as a single call: what `metaRequest.replay` records for Replay Failed Items. */
+	source: MetaRequestOptions;
 	options: NodeOptions;
 }
 
@@ -117,6 +120,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 			},
 			method: request.method,
 			url: resolved.display,
+			source: { ...request, idempotencyKey, writeKind: request.writeKind ?? (write ? (creates ? 'create' : 'idempotent') : undefined) },
 			options,
 		};
 	};
@@ -210,6 +214,8 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 			stateWarnings: [...warnings, ...outcome.warnings].length > 0 ? [...new Set([...warnings, ...outcome.warnings])] : undefined,
 		}) as IDataObject;
 		if (!outcome.ok) {
+			// Replay Failed Items sends it again as a single call, with the same idempotency key.
+			stats.replay = replayOf(entry.source, { baseUrl, apiVersion }, { stopReason: outcome.stopReason });
 			fail(itemIndex, entry.options, outcome.error!, stats);
 			return;
 		}

@@ -86,12 +86,25 @@ test('a write applied, then the batch answer lost: the create is not sent again 
 	expect(failed[0].pairedItem).toEqual({ item: 1 });
 	expect(failed[0].json.metaError).toMatchObject({ action: 'escalate' });
 	expect(failed[0].json.metaRequest).toMatchObject({ stopReason: 'ambiguous_write', attempts: 1, idempotencyKey: expect.stringMatching(/^n8n-/) });
+	// What Replay Failed Items needs, with the same key: the journal then keeps it from a second send.
+	const record = (failed[0].json.metaRequest as IDataObject).replay as IDataObject;
+	expect(record).toMatchObject({ method: 'POST', path: 'act_1/ads', body: { name: 'Launch ad', status: 'PAUSED' }, writeKind: 'create', mayBeApplied: true });
+	expect(record.idempotencyKey).toBe((failed[0].json.metaRequest as IDataObject).idempotencyKey);
 	const creates = () => fake.writes.filter((w) => w.creates);
 	expect(creates()).toHaveLength(1);
 
 	// A re-run of the same workflow: the journal knows the create may have been applied.
 	const again = await batch(params, items, { workflowId: 'batchLost' });
 	expect(again.nodeOutputs[1][0].json.metaError).toMatchObject({ code: 'WRITE_NOT_CONFIRMED' });
+	expect(creates()).toHaveLength(1);
+
+	// Replay Failed Items on the Failed item: one call, the same key, refused by the journal.
+	const replay = await runNode(TYPE, { operation: 'replay', options: FAST }, [failed[0].json], {
+		credentials: { metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' } },
+		workflowId: 'batchLost',
+	});
+	expect(replay.nodeOutputs[0]).toHaveLength(0);
+	expect(replay.nodeOutputs[1]).toHaveLength(1);
 	expect(creates()).toHaveLength(1);
 	expect(fake.duplicateWrites()).toEqual([]);
 });
