@@ -246,6 +246,9 @@ describe('runBatch', () => {
 			[false, 'not_retryable', 190],
 			[false, 'not_retryable', 190],
 		]);
+		// Refused before it left (the batch endpoint's own breaker): the parts were not sent.
+		const open = harness(() => ({ ...refused, stopReason: 'circuit_open', attempts: 0 }));
+		expect((await runBatch([part(0)], open.deps)).outcomes[0]).toMatchObject({ ok: false, stopReason: 'circuit_open', attempts: 0 });
 		const slow = harness((entries) => ok(entries.map(() => ({ ...rateLimited(), headers: [{ name: 'Retry-After', value: '120' }] }))));
 		const late = await runBatch([part(0)], slow.deps);
 		expect(late.outcomes[0]).toMatchObject({ ok: false, stopReason: 'time_budget' });

@@ -300,7 +300,8 @@ export async function runBatch(parts: readonly BatchPartRequest[], deps: BatchDe
 			for (const [position, { index, trial, claimed }] of group.entries()) {
 				const part = parts[index];
 				const s = state[index];
-				s.attempts += Math.max(1, result.attempts);
+				// (0 when the call was refused before it left: an open breaker on the batch endpoint, a bad token.)
+				s.attempts += result.attempts;
 				s.waitedMs += result.waitedMs;
 				for (const warning of result.warnings ?? []) if (!s.warnings.includes(warning)) s.warnings.push(warning);
 				let reading: PartReading;
