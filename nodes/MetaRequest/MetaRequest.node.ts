@@ -13,7 +13,7 @@ export class MetaRequest implements INodeType {
 		// $rawParameter: an ID given as an expression reads "(expression)" (evaluating it would fail
 		// in the editor, and n8n then shows no subtitle at all).
 		subtitle:
-			'={{ (() => { const shown = (name) => { const value = $rawParameter[name]; return typeof value === "string" && value.startsWith("=") ? "(expression)" : value; }; const id = shown("objectId"); return ({ getObject: "Get " + id, listEdge: "List " + shown("edge") + " of " + id, create: "Create " + shown("edge") + " in " + id, update: "Update " + id, delete: "Delete " + id, pause: "Pause " + id, sendEvents: "Send events to " + id, batch: "Batch " + shown("method") + " " + shown("path"), custom: shown("method") + " " + shown("path") })[$rawParameter.operation ?? "getObject"]; })() }}',
+			'={{ (() => { const shown = (name) => { const value = $rawParameter[name]; return typeof value === "string" && value.startsWith("=") ? "(expression)" : value; }; const id = shown("objectId"); return ({ getObject: "Get " + id, listEdge: "List " + shown("edge") + " of " + id, create: "Create " + shown("edge") + " in " + id, update: "Update " + id, delete: "Delete " + id, pause: "Pause " + id, sendEvents: "Send events to " + id, replay: "Replay failed items", batch: "Batch " + shown("method") + " " + shown("path"), custom: shown("method") + " " + shown("path") })[$rawParameter.operation ?? "getObject"]; })() }}',
 		description:
 			'Call the Meta Graph API with retries, throttling, a circuit breaker and idempotent writes; every item ends on Success or Failed',
 		defaults: { name: 'Meta Request' },

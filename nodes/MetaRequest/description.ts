@@ -312,7 +312,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: true,
 				description:
 					"Whether a success item of Update, Delete, Pause or Send as Graph Batch keeps the input item's fields (beside the object's ID, Meta's answer and metaRequest), as a failed item does. Off: only the ID, Meta's answer and metaRequest.",
-				displayOptions: { show: { '/operation': [...WRITE_BY_ID, 'batch'] } },
+				displayOptions: { show: { '/operation': [...WRITE_BY_ID, 'batch', 'replay'] } },
 			},
 			{
 				displayName: 'Key Scope',
@@ -417,7 +417,7 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own. An item that fails is not sent and goes to Failed (category validation). Reads are not checked.',
-				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'batch', 'custom'] } },
+				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'batch', 'custom', 'replay'] } },
 			},
 		],
 	},

@@ -47,6 +47,7 @@ describe('subtitle, as the editor computes it (no input data)', () => {
 		[{ operation: 'create', objectId: '={{ $json.account }}', edge: 'campaigns' }, 'Create campaigns in (expression)'],
 		[{ operation: 'custom', method: 'POST', path: '={{ $json.path }}' }, 'POST (expression)'],
 		[{ operation: 'custom', method: 'GET', path: 'act_1/ads' }, 'GET act_1/ads'],
+		[{ operation: 'replay' }, 'Replay failed items'],
 	])('%j → %s', (parameters, expected) => {
 		expect(subtitle(parameters as INodeParameters)).toBe(expected);
 	});
@@ -62,7 +63,7 @@ test('the Batch Status Poller subtitle survives a Status URL given as an express
 test('Include Input Fields is offered for the writes by ID and Send as Graph Batch only', () => {
 	const options = description.properties.find((p) => p.name === 'options')?.options as INodeProperties[];
 	const include = options.find((o) => o.name === 'includeInputFields');
-	expect(include).toMatchObject({ type: 'boolean', default: true, displayOptions: { show: { '/operation': ['update', 'delete', 'pause', 'batch'] } } });
+	expect(include).toMatchObject({ type: 'boolean', default: true, displayOptions: { show: { '/operation': ['update', 'delete', 'pause', 'batch', 'replay'] } } });
 });
 
 test('labels write units as units: (ms), never (Ms); seconds fields force no decimals', () => {
