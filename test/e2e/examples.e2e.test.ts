@@ -3,10 +3,10 @@
  * Meta server: an example can never rot. New example files are picked up automatically; checks
  * specific to one example go into EXAMPLE_CHECKS.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
-import { FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
+import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
 import { nodeOutput, type ExecuteResult } from '../../testing/n8n';
 import { e2eLines, outcome, REPO_DIR, SUCCEEDED, useN8n } from './setup';
 
@@ -15,6 +15,9 @@ const examples = readdirSync(EXAMPLES_DIR)
 	.filter((f) => f.endsWith('.json'))
 	.sort()
 	.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as { id: string } }));
+
+/** Where the dead-letter examples keep what failed (n8n 2.x lets file nodes reach it through N8N_RESTRICT_FILE_ACCESS_TO below). */
+const DEAD_LETTER_FILE = '/tmp/n8n-meta-resilience-dead-letters.json';
 
 interface ExampleCheck {
 	/** Puts what the example expects on the fake server before its run. */
@@ -38,6 +41,42 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 				['plate-oak-26', 0],
 			]);
 			expect(fake.writes.filter((w) => w.path.endsWith('/items_batch'))).toHaveLength(1);
+		},
+	},
+	'dead-letter-1-store.json': {
+		// One create applied and then answered 500 (its answer lost), one rate-limited past Max Attempts (2), one created.
+		prepare: (fake) => {
+			rmSync(DEAD_LETTER_FILE, { force: true });
+			fake.addFault({ match: { method: 'POST', path: '/act_123456789/ads' }, times: 1, fault: APPLY_THEN_FAIL[0] });
+			fake.addFault({ match: { method: 'POST', path: '/act_123456789/ads' }, times: 2, fault: { type: 'graphError', code: 17, status: 400 } });
+		},
+		check: (run, fake) => {
+			expect(nodeOutput(run.data, 'Created').map((ad) => fake.getObject(ad.id)?.name)).toEqual(['Autumn recap']);
+			const stored = JSON.parse(readFileSync(DEAD_LETTER_FILE, 'utf8')) as Array<Record<string, any>>;
+			expect(stored.map((item) => [item.name, item.route, item.metaRequest.stopReason, item.metaRequest.replay.path, item.metaRequest.replay.mayBeApplied])).toEqual([
+				['Spring launch', 'dead_letter', 'ambiguous_write', 'act_123456789/ads', true],
+				['Summer teaser', 'dead_letter', 'max_attempts', 'act_123456789/ads', undefined],
+			]);
+			expect(JSON.stringify(stored)).not.toMatch(/access_token|appsecret_proof|Bearer/);
+			// The lost answer's create was applied once; the rate-limited one not at all.
+			expect(fake.writes.filter((write) => write.creates).map((write) => write.params.name)).toEqual(['Spring launch', 'Autumn recap']);
+		},
+	},
+	'dead-letter-2-replay.json': {
+		// Runs after dead-letter-1-store.json (alphabetical order), in another n8n process: the rate limit is over.
+		check: (run, fake) => {
+			const replayed = nodeOutput(run.data, 'Replayed');
+			expect(replayed.map((item) => [item.name, item.recovery.outcome, item.recovery.attempts, item.recovery.replays])).toEqual([['Summer teaser', 'succeeded', 3, 1]]);
+			// The create whose answer was lost is not sent again (the journal of the first run's process
+			// is gone, so nothing proves it was not applied): back into the file with its record.
+			const remaining = JSON.parse(readFileSync(DEAD_LETTER_FILE, 'utf8')) as Array<Record<string, any>>;
+			expect(remaining.map((item) => [item.name, item.metaError.code, item.recovery.outcome, Boolean(item.metaRequest.replay)])).toEqual([
+				['Spring launch', 'WRITE_NOT_CONFIRMED', 'failed', true],
+			]);
+			// Each failed write applied exactly once over both runs: the replay sent only the rate-limited one.
+			expect(fake.writes.map((write) => [write.method, write.path, write.params.name])).toEqual([['POST', '/act_123456789/ads', 'Summer teaser']]);
+			expect(fake.duplicateWrites()).toEqual([]);
+			rmSync(DEAD_LETTER_FILE, { force: true });
 		},
 	},
 	'escalation-spend-anomaly.json': {
@@ -122,7 +161,8 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 
 describe.each(e2eLines())('examples on n8n line %s', (line) => {
 	const fake = useFakeMeta();
-	const n8n = useN8n(line, fake);
+	// n8n 2.x lets file nodes use ~/.n8n-files only, unless told otherwise (the dead-letter examples write to /tmp).
+	const n8n = useN8n(line, fake, { env: { N8N_RESTRICT_FILE_ACCESS_TO: '~/.n8n-files;/tmp' } });
 
 	beforeAll(async () => {
 		if (examples.length > 0) await n8n.importWorkflows(examples.map((e) => e.workflow));

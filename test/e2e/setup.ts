@@ -44,10 +44,10 @@ export const SUCCEEDED = { ok: true, error: undefined, timedOut: false };
  * tarball and given the demo credential pointed at `fake` (declare `useFakeMeta()` first); in
  * afterAll, disposed. Reads like the instance once beforeAll has run (`n8n.execute(id)`).
  */
-export function useN8n(line: N8nLine, fake: FakeMeta): N8nInstance {
+export function useN8n(line: N8nLine, fake: FakeMeta, opts: { env?: NodeJS.ProcessEnv } = {}): N8nInstance {
 	const instance = liveView<N8nInstance>(`The n8n ${line} instance of useN8n()`);
 	beforeAll(async () => {
-		const n8n = await createInstance(await ensureN8n(line), packageTarball());
+		const n8n = await createInstance(await ensureN8n(line), packageTarball(), opts);
 		instance.set(n8n);
 		await n8n.importCredentials([demoCredential(fake)]);
 	});
