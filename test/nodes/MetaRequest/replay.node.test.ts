@@ -196,3 +196,18 @@ test('rate-limited to Max Attempts: the router dead-letters it with its record; 
 	expect(fake.getObject('120210000000000777')?.status).toBe('PAUSED');
 	expect(fake.writes.filter((write) => write.path === '/120210000000000777')).toHaveLength(1);
 });
+
+test('a rejected Conversions event carries a send of that event alone; fixed, its replay counts it once', async () => {
+	const now = Math.floor(Date.now() / 1000);
+	const event = (id: string, time: number) => ({ event_name: 'Purchase', event_id: id, event_time: time, action_source: 'website', user_data: { em: ['7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068'] } });
+	const [, failed] = await meta({ operation: 'sendEvents', objectId: '555', events: JSON.stringify([event('o-1', now - 60), event('o-2', now - 9 * 24 * 3600)]) }, [{ batch: 'nightly' }]);
+	expect(json(failed)).toHaveLength(1);
+	const replay = json(failed)[0].metaRequest.replay as { body: { data: Array<{ event_id: string; event_time: number }> }; path: string; idempotencyKey: string };
+	expect(replay).toMatchObject({ method: 'POST', path: '555/events', writeKind: 'create', body: { data: [{ event_id: 'o-2' }] } });
+	expect(replay.idempotencyKey).not.toBe(json(failed)[0].metaRequest.idempotencyKey);
+	const fixed = structuredClone(json(failed)[0]);
+	(fixed.metaRequest.replay as typeof replay).body.data[0].event_time = now - 120;
+	const [sent] = await meta({ operation: 'replay' }, [fixed]);
+	expect(json(sent)[0]).toMatchObject({ events_received: 1, recovery: { outcome: 'succeeded', replays: 1 } });
+	expect(fake.conversionEvents('555')).toEqual({ received: 2, unique: 2, duplicates: [] });
+});
