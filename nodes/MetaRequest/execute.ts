@@ -33,7 +33,8 @@ interface Invalid {
 /** A write that "Validate Before Sending" refused: it fails without a request, whatever On Error says. */
 interface Refused {
 	refused: MetaErrorInfo;
-	method: string;
+	/** Undefined for a Replay item whose record names no method. */
+	method: string | undefined;
 	options: NodeOptions;
 	/** `metaRequest.replay` of the refused item (what to fix and send again), when its parameters make a request. */
 	replay?: IDataObject;

@@ -45,7 +45,7 @@ export function replayOf(request: MetaRequestOptions, base: ReplayBase, extra: P
 
 export type PreparedReplay =
 	| { request: MetaRequestOptions; record: ReplayRecord }
-	| { refused: MetaErrorInfo; method: string; record?: ReplayRecord; recovery?: IDataObject };
+	| { refused: MetaErrorInfo; method: string | undefined; record?: ReplayRecord; recovery?: IDataObject };
 
 /**
  * The call an incoming item's record stands for, or why it cannot be sent: no (valid) record, or
@@ -55,7 +55,11 @@ export type PreparedReplay =
  */
 export function prepareReplay(json: IDataObject, options: NodeOptions, validate: boolean): PreparedReplay {
 	const read = readReplayRecord(json);
-	if ('problem' in read) return { refused: internalErrors.replayInvalid(read.problem), method: 'POST' };
+	if ('problem' in read) {
+		// The method, when the broken record still names one (else none: nothing says what it was).
+		const named = isObject(json.metaRequest) && isObject(json.metaRequest.replay) ? json.metaRequest.replay.method : undefined;
+		return { refused: internalErrors.replayInvalid(read.problem), method: typeof named === 'string' ? named.toUpperCase() : undefined };
+	}
 	const { record } = read;
 	const write = isWriteMethod(record.method);
 	if (validate && write) {

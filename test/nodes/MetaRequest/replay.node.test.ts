@@ -112,6 +112,7 @@ test('items without a usable record go to Failed, naming what is missing; nothin
 		expect.stringMatching(/metaRequest\.replay\.path is missing; metaRequest\.replay\.failedAt must be an ISO time/),
 	]);
 	expect(json(failed)[0]).toMatchObject({ id: 'a' });
+	expect(json(failed).map((item) => item.metaRequest.method)).toEqual([undefined, undefined, 'POST', 'GET']);
 	expect(fake.requests).toHaveLength(0);
 });
 
