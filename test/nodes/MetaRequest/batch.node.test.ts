@@ -131,3 +131,15 @@ test('an invalid item stops the node before anything is sent', async () => {
 	expect(run.error?.message).toMatch(/Item 1: invalid parameter — Method/);
 	expect(batchCalls()).toHaveLength(0);
 });
+
+test("usage: each sub-request takes the fake's budget, and the parts' own usage headers reach metaRequest.usage", async () => {
+	fake.setBudget({ calls: 100, windowMs: 60_000, style: 'adAccount' });
+	const run = await batch({ method: 'GET' }, Array.from({ length: 10 }, () => ({ path: 'act_1/ads' })));
+	const [success] = run.nodeOutputs;
+	expect(success).toHaveLength(10);
+	// The call's own headers name no ad account; the parts on act_1 carry X-Ad-Account-Usage.
+	expect((success[9].json.metaRequest as IDataObject).usage).toMatchObject({ adAccount: expect.any(Number) });
+	expect(((success[9].json.metaRequest as IDataObject).usage as IDataObject).maxPercent).toBeGreaterThanOrEqual(10);
+	expect(batchCalls()).toHaveLength(1);
+	expect(fake.requests.filter((r) => r.batch !== undefined)).toHaveLength(10);
+});
