@@ -3,7 +3,6 @@
 // on Success or Failed by its own part of Meta's answer (core/batch runs the rounds).
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { z } from 'zod';
 import {
 	batchUsage,
 	breakerKey,
@@ -11,7 +10,6 @@ import {
 	createRedactor,
 	DEFAULT_BREAKER_POLICY,
 	DEFAULT_RETRY_POLICY,
-	deriveIdempotencyKey,
 	formBody,
 	inferWriteKind,
 	internalErrors,
@@ -20,12 +18,13 @@ import {
 	runBatch,
 } from '../shared/core';
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
-import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
 import type { MetaRequestOptions, QueryValue } from '../shared/transport';
 import { compact, isObject } from '../shared/core/util';
-import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema } from './params';
+import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema } from './params';
 import type { NodeOptions } from './params';
+import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
 import { replayOf } from './replay';
 
 /** The methods a Graph batch sub-request can have. */
@@ -52,21 +51,12 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
 	const toErrorOutput = node.onError === 'continueErrorOutput';
-	const continueOnFail = ctx.continueOnFail();
 	const credential = await getMetaCredential(ctx);
 	const { accessToken, appSecret, apiVersion, baseUrl } = credential;
 	const state = await sharedState(ctx);
 	const secrets = [...credential.secrets, ...state.secrets];
 
-	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
-		const result = schema.safeParse(value);
-		if (result.success) return result.data;
-		const problems = formatZodIssues(result.error, PARAMETER_LABELS).split('\n').join('; ');
-		throw new NodeOperationError(node, `Item ${itemIndex}: invalid ${what} — ${problems}`, {
-			itemIndex,
-			description: `Fix the parameter named above (item ${itemIndex}, counting from 0).`,
-		});
-	};
+	const parse = parameterParser(ctx);
 	const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
 
 	const prepare = (itemIndex: number): Part | NotSent => {
@@ -96,19 +86,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		if (relative === apiVersion || relative.startsWith(`${apiVersion}/`)) relative = relative.slice(apiVersion.length).replace(/^\/+/, '');
 		const write = isWriteMethod(request.method);
 		const creates = write && (request.writeKind ?? inferWriteKind(request.method, shown.pathname)) === 'create';
-		const idempotencyKey = creates
-			? options.idempotencyKey ||
-				deriveIdempotencyKey({
-					workflowId: String(ctx.getWorkflow().id ?? ''),
-					executionId: options.keyScope === 'execution' ? (ctx.getExecutionId() ?? '') : undefined,
-					nodeName: node.name,
-					itemIndex,
-					method: request.method,
-					path: request.path,
-					query: request.query,
-					body: request.body,
-				})
-			: undefined;
+		const idempotencyKey = creates ? idempotencyKeyOf(ctx, options, itemIndex, request) : undefined;
 		return {
 			request: {
 				method: request.method,
@@ -125,21 +103,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		};
 	};
 
-	// Every item is checked before anything is sent, as in the other operations.
-	const prepared: Array<Part | NotSent> = items.map((_, itemIndex) => {
-		try {
-			return prepare(itemIndex);
-		} catch (error) {
-			if (!continueOnFail) throw error;
-			let options = optionsSchema.parse({});
-			try {
-				options = optionsSchema.parse(ctx.getNodeParameter('options', itemIndex, {}));
-			} catch {
-				// The defaults then.
-			}
-			return { error: internalErrors.invalidParameter((error as Error).message), options };
-		}
-	});
+	const prepared = prepareEvery<Part | NotSent>(ctx, prepare, (message, options) => ({ error: internalErrors.invalidParameter(message), options }));
 
 	const sendable = prepared.flatMap((entry, itemIndex) => ('request' in entry ? [{ itemIndex, part: entry }] : []));
 	// The run's policies (retries, pacing, breaker, journal): the first item's options.

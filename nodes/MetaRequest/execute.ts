@@ -1,18 +1,17 @@
 // Meta Request's run: validate every item first (nothing is sent if the configuration is wrong),
 // then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { z } from 'zod';
 import { executeBatch } from './batch';
-import { cancellableSleep, createRedactor, deriveIdempotencyKey, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
+import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
-import { formatZodIssues, getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
-import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, PARAMETER_LABELS, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
+import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
 import { compact, forEachLimited, isObject } from '../shared/core/util';
 import { resendRequest, sendConversionEvents } from './events';
+import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
 import { prepareReplay, replayItem, replayOf } from './replay';
 import type { ConversionEvent, ReplayRecord } from '../shared/core';
 
@@ -50,22 +49,13 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const items = ctx.getInputData();
 	const node = ctx.getNode();
 	const toErrorOutput = node.onError === 'continueErrorOutput';
-	const continueOnFail = ctx.continueOnFail();
 
 	const { accessToken, appSecret, apiVersion, baseUrl, secrets: credentialSecrets } = await getMetaCredential(ctx);
 	const state = await sharedState(ctx);
 	const replayBase = { baseUrl, apiVersion };
 	const secrets = [...credentialSecrets, ...state.secrets];
 
-	const parse = <T>(schema: z.ZodType<T>, value: unknown, itemIndex: number, what: string): T => {
-		const result = schema.safeParse(value);
-		if (result.success) return result.data;
-		const problems = formatZodIssues(result.error, PARAMETER_LABELS).split('\n').join('; ');
-		throw new NodeOperationError(node, `Item ${itemIndex}: invalid ${what} — ${problems}`, {
-			itemIndex,
-			description: `Fix the parameter named above (item ${itemIndex}, counting from 0).`,
-		});
-	};
+	const parse = parameterParser(ctx);
 
 	const prepare = (itemIndex: number): Prepared | Refused => {
 		const raw: Record<string, unknown> = { operation: ctx.getNodeParameter('operation', itemIndex) };
@@ -96,18 +86,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 
 	const withKey = (request: MetaRequestOptions, options: NodeOptions, itemIndex: number): MetaRequestOptions => {
 		if (isWriteMethod(request.method)) {
-			request.idempotencyKey =
-				options.idempotencyKey ||
-				deriveIdempotencyKey({
-					workflowId: String(ctx.getWorkflow().id ?? ''),
-					executionId: options.keyScope === 'execution' ? (ctx.getExecutionId() ?? '') : undefined,
-					nodeName: node.name,
-					itemIndex,
-					method: request.method,
-					path: request.path,
-					query: request.query,
-					body: request.body,
-				});
+			request.idempotencyKey = idempotencyKeyOf(ctx, options, itemIndex, request);
 			request.retryWritesWithKey = options.retryWritesWithKey;
 		}
 		return request;
@@ -122,21 +101,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		return replayOf(withKey(buildRequest(params.data, query.data, headers.data), options, itemIndex), replayBase, { notSent: true });
 	};
 
-	// Every item is checked before anything is sent: a typo in item 7 must not leave items 0–6 written.
-	const prepared: Array<Prepared | Invalid | Refused> = items.map((_, itemIndex) => {
-		try {
-			return prepare(itemIndex);
-		} catch (error) {
-			if (!continueOnFail) throw error;
-			let options = optionsSchema.parse({});
-			try {
-				options = optionsSchema.parse(ctx.getNodeParameter('options', itemIndex, {}));
-			} catch {
-				// The defaults then: the item still fails with the first error.
-			}
-			return { invalid: (error as Error).message, options };
-		}
-	});
+	const prepared: Array<Prepared | Invalid | Refused> = prepareEvery<Prepared | Invalid | Refused>(ctx, prepare, (invalid, options) => ({ invalid, options }));
 
 	const signal = ctx.getExecutionCancelSignal();
 	// Conversions events may end on both outputs: the accepted send on Success, each rejected event on Failed.
