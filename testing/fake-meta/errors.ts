@@ -160,3 +160,13 @@ export const DEFAULT_ITEM_ERROR: GraphErrorSpec = {
 	userTitle: 'Ad Creative Is Incomplete',
 	userMsg: 'The ad creative is missing a required field: link. Add a link and try again.',
 };
+
+/** `media_publish` of a container that is not FINISHED (still in progress, failed, expired, already published) or unknown. */
+export const MEDIA_NOT_AVAILABLE: GraphErrorSpec = {
+	code: 9007,
+	subcode: 2207027,
+	message: 'Media ID is not available',
+	isTransient: false,
+	userTitle: 'Media ID is not available',
+	userMsg: 'The media is not ready for publishing, please wait for a moment',
+};

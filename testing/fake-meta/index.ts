@@ -107,8 +107,13 @@
  *   → `{id, status: processing|completed|partial|failed, progress, totalAds, successfulAds,
  *   errorMessage?, errors:[{index, adId, code, message}]}`; its errors use the internal shape
  *   `{success:false, message, requestId}`.
- * - Instagram containers (`ig_container`): `GET /{id}?fields=status_code,status` → IN_PROGRESS,
- *   then FINISHED, ERROR (`status` names a 2207xxx subcode) or EXPIRED (`outcome: 'expired'`).
+ * - Instagram containers (`ig_container`): `POST /{ig-user-id}/media` (`image_url` or `video_url`;
+ *   the IG user is a seeded object) → `{id}`; `GET /{id}?fields=status_code,status` → IN_PROGRESS,
+ *   then FINISHED, ERROR (`status` names a 2207xxx subcode; over HTTP: the media URL's subcode in
+ *   `containerErrors`) or EXPIRED (`outcome: 'expired'`). `POST /{ig-user-id}/media_publish`
+ *   (`creation_id`) publishes a FINISHED container once → `{id}` of a media on the user's `media`
+ *   edge (the container then reads PUBLISHED); any other container → 9007 / 2207027 "Media ID is
+ *   not available".
  * - videos (`video`): `GET /{id}?fields=status` → `status.video_status` processing (with
  *   `processing_progress`), then ready, error (`processing_phase.errors`) or expired.
  * - catalog batches: `POST /{catalog_id}/items_batch` (`requests`) → `{handles:[h]}`;

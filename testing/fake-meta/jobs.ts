@@ -24,9 +24,9 @@ export interface AsyncJobOptions {
 	/** How the whole job ends. Default `completed` (with failIndices failed inside it). */
 	outcome?: JobOutcome;
 	name?: string;
-	/** Ad account id without `act_`. Default `1`. */
+	/** Ad account id without `act_` (Instagram container: its IG user id). Default `1`. */
 	accountId?: string;
-	/** Async batch: the `adbatch` items, returned as each request's `input`. Catalog batch: the `requests` sent. */
+	/** Async batch: the `adbatch` items, returned as each request's `input`. Catalog batch: the `requests` sent. Instagram container: the create's parameters. */
 	inputs?: unknown[];
 	/** Catalog batch: indices (0-based) of products that get a warning (they are still applied). */
 	warnIndices?: number[];
@@ -68,6 +68,8 @@ interface Job {
 	firstItemId: number;
 	firstResultId: number;
 	polls: number;
+	/** Instagram container: the media `media_publish` made of it. */
+	publishedId?: string;
 	/** When the afterPolls-th poll came. */
 	nthPollAt?: number;
 	completedAtPoll?: number;
@@ -176,6 +178,19 @@ export class Jobs {
 			case 'custom':
 				return this.customView(job, progress);
 		}
+	}
+
+	/**
+	 * `media_publish`: a FINISHED container of this IG user is published once (`publish` makes the
+	 * media and gives its id; reading the status here is no poll). Undefined when the container is
+	 * unknown, another user's, not FINISHED (in progress, ERROR, EXPIRED) or already published.
+	 */
+	publishContainer(id: string, igUserId: string, publish: (params: Record<string, unknown>) => string): string | undefined {
+		const job = this.jobs.get(id);
+		if (job?.kind !== 'ig_container' || job.accountId !== igUserId || job.publishedId !== undefined) return undefined;
+		if (this.progress(job) < 1 || job.outcome !== 'completed') return undefined;
+		job.publishedId = publish((job.inputs?.[0] ?? {}) as Record<string, unknown>);
+		return job.publishedId;
 	}
 
 	/** The async batch's sub-requests (`GET /{set}/requests`), optionally only some statuses. */
@@ -312,9 +327,11 @@ export class Jobs {
 
 	/**
 	 * `GET /{container-id}?fields=status_code,status`: IN_PROGRESS, then FINISHED, ERROR (its `status`
-	 * names the publishing error subcode: failWith's when it is a 2207xxx one, else 2207026) or EXPIRED.
+	 * names the publishing error subcode: failWith's when it is a 2207xxx one, else 2207026) or
+	 * EXPIRED; PUBLISHED once `media_publish` made a media of it.
 	 */
 	private containerView(job: Job, progress: number): Record<string, unknown> {
+		if (job.publishedId !== undefined) return { id: job.id, status_code: 'PUBLISHED', status: 'Published: Media has been successfully published.' };
 		if (progress < 1) return { id: job.id, status_code: 'IN_PROGRESS', status: 'In Progress: Media is still being processed.' };
 		if (job.outcome === 'completed') return { id: job.id, status_code: 'FINISHED', status: 'Finished: Media has been uploaded and it is ready to be published.' };
 		if (job.outcome === 'failed') {

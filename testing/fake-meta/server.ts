@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'net';
 import { handleAdmin } from './admin';
 import { Budget, DEFAULT_BUSINESS_ID, usageHeaders, type BudgetOptions, type Usage } from './budget';
-import { graphError, unsupportedRequest, type GraphErrorSpec } from './errors';
+import { graphError, MEDIA_NOT_AVAILABLE, unsupportedRequest, type GraphErrorSpec } from './errors';
 import { createLimitModel, isLimitOptions, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
 import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
@@ -20,7 +20,10 @@ import { appSecretProof, createPrng, fingerprint, traceId } from './util';
 export const FAKE_META_TOKEN = 'EAAcanary0000SECRET0000TOKEN';
 export const ME_ID = '100000000000002';
 
-export type JobDefaults = Omit<AsyncJobOptions, 'kind' | 'inputs'>;
+export type JobDefaults = Omit<AsyncJobOptions, 'kind' | 'inputs'> & {
+	/** Instagram containers (`POST /{ig-user-id}/media`): image_url / video_url → the 2207xxx subcode its container ends in ERROR with. */
+	containerErrors?: Record<string, number>;
+};
 
 export interface FakeMetaOptions {
 	/** Default 0 (a free port). */
@@ -603,6 +606,8 @@ class FakeMetaServer implements FakeMeta {
 		if (edge === 'items_batch' && /^\d+$/.test(id)) return this.catalogItemsBatch(ctx, id);
 		if (edge === 'events' && /^\d+$/.test(id)) return this.sendConversionEvents(ctx, id);
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('POST', rawId));
+		if (edge === 'media') return this.createContainer(ctx, id);
+		if (edge === 'media_publish') return this.publishMedia(ctx, id);
 		const accountId = /^act_(\d+)$/.exec(id)?.[1];
 		if (accountId && edge === 'async_batch_requests') {
 			const batch = ctx.params.adbatch;
@@ -628,6 +633,36 @@ class FakeMetaServer implements FakeMeta {
 		const object = this.insert(id, edge, { ...fields, created_time: graphTime(ctx.now) });
 		this.recordWrite(ctx, object.id);
 		return ok({ id: object.id });
+	}
+
+	/**
+	 * `POST /{ig-user-id}/media` (`image_url` or `video_url`, `caption`, …; the IG user is a seeded
+	 * object) → `{id}` of a container: an `ig_container` job that follows jobDefaults, ending in ERROR
+	 * when its URL is in `containerErrors`.
+	 */
+	private createContainer(ctx: Ctx, igUserId: string): Answer {
+		const mediaUrl = stringParam(ctx.params.image_url) ?? stringParam(ctx.params.video_url);
+		if (!mediaUrl) return this.error(ctx, { code: 100, message: '(#100) The parameter image_url or video_url is required' });
+		const { containerErrors, ...defaults } = this.jobDefaults;
+		const subcode = containerErrors?.[mediaUrl];
+		const failure = subcode === undefined ? {} : { outcome: 'failed' as const, failWith: graphError({ code: 9004, subcode }, ctx.traceId).body };
+		const jobId = this.jobs.create({ ...defaults, ...failure, kind: 'ig_container', accountId: igUserId, inputs: [objectFields(ctx.params)] });
+		this.recordWrite(ctx, jobId);
+		return ok({ id: jobId });
+	}
+
+	/** `POST /{ig-user-id}/media_publish` (`creation_id`): a FINISHED container becomes a media on the user's `media` edge → `{id}`; any other → 9007 / 2207027. */
+	private publishMedia(ctx: Ctx, igUserId: string): Answer {
+		const creationId = ctx.params.creation_id;
+		if (creationId === undefined || creationId === '') return this.error(ctx, { code: 100, message: '(#100) The parameter creation_id is required' });
+		const mediaId = this.jobs.publishContainer(String(creationId), igUserId, (params) => {
+			const { image_url, video_url, caption } = params;
+			const fields = { caption, media_type: video_url === undefined ? 'IMAGE' : 'VIDEO', media_url: image_url ?? video_url, timestamp: graphTime(ctx.now) };
+			return this.insert(igUserId, 'media', Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))).id;
+		});
+		if (mediaId === undefined) return this.error(ctx, MEDIA_NOT_AVAILABLE);
+		this.recordWrite(ctx, mediaId);
+		return ok({ id: mediaId });
 	}
 
 	private sendWhatsApp(ctx: Ctx, phoneNumberId: string): Answer {
