@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
-import { nodeOutput, type ExecuteResult } from '../../testing/n8n';
+import { nodeOutput, outputCounts, type ExecuteResult } from '../../testing/n8n';
 import { e2eLines, outcome, REPO_DIR, SUCCEEDED, useN8n } from './setup';
 
 const EXAMPLES_DIR = path.join(REPO_DIR, 'examples');
@@ -15,6 +15,10 @@ const examples = readdirSync(EXAMPLES_DIR)
 	.filter((f) => f.endsWith('.json'))
 	.sort()
 	.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as { id: string } }));
+
+/** The Instagram user of examples/instagram-publish.json, and the image whose container ends in ERROR. */
+const IG_USER = '17841400000000000';
+const TOO_LARGE_IMAGE = 'https://shop.example/img/autumn-plates-12000px.jpg';
 
 /** Where the dead-letter examples keep what failed (n8n 2.x lets file nodes reach it through N8N_RESTRICT_FILE_ACCESS_TO below). */
 const DEAD_LETTER_FILE = '/tmp/n8n-meta-resilience-dead-letters.json';
@@ -41,6 +45,21 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 				['plate-oak-26', 0],
 			]);
 			expect(fake.writes.filter((w) => w.path.endsWith('/items_batch'))).toHaveLength(1);
+		},
+	},
+	'conversions-events.json': {
+		check: (run, fake) => {
+			// The lead without action_source fails on its own; the other two are sent again without it, counted once.
+			const rejected = nodeOutput(run.data, 'Event rejected');
+			expect(rejected.map((item) => [item.eventIndex, item.event.event_name, item.metaError.category, item.metaError.code])).toEqual([[1, 'Lead', 'validation', 100]]);
+			expect(JSON.stringify(rejected[0].metaError)).toContain('action_source');
+			const sent = nodeOutput(run.data, 'Sent');
+			expect(sent.map((item) => [item.events_received, item.events.map((event: { event_name: string }) => event.event_name)])).toEqual([[2, ['Purchase', 'AddToCart']]]);
+			expect(fake.conversionEvents('1234567890123456')).toEqual({ received: 2, unique: 2, duplicates: [] });
+			// Two sends (the rejected request, then the resend), one of them applied.
+			expect(fake.requests.filter((request) => request.path.endsWith('/1234567890123456/events'))).toHaveLength(2);
+			expect(fake.writes).toHaveLength(1);
+			expect(fake.duplicateWrites()).toEqual([]);
 		},
 	},
 	'dead-letter-1-store.json': {
@@ -103,6 +122,30 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 			expect(fake.writes.map((write) => [write.method, write.path, write.params.status])).toEqual([['POST', '/120210000000000102', 'PAUSED']]);
 			expect(fake.duplicateWrites()).toEqual([]);
 			expect(nodeOutput(run.data, 'Normal')).toHaveLength(20);
+		},
+	},
+	'instagram-publish.json': {
+		// An Instagram user with two posts; the second image is too large for Instagram (its container ends in ERROR).
+		prepare: (fake) => {
+			fake.seedObjects([{ id: IG_USER, username: 'example.shop' }]);
+			fake.setJobDefaults({ completeAfterPolls: 2, containerErrors: { [TOO_LARGE_IMAGE]: 2207004 } });
+		},
+		check: (run, fake) => {
+			expect(outputCounts(run.data, 'Publish')).toEqual([1, 0]);
+			const [published] = nodeOutput(run.data, 'Published');
+			expect(fake.getObject(published.id)).toMatchObject({ media_type: 'IMAGE', media_url: 'https://shop.example/img/spring-mugs.jpg' });
+			const failed = nodeOutput(run.data, 'Container failed');
+			expect(failed.map((item) => [item.metaError.code, item.metaError.subcode, item.metaError.category, item.batchJob.status])).toEqual([
+				['IG_CONTAINER_ERROR', 2207004, 'validation', 'ERROR'],
+			]);
+			// Two containers, one media_publish (of the FINISHED one), nothing written twice.
+			const containers = fake.writes.filter((write) => write.path === `/${IG_USER}/media`);
+			expect(containers.map((write) => write.params.image_url).sort()).toEqual([TOO_LARGE_IMAGE, 'https://shop.example/img/spring-mugs.jpg']);
+			const finished = containers.find((write) => write.params.image_url !== TOO_LARGE_IMAGE)!;
+			expect(fake.writes.filter((write) => write.path.endsWith('/media_publish')).map((write) => [write.params.creation_id, write.objectId])).toEqual([[finished.objectId, published.id]]);
+			expect(failed[0].id).toBe(containers.find((write) => write.params.image_url === TOO_LARGE_IMAGE)!.objectId);
+			expect(fake.writes).toHaveLength(3);
+			expect(fake.duplicateWrites()).toEqual([]);
 		},
 	},
 	'meta-request-batch.json': {
