@@ -5,6 +5,7 @@
 // - Marketing: Marketing API "Error Codes" (…/marketing-api/error-reference)
 // - Marketing rate limits: Marketing API "Rate Limiting" (…/marketing-api/overview/rate-limiting)
 // - WhatsApp: WhatsApp Cloud API "Error codes" (…/whatsapp/cloud-api/support/error-codes)
+// - Instagram: Instagram Platform content publishing errors (…/instagram-platform/content-publishing)
 import { CATEGORY_TEXT, classifyMetaError, lookupCatalog, type ErrorCategory } from '../../../nodes/shared/core';
 import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
 
@@ -12,6 +13,7 @@ type Row = [code: number, category: ErrorCategory, table: string];
 
 const PUBLISHED: Row[] = [
 	[1609005, 'validation', 'Graph'],
+	[9007, 'validation', 'Instagram'],
 	[5, 'permission', 'Legacy'],
 	[12, 'validation', 'Legacy'],
 	[101, 'auth', 'Legacy'],

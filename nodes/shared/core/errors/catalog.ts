@@ -184,6 +184,9 @@ export const CATALOG: readonly CatalogEntry[] = [
 	entry(613, 'rate_limit', 'Calls to this API exceeded its rate limit (calls within one hour exceeded).', BACK_OFF),
 	entry(803, 'not_found', 'Some of the aliases or IDs requested do not exist.', 'Check the IDs and usernames in the request.'),
 	entry(2635, 'validation', 'The call uses a deprecated Marketing API version.', 'Update the API version in the Meta Graph API credential.'),
+	// Instagram content publishing: media_publish before the container is FINISHED (subcode 2207027).
+	// Not retried in place: the answer proves nothing was published, and the fix is to wait for the container.
+	entry(9007, 'validation', 'The Instagram media container is not ready to publish (Media ID is not available): Meta is still processing it, or it failed or expired.', 'Follow the container with the Batch Status Poller (Instagram Media Container) until status_code is FINISHED, then publish (or replay this item).'),
 	entry(1609005, 'validation', 'Meta could not post the link: the URL is malformed, unreachable or refused by the link scraper.', 'Check that the link is a public, well-formed URL that the Sharing Debugger can read, then post again.'),
 	// Facebook's API_EC_* list, whose numbers Graph still answers with
 	entry(5, 'permission', 'The call came from a source IP address that the app does not allow (app server IP allowlist).', 'Add the n8n host\'s outgoing IP to the app\'s Server IP Allowlist, or remove the allowlist.'),
