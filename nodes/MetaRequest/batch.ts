@@ -18,12 +18,13 @@ import {
 	runBatch,
 } from '../shared/core';
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
-import { getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
 import type { MetaRequestOptions, QueryValue } from '../shared/transport';
-import { compact, isObject } from '../shared/core/util';
+import { compact } from '../shared/core/util';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema } from './params';
 import type { NodeOptions } from './params';
+import { failedItem, successItem } from './outcome';
 import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
 import { replayOf } from './replay';
 
@@ -145,14 +146,8 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 
 	const success: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
-	const fail = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) => {
-		const input = items[itemIndex];
-		// As the other operations: on the error output, n8n merges { error, message } into the input item.
-		const json: IDataObject = toErrorOutput
-			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
-			: { ...input.json, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
-		failed.push(outputItem(json, itemIndex, input));
-	};
+	const fail = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject) =>
+		failed.push(failedItem(items[itemIndex], itemIndex, toErrorOutput, options, error, stats));
 	const outcomes = new Map<number, PartOutcome>(sendable.map(({ itemIndex }, position) => [itemIndex, run.outcomes[position]]));
 	prepared.forEach((entry, itemIndex) => {
 		if (!('request' in entry)) {
@@ -183,10 +178,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 			fail(itemIndex, entry.options, outcome.error!, stats);
 			return;
 		}
-		const input = items[itemIndex];
-		const { [entry.options.errorField]: _error, metaRequest: _previous, ...fields } = entry.options.includeInputFields ? input.json : {};
-		const answer = isObject(outcome.body) ? (outcome.body as IDataObject) : { data: outcome.body as IDataObject };
-		success.push(outputItem({ ...fields, ...answer, metaRequest: stats }, itemIndex, entry.options.includeInputFields ? input : undefined));
+		success.push(successItem(items[itemIndex], itemIndex, entry.options, outcome.body, { metaRequest: stats }));
 	});
 	// Last: Meta may echo the token (paging.next in a part), the input may carry it.
 	return redactOutputs([success, failed], createRedactor(secrets));

@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { sendEventsApart, stableStringify, withEventIds, type ConversionEvent, type MetaErrorInfo } from '../shared/core';
 import { outputItem } from '../shared/n8n';
 import type { MetaClient, MetaRequestOptions, MetaResult } from '../shared/transport';
+import type { ItemOutcome } from './outcome';
 import { eventsBody } from './params';
 
 export interface EventSendDeps {
@@ -38,7 +39,7 @@ export function resendRequest(request: MetaRequestOptions, events: ConversionEve
 	return { ...request, body: eventsBody(events, testEventCode), idempotencyKey: resendKey(request.idempotencyKey, events) };
 }
 
-export async function sendConversionEvents(deps: EventSendDeps): Promise<{ success: INodeExecutionData[]; failedItems: INodeExecutionData[] }> {
+export async function sendConversionEvents(deps: EventSendDeps): Promise<ItemOutcome> {
 	const { events, generated } = withEventIds(deps.pixelId, deps.events);
 	const summary = (position: number): IDataObject => ({
 		index: position,
@@ -76,5 +77,5 @@ export async function sendConversionEvents(deps: EventSendDeps): Promise<{ succe
 	});
 	// Positions in the order given: the rejected ones on Failed, in the order Meta named them.
 	failedItems.sort((a, b) => Number(a.json.eventIndex ?? Infinity) - Number(b.json.eventIndex ?? Infinity));
-	return { success, failedItems };
+	return { success, failed: failedItems };
 }

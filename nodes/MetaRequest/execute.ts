@@ -4,14 +4,15 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { executeBatch } from './batch';
 import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
-import { getMetaCredential, outputItem, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
 import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
 import type { ItemParams, NodeOptions } from './params';
-import { compact, forEachLimited, isObject } from '../shared/core/util';
+import { compact, forEachLimited } from '../shared/core/util';
 import { resendRequest, sendConversionEvents } from './events';
 import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
+import { failedItem, recordItems, successItem, type ItemOutcome } from './outcome';
 import { prepareReplay, replayItem, replayOf } from './replay';
 import type { ConversionEvent, ReplayRecord } from '../shared/core';
 
@@ -104,28 +105,19 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const prepared: Array<Prepared | Invalid | Refused> = prepareEvery<Prepared | Invalid | Refused>(ctx, prepare, (invalid, options) => ({ invalid, options }));
 
 	const signal = ctx.getExecutionCancelSignal();
-	// Conversions events may end on both outputs: the accepted send on Success, each rejected event on Failed.
-	const outcomes: Array<{ success: INodeExecutionData[] } | { failed: INodeExecutionData } | { success: INodeExecutionData[]; failedItems: INodeExecutionData[] }> = new Array(items.length);
-	const failedItem = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject, extra: IDataObject = {}) => {
-		const input = items[itemIndex];
-		// "On Error: Continue (using error output)": n8n moves an item whose json is exactly
-		// { error, message } to the error output and merges it into the input item. (An item with
-		// `item.error` would arrive there as { error: message } only, losing the classification.)
-		const json: IDataObject = toErrorOutput
-			? { error: error as unknown as IDataObject, message: error.message ?? error.meaning }
-			: { ...input.json, ...extra, [options.errorField]: error as unknown as IDataObject, metaRequest: stats };
-		return { failed: outputItem(json, itemIndex, input) };
-	};
+	const outcomes: ItemOutcome[] = new Array(items.length);
+	const fail = (itemIndex: number, options: NodeOptions, error: MetaErrorInfo, stats: IDataObject, extra: IDataObject = {}) =>
+		failedItem(items[itemIndex], itemIndex, toErrorOutput, options, error, stats, extra);
 
 	const run = async (itemIndex: number) => {
 		const entry = prepared[itemIndex];
 		if ('invalid' in entry) {
-			outcomes[itemIndex] = failedItem(itemIndex, entry.options, internalErrors.invalidParameter(entry.invalid), {});
+			outcomes[itemIndex] = { success: [], failed: [fail(itemIndex, entry.options, internalErrors.invalidParameter(entry.invalid), {})] };
 			return;
 		}
 		if ('refused' in entry) {
 			const stats = compact({ method: entry.method, attempts: 0, waitedMs: 0, stopReason: 'refused', replay: entry.replay });
-			outcomes[itemIndex] = failedItem(itemIndex, entry.options, entry.refused, stats, entry.recovery ? { recovery: entry.recovery } : {});
+			outcomes[itemIndex] = { success: [], failed: [fail(itemIndex, entry.options, entry.refused, stats, entry.recovery ? { recovery: entry.recovery } : {})] };
 			return;
 		}
 		const { params, options, request } = entry;
@@ -151,7 +143,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 					// A rejected event is replayed on its own, with the key a resend of it alone would have.
 					const event = extra.eventIndex === undefined ? undefined : extra.event;
 					const replay = event === undefined ? stats.replay : replayOf(resendRequest(request, [event as ConversionEvent], params.testEventCode), replayBase);
-					return failedItem(itemIndex, options, error, { ...stats, replay }, extra).failed;
+					return fail(itemIndex, options, error, { ...stats, replay }, extra);
 				},
 			});
 			return;
@@ -167,7 +159,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				options,
 				signal,
 				stats: (result) => requestStats(result, request, state.kind, [...warnings, ...result.warnings]),
-				failed: (error, stats, extra) => failedItem(itemIndex, options, error, stats, extra).failed,
+				failed: (error, stats, extra) => fail(itemIndex, options, error, stats, extra),
 			});
 			return;
 		}
@@ -182,20 +174,16 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		if (!result.ok) {
 			const list = params.operation === 'listEdge' ? { list: params.returnAll ? {} : { limit: params.limit } } : {};
 			stats.replay = replayOf(request, replayBase, { ...list, stopReason: result.stopReason });
-			outcomes[itemIndex] = failedItem(itemIndex, options, result.error, stats);
+			outcomes[itemIndex] = { success: [], failed: [fail(itemIndex, options, result.error, stats)] };
 			return;
 		}
 		if (WRITE_BY_ID.includes(params.operation) && 'objectId' in params) {
 			// Meta answers an update, delete or pause with { success: true } only: the item says which object.
-			outcomes[itemIndex] = { success: [writeSuccess(items[itemIndex], itemIndex, params.objectId, 'body' in result ? result.body : undefined, stats, options)] };
+			const body = 'body' in result ? result.body : undefined;
+			outcomes[itemIndex] = { success: [successItem(items[itemIndex], itemIndex, options, body, { id: params.objectId, metaRequest: stats })], failed: [] };
 			return;
 		}
-		const bodies = 'records' in result ? result.records : [result.body];
-		outcomes[itemIndex] = {
-			success: bodies.map((body) =>
-				outputItem(isObject(body) ? { ...body, metaRequest: stats } : { data: body as IDataObject, metaRequest: stats }, itemIndex),
-			),
-		};
+		outcomes[itemIndex] = { success: recordItems('records' in result ? result.records : [result.body], itemIndex, { metaRequest: stats }), failed: [] };
 	};
 
 	const concurrency = prepared.find((entry): entry is Prepared => 'request' in entry)?.options.concurrency ?? 1;
@@ -204,32 +192,11 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 	const success: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
 	for (const outcome of outcomes) {
-		if ('failedItems' in outcome) {
-			success.push(...outcome.success);
-			failed.push(...outcome.failedItems);
-		} else if ('failed' in outcome) failed.push(outcome.failed);
-		else success.push(...outcome.success);
+		success.push(...outcome.success);
+		failed.push(...outcome.failed);
 	}
 	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.
 	return redactOutputs([success, failed], createRedactor(secrets));
-}
-
-/**
- * The success item of an update, delete or pause: the input's fields (unless Include Input Fields
- * is off; a stale error field and metaRequest of an earlier attempt left out), Meta's answer, the
- * object's `id`, and `metaRequest`. Always more than error/message keys, so never an error item.
- */
-function writeSuccess(
-	input: INodeExecutionData,
-	itemIndex: number,
-	objectId: string,
-	body: unknown,
-	stats: IDataObject,
-	options: NodeOptions,
-): INodeExecutionData {
-	const { [options.errorField]: _error, metaRequest: _previous, ...fields } = options.includeInputFields ? input.json : {};
-	const answer = isObject(body) ? (body as IDataObject) : body === undefined ? {} : { data: body as IDataObject };
-	return outputItem({ ...fields, ...answer, id: objectId, metaRequest: stats }, itemIndex, options.includeInputFields ? input : undefined);
 }
 
 /** What every output item says about the call: no token, no app secret proof. */

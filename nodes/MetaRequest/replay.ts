@@ -18,9 +18,9 @@ import {
 	type ReplaySource,
 	type StateStore,
 } from '../shared/core';
-import { outputItem } from '../shared/n8n';
 import type { MetaClient, MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult } from '../shared/transport';
 import { isObject } from '../shared/core/util';
+import { recordItems, successItem, type ItemOutcome } from './outcome';
 import type { NodeOptions } from './params';
 
 /** The record a failed request of this node carries on `metaRequest.replay`. */
@@ -116,12 +116,15 @@ async function journalForgot(store: StateStore, key: string): Promise<'forgot' |
 	}
 }
 
-export async function replayItem(deps: ReplayDeps): Promise<{ success: INodeExecutionData[] } | { failed: INodeExecutionData }> {
+export async function replayItem(deps: ReplayDeps): Promise<ItemOutcome> {
 	const { record, request, input, options } = deps;
-	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number) => ({
-		failed: deps.failed(error, { ...stats, replay: record as unknown as IDataObject }, {
-			recovery: recoveryRecord(input.json, record, Date.now(), attempts, 'failed') as unknown as IDataObject,
-		}),
+	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number): ItemOutcome => ({
+		success: [],
+		failed: [
+			deps.failed(error, { ...stats, replay: record as unknown as IDataObject }, {
+				recovery: recoveryRecord(input.json, record, Date.now(), attempts, 'failed') as unknown as IDataObject,
+			}),
+		],
 	});
 
 	if (record.mayBeApplied && request.idempotencyKey && request.idempotencyKey === record.idempotencyKey) {
@@ -139,15 +142,10 @@ export async function replayItem(deps: ReplayDeps): Promise<{ success: INodeExec
 
 	const outcome = 'replayedFrom' in result && result.replayedFrom !== undefined ? 'already_succeeded' : 'succeeded';
 	const recovery = recoveryRecord(input.json, record, Date.now(), result.attempts, outcome) as unknown as IDataObject;
-	if ('records' in result) {
-		return {
-			success: result.records.map((body) =>
-				outputItem(isObject(body) ? { ...(body as IDataObject), metaRequest: stats, recovery } : { data: body as IDataObject, metaRequest: stats, recovery }, deps.itemIndex),
-			),
-		};
-	}
-	// The input's fields (what the item was about), without the failure it carried, then Meta's answer.
-	const { [options.errorField]: _error, metaRequest: _previous, recovery: _earlier, ...fields } = options.includeInputFields ? input.json : {};
-	const answer = isObject(result.body) ? (result.body as IDataObject) : { data: result.body as IDataObject };
-	return { success: [outputItem({ ...fields, ...answer, metaRequest: stats, recovery }, deps.itemIndex, options.includeInputFields ? input : undefined)] };
+	const success =
+		'records' in result
+			? recordItems(result.records, deps.itemIndex, { metaRequest: stats, recovery })
+			: // the input's fields (what the item was about), without the failure it carried, then Meta's answer
+				[successItem(input, deps.itemIndex, options, result.body, { metaRequest: stats, recovery })];
+	return { success, failed: [] };
 }
