@@ -9,7 +9,7 @@ export type { StopReason } from '../core';
 import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
 import { breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
 import type { BreakerPolicy } from '../core/resilience/breaker';
-import { inferWriteKind, isWriteMethod } from '../core/resilience/idempotency';
+import { inferWriteKind, isWriteMethod, provesNothingApplied } from '../core/resilience/idempotency';
 import { DEFAULT_RETRY_POLICY, retryLayer } from '../core/resilience/retry';
 import type { RetryPolicy } from '../core/resilience/retry';
 import { DEFAULT_THROTTLE_POLICY, throttleLayer } from '../core/resilience/throttle';
@@ -165,13 +165,6 @@ function notSent(code: string | undefined): boolean {
 function isLocal(error: unknown, code: string | undefined): boolean {
 	if (code !== undefined) return LOCAL_CODES.has(code);
 	return error instanceof TypeError || error instanceof RangeError;
-}
-
-/** An answer that proves Meta applied nothing: a rate limit or a refusal that explains itself. */
-function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
-	if (error.category === 'rate_limit' || status === 429) return true;
-	if (status >= 500) return false;
-	return error.category !== 'server' && error.category !== 'network' && error.category !== 'unknown';
 }
 
 /** A 2xx whose body is a Graph error (`suppress_http_code=1`, some proxies): a failure all the same. */

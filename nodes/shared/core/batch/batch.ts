@@ -8,6 +8,7 @@ import { internalErrors } from '../errors/internal';
 import { parseUsageHeaders } from '../errors/usage';
 import type { StopReason } from '../contract';
 import type { HeaderBag, MetaErrorInfo, MetaUsage } from '../types';
+import { provesNothingApplied } from '../resilience/idempotency';
 import { retryDelay, type RetryPolicy } from '../resilience/retry';
 import type { BreakerPolicy } from '../resilience/breaker';
 import type { JournalPolicy } from '../resilience/journal';
@@ -89,13 +90,6 @@ export function missingPartError(): MetaErrorInfo {
 		meaning: 'A sub-request of a Graph batch got no answer of its own.',
 		remedy: 'Reads and updates are sent again; a create is not (it may have been applied): check on Meta whether the object exists.',
 	};
-}
-
-/** Proves nothing was applied: a rate limit, or a refusal that explains itself (as MetaClient reads a whole answer). */
-function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
-	if (error.category === 'rate_limit' || status === 429) return true;
-	if (status >= 500) return false;
-	return error.category !== 'server' && error.category !== 'network' && error.category !== 'unknown';
 }
 
 /** Reads one part (`{code, headers, body}` with body a JSON text, or null) into a success or a classified failure. */

@@ -3,6 +3,8 @@
 // repeat can be recognised as the same write.
 import { createHash } from 'node:crypto';
 
+import type { MetaErrorInfo } from '../types';
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** POST, PUT, PATCH, DELETE: calls that change something and carry an idempotency key. */
@@ -71,4 +73,14 @@ export function deriveIdempotencyKey(parts: IdempotencyParts): string {
 		)
 		.digest('hex');
 	return `n8n-${digest.slice(0, 40)}`;
+}
+
+/**
+ * Whether Meta's answer proves it applied nothing, so a create may be sent again: a rate limit, or
+ * a refusal that explains itself. A 5xx, or a server, network or unknown error, proves nothing.
+ */
+export function provesNothingApplied(error: MetaErrorInfo, status: number): boolean {
+	if (error.category === 'rate_limit' || status === 429) return true;
+	if (status >= 500) return false;
+	return error.category !== 'server' && error.category !== 'network' && error.category !== 'unknown';
 }
