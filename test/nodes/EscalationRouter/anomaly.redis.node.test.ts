@@ -3,24 +3,16 @@
 // follows is judged against all of them.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { closeRedisStores } from '../../../nodes/shared/state/redis';
-import { startRedis, type RedisServer } from '../../../testing/redis';
 import { runNode } from '../../helpers/engine';
+import { redisCredential, useRedis } from '../../helpers/redis';
 
 const ROUTER = 'n8n-nodes-meta-resilience.metaEscalationRouter';
 const OUT = { pause: 1, ignore: 5 } as const;
 
-let redis: RedisServer;
-beforeAll(async () => {
-	redis = await startRedis();
-});
-afterAll(async () => {
-	await closeRedisStores();
-	await redis?.stop();
-});
+const redis = useRedis();
 
 test('12 overlapping executions with one reading each build one baseline; the 13th, 4× it, pauses', async () => {
-	const credentials = { redis: { host: '127.0.0.1', port: redis.port, database: 0, password: '', ssl: false } };
+	const credentials = { redis: redisCredential(redis) };
 	const parameters = {
 		stateStore: 'redis',
 		anomalies: { anomaly: [{ name: 'Spend spike', field: 'spend', condition: 'above', factor: 3, windowSamples: 20, minSamples: 10, route: 'pause' }] },

@@ -3,25 +3,17 @@
 // succeeded on replay is answered from the journal the next time, one whose answer was lost is refused.
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { closeRedisStores } from '../../../nodes/shared/state/redis';
 import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { startRedis, type RedisServer } from '../../../testing/redis';
 import { runNode } from '../../helpers/engine';
+import { redisCredential, useRedis } from '../../helpers/redis';
 
 const META_REQUEST = 'n8n-nodes-meta-resilience.metaRequest';
 const fake = useFakeMeta();
-let redis: RedisServer;
-beforeAll(async () => {
-	redis = await startRedis();
-});
-afterAll(async () => {
-	await closeRedisStores();
-	await redis?.stop();
-});
+const redis = useRedis();
 
 const credentials = () => ({
 	metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' },
-	redis: { host: '127.0.0.1', port: redis.port, database: 0, password: '', ssl: false },
+	redis: redisCredential(redis),
 });
 
 async function meta(parameters: INodeParameters, items: IDataObject[] | INodeExecutionData[], workflowId: string) {

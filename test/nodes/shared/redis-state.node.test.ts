@@ -1,30 +1,22 @@
 // Shared state in Redis, through n8n's real engine with n8n's own Redis credential and a real
 // redis-server: two "workers" (separate store connections) share counts and the journal, and
 // when Redis is gone every layer does what the README says, visibly on the item.
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { closeRedisStores } from '../../../nodes/shared/state/redis';
 import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { startRedis, type RedisServer } from '../../../testing/redis';
 import { runNode } from '../../helpers/engine';
+import { redisCredential, useRedis } from '../../helpers/redis';
 
 const ROUTER = 'n8n-nodes-meta-resilience.metaEscalationRouter';
 const META_REQUEST = 'n8n-nodes-meta-resilience.metaRequest';
 const OUT = { retry: 0, pause: 1, alert: 2, escalate: 3, dead_letter: 4, ignore: 5 } as const;
 
 const fake = useFakeMeta();
-let redis: RedisServer;
-beforeAll(async () => {
-	redis = await startRedis();
-});
-afterAll(async () => {
-	await closeRedisStores();
-	await redis?.stop();
-});
+const redis = useRedis();
 
-const credentials = (extra: IDataObject = {}) => ({
+const credentials = (extra: ICredentialDataDecryptedObject = {}) => ({
 	metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' },
-	redis: { host: '127.0.0.1', port: redis.port, database: 0, password: '', ssl: false, ...extra },
+	redis: redisCredential(redis, extra),
 });
 
 const disapproval = (adId: string) => ({
