@@ -5,7 +5,7 @@
  * No jest imports here: the demo script reuses this file (compiled by tsconfig.tools.json).
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -30,6 +30,8 @@ export interface N8nEnv {
 	version: string;
 	nodeBin: string;
 	n8nBin: string;
+	/** The cache folder n8n is installed in. */
+	installDir: string;
 }
 
 export interface ExecuteResult {
@@ -353,37 +355,121 @@ function locksDir(): string {
 	return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
 }
 
+/** What a whole install records: the lockfile it came from, so a changed lock means a new install. */
+interface InstallMarker {
+	version: string;
+	node: string;
+	lockSha256: string | null;
+	seconds: number;
+}
+
+/** The n8n commands the tests, the bench and the demo run. */
+export const N8N_COMMANDS_USED = ['start', 'worker', 'execute', 'import:workflow', 'import:credentials'] as const;
+
 /**
- * Installs (once) and returns the pinned n8n of a major line, with the lockfile in testing/locks:
- * resolving n8n's ~2,000 dependencies afresh is slow and breaks when the registry's newest versions
- * of one package require versions of another it does not have. npm runs with --ignore-scripts
- * because some optional natives (the Kafka client on 2.x) download sources from GitHub and fail the
- * whole install; the one native n8n needs, sqlite3, is then compiled with `npm rebuild`.
+ * Loads each command's module the way bin/n8n does (reflect-metadata, config, the command registry
+ * that teaches zod `.alias`) and prints {command: error} for those that throw. n8n's own registry
+ * swallows that error and says only `Command "start" not found`.
+ */
+const LOAD_COMMANDS = `
+const path = require('node:path');
+const bin = path.join(process.cwd(), 'node_modules', 'n8n', 'bin', 'n8n');
+process.env.NODE_CONFIG_DIR = path.join(path.dirname(bin), 'config');
+const load = require('node:module').createRequire(bin);
+const failed = {};
+try {
+	load('reflect-metadata');
+	load('../dist/config');
+	load('../dist/command-registry.js');
+} catch (e) {
+	failed['(start-up)'] = String(e && e.stack || e);
+}
+for (const name of JSON.parse(process.argv[1])) {
+	if (failed['(start-up)']) break;
+	try { load('../dist/commands/' + name.replace(/:/g, '/') + '.js'); }
+	catch (e) { failed[name] = String(e && e.stack || e); }
+}
+process.stdout.write(JSON.stringify(failed));
+process.exit(0);
+`;
+
+/**
+ * Why the n8n in `dir` cannot run the commands we use, with the real module error; undefined when
+ * every one of them loads.
+ */
+export async function unloadableCommands(nodeBin: string, dir: string): Promise<string | undefined> {
+	const userFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'n8n-probe-'));
+	try {
+		const r = await run(nodeBin, ['-e', LOAD_COMMANDS, JSON.stringify(N8N_COMMANDS_USED)], {
+			cwd: dir,
+			env: { ...cleanEnv(), N8N_USER_FOLDER: userFolder, N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false' },
+			timeoutMs: 2 * MINUTE,
+		});
+		let failed: Record<string, string>;
+		try {
+			failed = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as Record<string, string>;
+		} catch {
+			return `loading its commands failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(r.stderr || r.stdout, 20)}`;
+		}
+		const lines = Object.entries(failed).map(([name, error]) => `\`n8n ${name}\` cannot load: ${tail(error.split('\n').slice(0, 8).join('\n'))}`);
+		return lines.length ? lines.join('\n') : undefined;
+	} finally {
+		await fs.rm(userFolder, { recursive: true, force: true });
+	}
+}
+
+async function readMarker(dir: string): Promise<Partial<InstallMarker> | undefined> {
+	try {
+		return JSON.parse(await fs.readFile(path.join(dir, MARKER), 'utf8')) as Partial<InstallMarker>;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Installs (once) and returns the pinned n8n of a major line, exactly the tree in its lockfile in
+ * testing/locks: `npm ci`, which refuses a lock that disagrees with the manifest instead of
+ * re-resolving part of the tree from the registry as it is that day (`npm install` did, and a
+ * fresh machine got an n8n whose `start` could not load). npm runs with --ignore-scripts because
+ * some optional natives (the Kafka client on 2.x) download sources from GitHub and fail the whole
+ * install; the one native n8n needs, sqlite3, is then compiled with `npm rebuild`.
+ *
+ * A folder is reused only when its marker names the same lockfile and every command we use still
+ * loads; anything else (an interrupted install, an install from an older lock, a broken tree) is
+ * removed and installed again.
  */
 export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => {}): Promise<N8nEnv> {
 	const { version, node } = N8N_LINES[line];
 	const nodeBin = node ? await ensureNode(node, log) : process.execPath;
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
+	const lockFile = path.join(locksDir(), `n8n-${version}.package-lock.json`);
+	const lock = existsSync(lockFile) ? await fs.readFile(lockFile) : undefined;
+	const lockSha256 = lock ? createHash('sha256').update(lock).digest('hex') : null;
 	await withLock(dir, async () => {
-		if (await exists(path.join(dir, MARKER))) return;
+		const marker = await readMarker(dir);
+		if (marker && marker.lockSha256 === lockSha256) {
+			const broken = await unloadableCommands(nodeBin, dir);
+			if (!broken) return;
+			log(`The n8n ${version} in ${dir} is broken, installing it again:\n${broken}`);
+		} else if (await exists(dir)) {
+			log(`${dir} is not a complete install from ${lockFile}: installing it again`);
+		}
 		const started = Date.now();
 		log(`Installing n8n ${version} into ${dir} (several minutes, once)...`);
+		await fs.rm(dir, { recursive: true, force: true });
 		await fs.mkdir(dir, { recursive: true });
 		const manifest = {
+			name: `n8n-${version}`,
 			private: true,
 			dependencies: { n8n: version },
 			// the default xlsx comes from a tarball URL outside the npm registry
 			overrides: { xlsx: '0.18.5' },
 		};
 		await fs.writeFile(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
-		const lock = path.join(locksDir(), `n8n-${version}.package-lock.json`);
-		const locked = existsSync(lock);
-		if (locked) await fs.copyFile(lock, path.join(dir, 'package-lock.json'));
-		else log(`No ${lock}: resolving from the registry (copy ${dir}/package-lock.json there to pin the tree)`);
+		if (lock) await fs.writeFile(path.join(dir, 'package-lock.json'), lock);
+		else log(`No ${lockFile}: resolving from the registry (copy ${dir}/package-lock.json there to pin the tree)`);
 		const env = npmEnv(nodeBin);
-		// install, not ci: it keeps every locked version but tolerates a lock that misses the
-		// optional binaries of other platforms
-		await mustRun('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		await mustRun('npm', [lock ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 			cwd: dir,
 			env,
 			timeoutMs: 30 * MINUTE,
@@ -396,11 +482,19 @@ export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => 
 			timeoutMs: 15 * MINUTE,
 		});
 		await mustRun(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env, timeoutMs: MINUTE });
+		const broken = await unloadableCommands(nodeBin, dir);
+		if (broken) {
+			throw new Error(
+				`n8n ${version} was installed into ${dir}, but it cannot run:\n${broken}\n` +
+					`The tree is not what n8n needs: fix ${lockFile} (see README, "If the n8n cache is broken").`,
+			);
+		}
 		const seconds = Math.round((Date.now() - started) / 1000);
-		await fs.writeFile(path.join(dir, MARKER), JSON.stringify({ version, node: node ?? process.version, seconds }));
+		const done: InstallMarker = { version, node: node ?? process.versions.node, lockSha256, seconds };
+		await fs.writeFile(path.join(dir, MARKER), JSON.stringify(done));
 		log(`n8n ${version} installed in ${seconds} s`);
 	});
-	return { line, version, nodeBin, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n') };
+	return { line, version, nodeBin, n8nBin: path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), installDir: dir };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,7 +666,11 @@ async function startEditor(
 
 	const deadline = Date.now() + (opts.timeoutMs ?? 3 * MINUTE);
 	for (;;) {
-		if (!child.running()) throw new Error(`n8n start exited before it was ready:\n${child.recent().join('\n')}`);
+		if (!child.running()) {
+			// n8n says `Command "start" not found` when the command's module failed to load: say why
+			const why = child.recent().some((l) => l.includes('not found')) ? await unloadableCommands(env.nodeBin, env.installDir) : undefined;
+			throw new Error(`n8n start exited before it was ready:\n${child.recent().join('\n')}${why ? `\n${why}` : ''}`);
+		}
 		// readiness turns 200 before the REST routes exist, and until then n8n answers any path with
 		// a 200 text "n8n is starting up": wait for the public settings route to answer JSON
 		const res = await fetch(`${url}/rest/settings`).catch(() => undefined);
