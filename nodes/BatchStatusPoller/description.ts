@@ -97,7 +97,7 @@ export const batchStatusPollerProperties: INodeProperties[] = [
 		type: 'json',
 		default: '',
 		description:
-			'Optional: the requests list sent to items_batch (or the whole body), usually an expression that reads it from the node that built it. With it each product keeps its position in the batch, and Output Succeeded Items lists the products that were applied, with their warnings.',
+			"Optional: the requests list sent to items_batch (or the whole body), usually an expression that reads it from the node that built it. With it each product keeps its position in the batch, Output Succeeded Items lists the products that Meta's answer proves applied (with their warnings), and a product it cannot prove goes to Failed as unconfirmed.",
 		displayOptions: catalog,
 	},
 	{

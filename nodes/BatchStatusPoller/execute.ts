@@ -109,6 +109,8 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			total: result.status?.total,
 			succeeded: result.status?.succeeded,
 			failed: result.status?.failed,
+			// Catalog products Meta neither rejected nor proved applied (each on Failed, `unconfirmed: true`).
+			unconfirmed: result.failures.filter((f) => f.unconfirmed).length || undefined,
 			// Catalog batches: Meta's warnings (at most 100 here; each product's own are on its item).
 			warnings: warnings?.slice(0, MAX_JOB_WARNINGS) as IDataObject[] | undefined,
 			warningsTotal: warnings && warnings.length > MAX_JOB_WARNINGS ? warnings.length : undefined,
@@ -122,7 +124,15 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 		});
 		const perItem = (entry: ItemResult, extra: IDataObject) =>
 			outputItem(
-				compact({ index: entry.index, id: entry.id, input: entry.input as IDataObject, ...extra, warnings: entry.warnings as IDataObject[] | undefined, batchJob }),
+				compact({
+					index: entry.index,
+					id: entry.id,
+					input: entry.input as IDataObject,
+					...extra,
+					unconfirmed: entry.unconfirmed,
+					warnings: entry.warnings as IDataObject[] | undefined,
+					batchJob,
+				}),
 				itemIndex,
 			);
 

@@ -117,9 +117,13 @@
  * - videos (`video`): `GET /{id}?fields=status` → `status.video_status` processing (with
  *   `processing_progress`), then ready, error (`processing_phase.errors`) or expired.
  * - catalog batches: `POST /{catalog_id}/items_batch` (`requests`) → `{handles:[h]}`;
- *   `GET /{catalog_id}/check_batch_request_status?handle=h` → `{data:[{handle, status: started |
- *   finished, errors, warnings, *_total_count}]}`, entries `{line, id (retailer id), message}`; a
- *   product without a `price` is rejected, as are `failIndices`; `warnIndices` get a warning.
+ *   `GET /{catalog_id}/check_batch_request_status?handle=h` → `{data: []}` on the first poll, then
+ *   `{data:[{handle, status: in_progress | finished | error, errors, warnings, *_total_count,
+ *   ids_of_invalid_requests?}]}`, entries `{line, id (retailer id), message}`; `errors` is a sample
+ *   (`errorSample`, default 10), `ids_of_invalid_requests` only with
+ *   `load_ids_of_invalid_requests=true` (Meta's reference for the edge); a product without a
+ *   `price` is rejected, as are `failIndices`; `warnIndices` get a warning; `outcome: 'failed'`
+ *   ends `error` with the second half of the requests unprocessed.
  * Progress is the share of `completeAfterPolls` polls made (default 2) or of `completeAfterMs`
  * elapsed; items finish in index order. `getJob(id)` tells polls made, and when the job became
  * done (`completedAt`, `completedAtPoll`) to measure a poller's detection delay.

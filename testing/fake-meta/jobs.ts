@@ -32,6 +32,8 @@ export interface AsyncJobOptions {
 	warnIndices?: number[];
 	/** Catalog batch: the catalog the handle belongs to. Default `1`. */
 	catalogId?: string;
+	/** Catalog batch: how many errors `errors` samples (`errors_total_count` counts them all). Default 10. */
+	errorSample?: number;
 }
 
 /** What a test or benchmark may read about a job. */
@@ -63,6 +65,7 @@ interface Job {
 	inputs?: unknown[];
 	warn: Set<number>;
 	catalogId: string;
+	errorSample: number;
 	createdAt: number;
 	/** First id of `total` consecutive ids for sub-requests, and of their results (created ads). */
 	firstItemId: number;
@@ -118,6 +121,7 @@ export class Jobs {
 			inputs: options.inputs,
 			warn: new Set(options.warnIndices ?? []),
 			catalogId: options.catalogId ?? '1',
+			errorSample: options.errorSample ?? 10,
 			createdAt: this.services.now(),
 			firstItemId: first + 1,
 			firstResultId,
@@ -154,8 +158,8 @@ export class Jobs {
 		this.jobs.clear();
 	}
 
-	/** Answers a status poll (and counts it). */
-	poll(id: string): Record<string, unknown> | undefined {
+	/** Answers a status poll (and counts it). `loadInvalidIds`: a catalog poll's `load_ids_of_invalid_requests=true`. */
+	poll(id: string, { loadInvalidIds = false } = {}): Record<string, unknown> | undefined {
 		const job = this.jobs.get(id);
 		if (!job) return undefined;
 		job.polls++;
@@ -174,7 +178,7 @@ export class Jobs {
 			case 'video':
 				return this.videoView(job, progress);
 			case 'catalog_batch':
-				return this.catalogView(job, progress);
+				return this.catalogView(job, progress, loadInvalidIds);
 			case 'custom':
 				return this.customView(job, progress);
 		}
@@ -359,6 +363,40 @@ export class Jobs {
 		return { id: job.id, status: { video_status: 'expired', uploading_phase: { status: 'not_started', bytes_transferred: 0 }, processing_phase: { status: 'not_started' }, publishing_phase } };
 	}
 
+	/**
+	 * `GET /{catalog_id}/check_batch_request_status?handle=…`, as Meta's reference for that edge and
+	 * the business SDKs' CheckBatchRequestStatus (fields errors, errors_total_count, handle,
+	 * ids_of_invalid_requests, status, warnings, warnings_total_count) describe it: `data` is empty
+	 * until the handle is registered (the first poll), then one entry, `in_progress` until done, then
+	 * `finished`; `errors` / `warnings` are `{line, id, message}` (`id`: the retailer id, `line`: the
+	 * request's position), `errors` only a sample (`errorSample`, default 10) of `errors_total_count`;
+	 * `ids_of_invalid_requests`, every rejected retailer id, only when the poll asks with
+	 * `load_ids_of_invalid_requests=true`. A failed job (`outcome: failed`) ends `error` with only the
+	 * first half of its requests processed: the rest are neither rejected nor applied.
+	 */
+	private catalogView(job: Job, progress: number, loadInvalidIds: boolean): Record<string, unknown> {
+		if (progress < 1 && job.polls === 1) return { data: [] };
+		const processed = progress < 1 ? Math.floor(progress * job.total) : job.outcome === 'failed' ? Math.ceil(job.total / 2) : job.total;
+		const errors: Array<Record<string, unknown>> = [];
+		const warnings: Array<Record<string, unknown>> = [];
+		for (let i = 0; i < processed; i++) {
+			const { retailerId, error } = this.catalogProduct(job, i);
+			if (error !== undefined) errors.push({ line: i, id: retailerId, message: error });
+			if (job.warn.has(i)) warnings.push({ line: i, id: retailerId, message: 'The optional field google_product_category is missing: add it to help ads find the right audience.' });
+		}
+		const status = progress < 1 ? 'in_progress' : job.outcome === 'failed' ? 'error' : 'finished';
+		const entry: Record<string, unknown> = {
+			handle: job.id,
+			status,
+			errors_total_count: errors.length,
+			errors: errors.slice(0, job.errorSample),
+			warnings_total_count: warnings.length,
+			warnings,
+		};
+		if (loadInvalidIds) entry.ids_of_invalid_requests = [...new Set(errors.map((e) => e.id))];
+		return { data: [entry] };
+	}
+
 	/** A product of a catalog batch: its retailer id, and why Meta rejects it (a missing price, or failIndices). */
 	private catalogProduct(job: Job, i: number): { retailerId: string; error?: string } {
 		const request = job.inputs?.[i] as Record<string, unknown> | undefined;
@@ -366,38 +404,8 @@ export class Jobs {
 		const retailerId = String(data?.id ?? data?.retailer_id ?? request?.retailer_id ?? `product-${i + 1}`);
 		const method = String(request?.method ?? 'UPDATE').toUpperCase();
 		if (job.inputs && method !== 'DELETE' && (data?.price === undefined || data.price === '')) return { retailerId, error: 'A required field is missing: price.' };
-		if (job.fail.has(i) || job.outcome === 'failed') return { retailerId, error: job.failWith.error.error_user_msg ?? job.failWith.error.message };
+		if (job.fail.has(i)) return { retailerId, error: job.failWith.error.error_user_msg ?? job.failWith.error.message };
 		return { retailerId };
-	}
-
-	/**
-	 * `GET /{catalog_id}/check_batch_request_status?handle=…`: one entry in `data`, `started` until
-	 * done, then `finished` with `errors` / `warnings` as `{line, id, message}` (`id`: the retailer id,
-	 * `line`: the request's position); a failed job (`outcome: failed`) rejects every product.
-	 */
-	private catalogView(job: Job, progress: number): Record<string, unknown> {
-		const done = Math.floor(progress * job.total);
-		const errors: Array<Record<string, unknown>> = [];
-		const warnings: Array<Record<string, unknown>> = [];
-		for (let i = 0; i < done; i++) {
-			const { retailerId, error } = this.catalogProduct(job, i);
-			if (error !== undefined) errors.push({ line: i, id: retailerId, message: error });
-			if (job.warn.has(i)) warnings.push({ line: i, id: retailerId, message: 'The optional field google_product_category is missing: add it to help ads find the right audience.' });
-		}
-		const status = progress < 1 ? 'started' : 'finished';
-		return {
-			data: [
-				{
-					handle: job.id,
-					status,
-					errors_total_count: errors.length,
-					errors,
-					warnings_total_count: warnings.length,
-					warnings,
-					ids_of_invalid_requests: errors.map((e) => e.id),
-				},
-			],
-		};
 	}
 
 	private customView(job: Job, progress: number): Record<string, unknown> {

@@ -706,7 +706,9 @@ class FakeMetaServer implements FakeMeta {
 		const handle = stringParam(ctx.params.handle);
 		if (handle === undefined) return this.error(ctx, { code: 100, message: '(#100) The parameter handle is required' });
 		if (this.jobs.catalogOf(handle) !== catalogId) return this.error(ctx, { code: 100, message: `(#100) Invalid handle for catalog ${catalogId}` });
-		return ok(this.jobs.poll(handle));
+		// Meta sends the complete list of rejected requests only when asked for it
+		const loadInvalidIds = ['true', '1'].includes(String(ctx.params.load_ids_of_invalid_requests ?? '').toLowerCase());
+		return ok(this.jobs.poll(handle, { loadInvalidIds }));
 	}
 
 	private batchStatus(ctx: Ctx, id: string): Answer {

@@ -130,12 +130,16 @@ describe('new job kinds', () => {
 		data: [{ handle: 'h1', status, errors_total_count: errors.length, errors, warnings_total_count: warnings.length, warnings }],
 	});
 
-	test('catalog batch: polled on the catalog with the handle; started runs, finished is done with its failed products counted', () => {
+	test('catalog batch: polled on the catalog with the handle, asking for the full list of rejected requests; every running status runs, finished and error are done', () => {
 		expect(JOB_DEFINITIONS.catalog_batch.poll('Ac+h/1=', { catalogId: '555' })).toEqual({
 			path: '/555/check_batch_request_status',
-			query: { handle: 'Ac+h/1=' },
+			query: { handle: 'Ac+h/1=', load_ids_of_invalid_requests: 'true' },
 		});
-		expect(parseJobStatus('catalog_batch', catalogBody('started'))).toEqual({ state: 'running', status: 'started' });
+		// Before Meta registers the handle `data` is empty; then it names the stage it is in.
+		expect(parseJobStatus('catalog_batch', { data: [] })).toEqual({ state: 'running' });
+		for (const status of ['scheduled', 'dispatched', 'started', 'in_progress', 'a status from next year']) {
+			expect(parseJobStatus('catalog_batch', catalogBody(status))).toEqual({ state: 'running', status });
+		}
 		const errors = [
 			{ line: 1, id: 'sku-2', message: 'A required field is missing: price.' },
 			{ line: 1, id: 'sku-2', message: 'Invalid image_link.' },
@@ -149,10 +153,54 @@ describe('new job kinds', () => {
 			failed: 2,
 			warnings,
 		});
-		expect(parseJobStatus('catalog_batch', catalogBody('error', [{ message: 'Catalog is being deleted' }]))).toMatchObject({
-			state: 'failed',
-			failure: { success: false, message: 'Catalog is being deleted' },
-		});
+		// `error`: some requests may not have been processed. A partial result, not a failed job.
+		expect(parseJobStatus('catalog_batch', catalogBody('error', errors.slice(2)))).toEqual({ state: 'completed', progress: 100, status: 'error', failed: 1 });
+	});
+
+	test('catalog batch results: errors is a sample; ids_of_invalid_requests names every rejected product, each on Failed', async () => {
+		const requests = Array.from({ length: 30 }, (_, i) => ({ method: 'UPDATE', data: { id: `sku-${i}`, price: '1 EUR' } }));
+		const rejected = requests.filter((_, i) => i % 2 === 1).map((r) => r.data.id);
+		const sample = rejected.slice(0, 10).map((id) => ({ line: Number(id.slice(4)), id, message: 'A required field is missing: price.' }));
+		const body = (extra: object, status = 'finished') => ({ data: [{ handle: 'h', status, errors_total_count: 15, errors: sample, ...extra }] });
+		const results = async (b: object, withRequests = true) => {
+			const out = await JOB_DEFINITIONS.catalog_batch.results!(
+				{ jobId: 'h', body: b, mapping: DEFAULT_STATUS_MAPPING, target: withRequests ? { requests } : {}, withSucceeded: true },
+				async () => [],
+			);
+			if (!Array.isArray(out)) throw new Error('no results');
+			return out;
+		};
+		const outcome = (list: Awaited<ReturnType<typeof results>>, kind: string) => list.filter((o) => o.outcome === kind && !o.unconfirmed).map((o) => o.id);
+
+		const listed = await results(body({ ids_of_invalid_requests: rejected }));
+		expect(outcome(listed, 'failed')).toEqual(rejected);
+		expect(outcome(listed, 'succeeded')).toHaveLength(15);
+		// A product rejected outside the sample: named, its message says where to look.
+		expect(listed.find((o) => o.id === 'sku-29')).toMatchObject({ outcome: 'failed', index: 29, hint: { always: { code: 'CATALOG_ITEM_ERROR' } } });
+		expect((listed.find((o) => o.id === 'sku-29')!.failure as { message: string }).message).toMatch(/ids_of_invalid_requests.*not in the sample of 15/);
+
+		// No list and a truncated sample: the ten sampled fail, nothing else is called applied.
+		const sampled = await results(body({}));
+		expect(outcome(sampled, 'failed')).toEqual(rejected.slice(0, 10));
+		expect(outcome(sampled, 'succeeded')).toEqual([]);
+		const unconfirmed = sampled.filter((o) => o.unconfirmed);
+		expect(unconfirmed).toHaveLength(20);
+		expect(unconfirmed[0]).toMatchObject({ outcome: 'failed', hint: { always: { code: 'CATALOG_ITEM_UNCONFIRMED', category: 'server', retryable: true } } });
+		expect(unconfirmed[0].hint!.always!.message).toMatch(/sample of 10 error\(s\) of 15 and no ids_of_invalid_requests/);
+
+		// A list that misses a product the errors name is no proof either.
+		const short = await results(body({ ids_of_invalid_requests: rejected.slice(1) }));
+		expect(short.filter((o) => o.unconfirmed)).toHaveLength(15);
+
+		// Status error: the rejected fail; the others may not have been processed.
+		const partial = await results(body({ ids_of_invalid_requests: rejected }, 'error'));
+		expect(outcome(partial, 'failed')).toEqual(rejected);
+		expect(partial.filter((o) => o.unconfirmed).map((o) => o.hint!.always!.message)[0]).toMatch(/status "error"/);
+		expect(outcome(partial, 'succeeded')).toEqual([]);
+
+		// Without the requests: the rejected by id, and one item that says the rest is unproven.
+		const alone = await results(body({}, 'error'), false);
+		expect(alone.filter((o) => o.unconfirmed)).toEqual([expect.objectContaining({ outcome: 'failed', hint: expect.anything() })]);
 	});
 
 	test('catalog batch results: one failure per product (its errors together), successes only from the sent requests, warnings on their product', async () => {

@@ -210,6 +210,44 @@ describe('product catalog batch', () => {
 		expect(run.nodeOutputs[OUT.itemSucceeded][0].json.batchJob).toMatchObject({ total: 3, succeeded: 2, failed: 1 });
 	});
 
+	// Meta's reference for check_batch_request_status: `errors` is a sample; the complete list of
+	// rejected requests is ids_of_invalid_requests, sent only when asked for.
+	const many = Array.from({ length: 30 }, (_, i) => ({ method: 'UPDATE', data: { id: `sku-${i}`, title: `Item ${i}`, ...(i % 2 ? {} : { price: '1.00 EUR' }) } }));
+	const pollMany = async (handle: string) =>
+		await poll([{ handles: [handle], sent: many }], {
+			jobKind: 'catalog_batch',
+			jobIdField: 'handles',
+			catalogId: '123',
+			sentRequests: '={{ $json.sent }}',
+			options: { outputSucceeded: true, retryBaseDelay: 0.001 },
+		});
+
+	test('15 rejected products with a sample of 10 errors: all 15 on Failed (from ids_of_invalid_requests), only the 15 applied on Succeeded', async () => {
+		const handle = fake.createAsyncJob({ kind: 'catalog_batch', total: 30, inputs: many, catalogId: '123', completeAfterPolls: 3 });
+		const run = await pollMany(handle);
+		expect(counts(run.nodeOutputs)).toEqual([0, 15, 0, 0, 15]);
+		expect(run.nodeOutputs[OUT.itemFailed].map((i) => i.json.id)).toEqual(many.filter((_, i) => i % 2).map((p) => p.data.id));
+		expect(run.nodeOutputs[OUT.itemFailed].every((i) => i.json.unconfirmed === undefined)).toBe(true);
+		expect(run.nodeOutputs[OUT.itemSucceeded].map((i) => i.json.id)).toEqual(many.filter((_, i) => i % 2 === 0).map((p) => p.data.id));
+		expect(run.nodeOutputs[OUT.itemSucceeded][0].json.batchJob).toMatchObject({ status: 'finished', total: 30, succeeded: 15, failed: 15 });
+		const polls = fake.requests.filter((r) => r.path.endsWith('/123/check_batch_request_status'));
+		expect(polls.map((r) => r.query.load_ids_of_invalid_requests)).toEqual(['true', 'true', 'true']);
+	});
+
+	test('a batch that ends with status error: the rejected on Failed, the rest unconfirmed (never Succeeded)', async () => {
+		const handle = fake.createAsyncJob({ kind: 'catalog_batch', total: 30, inputs: many, catalogId: '123', completeAfterPolls: 2, outcome: 'failed' });
+		const run = await pollMany(handle);
+		const failed = run.nodeOutputs[OUT.itemFailed];
+		expect(counts(run.nodeOutputs)).toEqual([0, 30, 0, 0, 0]);
+		// The first half was processed: its 7 rejected products (odd indices < 15) are named.
+		expect(failed.filter((i) => !i.json.unconfirmed).map((i) => i.json.metaError)).toEqual(Array(7).fill(expect.objectContaining({ code: 'CATALOG_ITEM_ERROR' })));
+		const unconfirmed = failed.filter((i) => i.json.unconfirmed === true);
+		expect(unconfirmed).toHaveLength(23);
+		expect(unconfirmed[0].json.metaError).toMatchObject({ code: 'CATALOG_ITEM_UNCONFIRMED', category: 'server', retryable: true, action: 'retry' });
+		expect(unconfirmed[0].json.metaError).toMatchObject({ message: expect.stringContaining('status "error"') });
+		expect(failed[0].json.batchJob).toMatchObject({ status: 'error', state: 'completed', unconfirmed: 23, succeeded: 0 });
+	});
+
 	test('a Catalog ID that is missing or not an ID stops the node before any poll, or goes to Job Failed with continue-on-fail', async () => {
 		const handle = catalogJob();
 		// An empty field is refused by the editor (required); an expression may still come out empty.

@@ -60,6 +60,8 @@ export interface ItemResult {
 	error?: MetaErrorInfo;
 	/** Catalog products: Meta's warnings for the product. */
 	warnings?: unknown[];
+	/** Failed because Meta's answer cannot prove the item was applied (catalog products), not because it was rejected. */
+	unconfirmed?: boolean;
 }
 
 export type FollowState = 'completed' | 'failed' | 'running' | 'poll_failed';

@@ -124,6 +124,8 @@ export interface ItemOutcome {
 	hint?: FailureHint;
 	/** Catalog products: Meta's warnings for this product (it was still applied). */
 	warnings?: unknown[];
+	/** Failed because Meta's answer cannot prove it was applied, not because it was rejected. */
+	unconfirmed?: boolean;
 }
 
 /** What a kind's result reader is handed: the job, its last status answer, and how to read a paged list. */
@@ -222,9 +224,64 @@ function videoErrors(status: Record<string, unknown>): Array<Record<string, unkn
 /** Catalog batch errors and warnings are `{ line, id, message }`, `id` being the product's retailer id. */
 const retailerIdOf = (request: unknown) => str(getPath(request, 'data.id') ?? getPath(request, 'retailer_id') ?? getPath(request, 'data.retailer_id'));
 
+/** The one status entry of `check_batch_request_status` (`data: []` until Meta has registered the handle). */
 function catalogEntry(body: Record<string, unknown>): Record<string, unknown> {
 	const first = list(body.data)[0];
-	return isObject(first) ? first : body;
+	return isObject(first) ? first : Array.isArray(body.data) ? {} : body;
+}
+
+/**
+ * What a catalog batch's status entry proves. Meta's reference for check_batch_request_status:
+ * `errors` is a sample of the errors (`errors_total_count` counts them all); the complete list of
+ * rejected requests is `ids_of_invalid_requests`, sent only when the poll asks for it
+ * (`load_ids_of_invalid_requests=true`). Status `finished` means every request was processed;
+ * `error` means some may not have been.
+ */
+interface CatalogVerdict {
+	/** Retailer ids Meta rejected, each with the messages the sample has for it. */
+	rejected: Map<string, { line?: number; messages: string[] }>;
+	/** Rejections without an id (a line number only). */
+	unnamed: Array<{ line?: number; message?: string }>;
+	/** Every product Meta does not name as rejected was applied. */
+	othersApplied: boolean;
+	/** Why the others are not proven applied, when they are not. */
+	doubt?: string;
+	errorsTotal?: number;
+}
+
+function catalogVerdict(entry: Record<string, unknown>): CatalogVerdict {
+	const rejected: CatalogVerdict['rejected'] = new Map();
+	const unnamed: CatalogVerdict['unnamed'] = [];
+	const errors = list(entry.errors);
+	for (const error of errors) {
+		const id = str(getPath(error, 'id'));
+		const line = num(getPath(error, 'line'));
+		const message = str(getPath(error, 'message'));
+		if (id === undefined) {
+			unnamed.push(compact({ line, message }));
+			continue;
+		}
+		const found = rejected.get(id) ?? { line, messages: [] };
+		if (message !== undefined) found.messages.push(message);
+		rejected.set(id, found);
+	}
+	const sampled = new Set(rejected.keys());
+	const invalidIds = Array.isArray(entry.ids_of_invalid_requests) ? entry.ids_of_invalid_requests.map(str).filter((id): id is string => id !== undefined) : undefined;
+	for (const id of invalidIds ?? []) if (!rejected.has(id)) rejected.set(id, { messages: [] });
+	const errorsTotal = num(entry.errors_total_count);
+	let doubt: string | undefined;
+	if (lower(entry.status) !== 'finished') {
+		doubt = `the batch ended with status "${str(entry.status) ?? 'unknown'}", so some of its requests may not have been processed`;
+	} else if (invalidIds === undefined) {
+		// Without the list, only a sample that holds every error names every rejected product.
+		if (errorsTotal === undefined || errors.length < errorsTotal) {
+			doubt = `Meta returned a sample of ${errors.length} error(s)${errorsTotal === undefined ? '' : ` of ${errorsTotal}`} and no ids_of_invalid_requests`;
+		}
+	} else if ([...sampled].some((id) => !invalidIds.includes(id)) || (invalidIds.length === 0 && (errorsTotal ?? 0) > 0)) {
+		doubt = 'ids_of_invalid_requests is incomplete (it misses products the errors name)';
+	}
+	if (doubt === undefined && unnamed.length > 0) doubt = 'Meta named some rejected requests by line only';
+	return { rejected, unnamed, othersApplied: doubt === undefined, doubt, errorsTotal };
 }
 
 const catalogItemHint = (messages: string[]): FailureHint => ({
@@ -241,7 +298,20 @@ const catalogItemHint = (messages: string[]): FailureHint => ({
 	},
 });
 
-const FAILED_VALUES = ['error', 'failed', 'failure', 'canceled', 'cancelled'];
+/** A product Meta neither names as rejected nor proves applied: sending it again is safe (items_batch applies by retailer id). */
+const catalogUnconfirmedHint = (doubt: string): FailureHint => ({
+	always: {
+		category: 'server',
+		retryable: true,
+		action: 'retry',
+		source: 'async_job',
+		code: 'CATALOG_ITEM_UNCONFIRMED',
+		message: `Meta's answer does not prove this product was applied: ${doubt}.`,
+		meaning: 'The catalog batch did not say whether this product was applied; it was not reported as rejected either.',
+		remedy:
+			'Send the product again (an items_batch request applies by retailer id, so a product applied twice is the same product), or check it in Commerce Manager.',
+	},
+});
 
 export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
 	async_batch: {
@@ -362,70 +432,60 @@ export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
 	catalog_batch: {
 		poll: (handle, target) => ({
 			path: `/${encodeURIComponent(target.catalogId ?? '')}/check_batch_request_status`,
-			query: { handle },
+			query: { handle, load_ids_of_invalid_requests: 'true' },
 		}),
 		parse(body) {
 			const entry = catalogEntry(body);
 			const status = str(entry.status);
-			const errors = list(entry.errors);
 			const warnings = list(entry.warnings);
-			const failed = new Set(errors.map((e, i) => str(getPath(e, 'id')) ?? `#${str(getPath(e, 'line')) ?? i}`)).size;
-			if (lower(status) === 'finished') {
-				return compact({ state: 'completed', progress: 100, status, failed, warnings: warnings.length ? warnings : undefined });
-			}
-			if (status !== undefined && FAILED_VALUES.includes(status.toLowerCase())) {
-				const message = str(getPath(errors[0], 'message')) ?? `The catalog batch ended with status "${status}".`;
-				return compact({ state: 'failed', status, failure: internalFailure(message) });
+			// `error`: a partial result, split per product like `finished`; any other status (an empty
+			// `data`, scheduled, dispatched, started, in_progress) is still running.
+			if (lower(status) === 'finished' || lower(status) === 'error') {
+				const { rejected, unnamed } = catalogVerdict(entry);
+				return compact({ state: 'completed', progress: 100, status, failed: rejected.size + unnamed.length, warnings: warnings.length ? warnings : undefined });
 			}
 			return compact({ state: 'running', status });
 		},
 		async results(job) {
 			const entry = catalogEntry(isObject(job.body) ? job.body : {});
+			const verdict = catalogVerdict(entry);
 			const requests = job.target.requests;
 			const position = new Map<string, number>();
 			requests?.forEach((request, index) => {
 				const id = retailerIdOf(request);
 				if (id !== undefined && !position.has(id)) position.set(id, index);
 			});
-			// One product, one item: a product with several errors (or warnings) keeps them together.
-			const byProduct = new Map<string, { id?: string; line?: number; errors: unknown[]; warnings: unknown[] }>();
-			const product = (entryOf: unknown, i: number) => {
-				const id = str(getPath(entryOf, 'id'));
-				const line = num(getPath(entryOf, 'line'));
-				const key = id ?? `#${line ?? i}`;
-				const found = byProduct.get(key) ?? { id, line, errors: [], warnings: [] };
-				byProduct.set(key, found);
-				return found;
-			};
-			list(entry.errors).forEach((error, i) => product(error, i).errors.push(error));
 			const warningsFor = new Map<string, unknown[]>();
 			list(entry.warnings).forEach((warning) => {
 				const id = str(getPath(warning, 'id'));
 				if (id === undefined) return;
 				warningsFor.set(id, [...(warningsFor.get(id) ?? []), warning]);
 			});
+			const warningsOf = (id: string | undefined) => (id === undefined ? undefined : warningsFor.get(id));
+			// One product, one item: a product with several errors keeps them together.
 			const outcomes: ItemOutcome[] = [];
-			for (const { id, line, errors } of byProduct.values()) {
-				const messages = errors.map((e) => str(getPath(e, 'message'))).filter((m): m is string => m !== undefined);
-				const index = id !== undefined && position.has(id) ? position.get(id) : line;
+			for (const [id, { line, messages }] of verdict.rejected) {
+				const index = position.get(id) ?? line;
+				const message =
+					messages.join('; ') ||
+					`Meta lists this product in ids_of_invalid_requests; its error is not in the sample of ${verdict.errorsTotal ?? 'the'} error(s) Meta returns (see Commerce Manager).`;
 				outcomes.push(
-					compact({
-						outcome: 'failed' as const,
-						index,
-						id,
-						input: index !== undefined && id !== undefined && position.has(id) ? requests?.[index] : undefined,
-						failure: internalFailure(messages.join('; ') || 'Meta rejected this product without a message.'),
-						hint: catalogItemHint(messages),
-						warnings: id === undefined ? undefined : warningsFor.get(id),
-					}),
+					compact({ outcome: 'failed' as const, index, id, input: position.has(id) ? requests?.[index!] : undefined, failure: internalFailure(message), hint: catalogItemHint(messages), warnings: warningsOf(id) }),
 				);
 			}
-			// The products that succeeded are only known from the requests that were sent.
-			requests?.forEach((request, index) => {
-				const id = retailerIdOf(request);
-				if (id !== undefined && byProduct.has(id)) return;
-				outcomes.push(compact({ outcome: 'succeeded' as const, index, id, input: request, warnings: id === undefined ? undefined : warningsFor.get(id) }));
-			});
+			for (const { line, message } of verdict.unnamed) {
+				outcomes.push(compact({ outcome: 'failed' as const, index: line, failure: internalFailure(message ?? 'Meta rejected this product without a message.'), hint: catalogItemHint(message ? [message] : []) }));
+			}
+			// The other products are known only from the requests that were sent; Meta's answer proves them applied or not.
+			const others = (requests ?? []).map((request, index) => ({ request, index, id: retailerIdOf(request) })).filter(({ id }) => id === undefined || !verdict.rejected.has(id));
+			for (const { request, index, id } of others) {
+				if (verdict.othersApplied) outcomes.push(compact({ outcome: 'succeeded' as const, index, id, input: request, warnings: warningsOf(id) }));
+				else outcomes.push(compact({ outcome: 'failed' as const, unconfirmed: true, index, id, input: request, failure: internalFailure('unconfirmed'), hint: catalogUnconfirmedHint(verdict.doubt!), warnings: warningsOf(id) }));
+			}
+			// Without the requests, the doubt is still said: one item for the products that cannot be named.
+			if (!requests && !verdict.othersApplied) {
+				outcomes.push({ outcome: 'failed', unconfirmed: true, failure: internalFailure('unconfirmed'), hint: catalogUnconfirmedHint(`${verdict.doubt!}; give Sent Requests to see which products`) });
+			}
 			return orderRecords(outcomes, 'index');
 		},
 		total: (target) => target.requests?.length,
