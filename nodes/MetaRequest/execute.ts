@@ -211,6 +211,7 @@ function requestStats(result: MetaResult | MetaPageResult, request: MetaRequestO
 		status: 'status' in result ? result.status : undefined,
 		pages: 'pages' in result ? result.pages : undefined,
 		more: 'more' in result ? result.more : undefined,
+		summary: 'summary' in result ? (result.summary as IDataObject) : undefined,
 		stopReason: (result as Partial<MetaFailure>).stopReason,
 		idempotencyKey: request.idempotencyKey,
 		replayed: replayedFrom === undefined ? undefined : true,

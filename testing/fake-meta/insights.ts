@@ -85,3 +85,48 @@ export class Insights {
 		return rows;
 	}
 }
+
+/**
+ * Page and Instagram insights by period (`GET /{object-id}/insights?metric=a,b&period=day[&since=&until=]`),
+ * as Meta's Instagram User Insights and Page Insights references show them: one row per metric,
+ * `{name, period, values: [{value, end_time}], title, description, id: "<object>/insights/<metric>/<period>"}`,
+ * and `paging.previous` / `paging.next` that move the `since` / `until` window (Unix seconds) by its
+ * own length, without end: the same row ids come back on every page. Without since and until the
+ * window is the two days before today; with one of them, two days from (or up to) it (Meta leaves
+ * this open). Values are deterministic per object, metric and day.
+ */
+export function seriesInsights(
+	objectId: string,
+	params: Record<string, unknown>,
+	now: number,
+	link: (since: number, until: number) => string,
+): Record<string, unknown> | string {
+	const metrics = String(params.metric ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+	if (metrics.length === 0) return '(#100) The parameter metric is required';
+	const period = String(params.period ?? 'day');
+	if (period !== 'day') return '(#100) The fake server imitates insights with period=day only';
+	const seconds = (value: unknown) => (value === undefined || value === '' ? undefined : /^\d+$/.test(String(value)) ? Number(value) : Math.floor(Date.parse(String(value)) / 1000));
+	const dayS = DAY_MS / 1000;
+	const asked = { since: seconds(params.since), until: seconds(params.until) };
+	const until = asked.until ?? (asked.since !== undefined ? asked.since + 2 * dayS : Math.floor(now / DAY_MS) * dayS);
+	const since = asked.since ?? until - 2 * dayS;
+	if (!Number.isFinite(since) || !Number.isFinite(until) || since >= until) return '(#100) since must be a time before until';
+	const span = until - since;
+	const days: number[] = [];
+	for (let day = Math.ceil(since / dayS) * dayS; day < until; day += dayS) days.push(day);
+	const seed = [...objectId].reduce((sum, c) => sum + c.charCodeAt(0), 0);
+	const data = metrics.map((name) => ({
+		name,
+		period,
+		values: days.map((day) => ({
+			value: 100 + ((seed + name.length * 31 + day / dayS) % 900),
+			// Meta reports a day at its end, in the account's time zone (07:00 or 08:00 UTC for Pacific time).
+			end_time: new Date((day + dayS) * 1000 + 8 * 3_600_000).toISOString().replace('.000Z', '+0000'),
+		})),
+		title: name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+		description: `Daily ${name.replace(/_/g, ' ')} (fake Meta server).`,
+		id: `${objectId}/insights/${name}/${period}`,
+	}));
+	return { data, paging: { previous: link(since - span, since), next: link(until, until + span) } };
+}
+

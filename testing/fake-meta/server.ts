@@ -8,7 +8,7 @@ import { graphError, MEDIA_NOT_AVAILABLE, unsupportedRequest, type GraphErrorSpe
 import { createLimitModel, isLimitOptions, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
 import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
-import { Insights, type InsightsOptions } from './insights';
+import { Insights, seriesInsights, type InsightsOptions } from './insights';
 import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } from './jobs';
 import { ConversionEvents, type ConversionEventsSummary } from './capi';
 import { batchList, batchPart, invalidPart, MAX_BATCH_PARTS, subRequest, TOO_MANY_PARTS, type SubRequest } from './batch';
@@ -581,6 +581,10 @@ class FakeMetaServer implements FakeMeta {
 			if (typeof rows === 'string') return this.error(ctx, { code: 100, message: rows });
 			if (rows) return this.page(ctx, rows.view, rows.item);
 		}
+		if (edge === 'insights' && ctx.params.metric !== undefined && !id.startsWith('act_') && this.exists(id)) {
+			const series = seriesInsights(id, ctx.params, ctx.now, (since, until) => this.windowLink(ctx, since, until));
+			return typeof series === 'string' ? this.error(ctx, { code: 100, message: series }) : ok(series);
+		}
 		const insights = edge === 'insights' ? this.insights.read(id, ctx.params, ctx.now) : undefined;
 		if (typeof insights === 'string') return this.error(ctx, { code: 100, message: insights });
 		if (insights) return this.page(ctx, insights.view, insights.item);
@@ -751,13 +755,25 @@ class FakeMetaServer implements FakeMeta {
 		});
 		const fields = parseFields(ctx.params.fields);
 		const data = page.keys.map((key) => pickFields(item(key), fields));
-		if (page.keys.length === 0) return ok({ data });
+		// `summary=total_count` (or `summary=true`): the list's size on every page, as Graph edges answer it
+		const asked = stringParam(ctx.params.summary);
+		const summary = asked === 'true' || asked?.split(',').includes('total_count') ? { summary: { total_count: view.length } } : {};
+		if (page.keys.length === 0) return ok({ data, ...summary });
 		const first = encodeCursor(page.keys[0]);
 		const last = encodeCursor(page.keys[page.keys.length - 1]);
 		const paging: Record<string, unknown> = { cursors: { before: first, after: last } };
 		if (page.hasBefore) paging.previous = this.pageLink(ctx, 'before', first);
 		if (page.hasAfter) paging.next = this.pageLink(ctx, 'after', last);
-		return ok({ data, paging });
+		return ok({ data, paging, ...summary });
+	}
+
+	/** A time-based page link: the query with another `since` / `until` window (Unix seconds). */
+	private windowLink(ctx: Ctx, since: number, until: number): string {
+		const query = new URLSearchParams(ctx.query);
+		query.set('access_token', this.token);
+		query.set('since', String(since));
+		query.set('until', String(until));
+		return `${this.url}${ctx.path}?${query.toString()}`;
 	}
 
 	/** Meta echoes the query, with `access_token` in it even when the token came in the header. */

@@ -47,6 +47,8 @@ export interface MetaRequestStats {
 	/** List Edge: pages read, and whether Meta had more than was read. */
 	pages?: number;
 	more?: boolean;
+	/** List Edge: the list's `summary` as Meta sent it (e.g. `{ total_count }`). */
+	summary?: unknown;
 	/** Failures only: why the call was not retried (further). */
 	stopReason?: StopReason;
 	/** Writes: the `Idempotency-Key` sent. */

@@ -21,6 +21,7 @@ import type { StateStore } from '../core/state/store';
 import { poolFor } from './pool';
 import { ForeignHostError, resolveMetaUrl } from './url';
 import type { QueryValue, ResolvedUrl } from './url';
+import { nextWindowWanted, pagingKind } from '../core/paging';
 import { isObject } from '../core/util';
 
 export interface MetaTimeouts {
@@ -124,6 +125,8 @@ export type MetaPageResult =
 			pages: number;
 			/** True when a limit stopped the reading while Meta had more pages. */
 			more: boolean;
+			/** The list's `summary` as Meta sent it (e.g. `total_count`), when it sent one. */
+			summary?: unknown;
 	  })
 	| (MetaFailure & { pages: number });
 
@@ -215,8 +218,10 @@ export class MetaClient {
 	}
 
 	/**
-	 * Reads a list edge page by page through `paging.next` (same origin only), de-duplicating
-	 * records by `id`. Fails as a whole when a page fails, so no record is silently missing.
+	 * Reads a list edge page by page through `paging.next` (same origin only). Fails as a whole when
+	 * a page fails, so no record is silently missing. A cursor list keeps a record seen on two pages
+	 * once; a time-based list (insights by period) keeps every row, and stops at the `until` it was
+	 * asked for, or at now (see core/paging.ts).
 	 */
 	async paginate(options: MetaRequestOptions, limits: MetaPageOptions = {}): Promise<MetaPageResult> {
 		const maxPages = limits.maxPages ?? 100;
@@ -226,6 +231,7 @@ export class MetaClient {
 		const records: unknown[] = [];
 		const seenIds = new Set<string>();
 		const visited = new Set<string>();
+		let summary: unknown;
 		let pages = 0;
 		let next = options;
 		for (;;) {
@@ -234,23 +240,29 @@ export class MetaClient {
 			pages++;
 			const body = isObject(result.body) ? result.body : {};
 			const data = Array.isArray(body.data) ? body.data : [result.body];
+			const paging = isObject(body.paging) ? body.paging : {};
+			const kind = pagingKind(paging);
+			summary ??= body.summary;
 			for (const record of data) {
-				const id = isObject(record) && record.id !== undefined ? String(record.id) : undefined;
+				const id = kind !== 'time' && isObject(record) && record.id !== undefined ? String(record.id) : undefined;
 				if (id !== undefined && seenIds.has(id)) continue;
 				if (id !== undefined) seenIds.add(id);
 				records.push(record);
 			}
 			visited.add(this.displayOf(next.path, next.query));
-			const paging = isObject(body.paging) ? body.paging : {};
 			const nextUrl = typeof paging.next === 'string' && paging.next ? paging.next : undefined;
 			// A next link already read would loop: Meta's cursors never point back.
-			const more = nextUrl !== undefined && !visited.has(this.displayOf(nextUrl));
+			const more =
+				nextUrl !== undefined &&
+				!visited.has(this.displayOf(nextUrl)) &&
+				(kind !== 'time' || nextWindowWanted(nextUrl, options.query?.until, this.now()));
 			if (!more || pages >= maxPages || records.length >= maxRecords) {
 				return {
 					ok: true,
 					records: records.slice(0, maxRecords),
 					pages,
 					more: more || records.length > maxRecords,
+					...(summary === undefined ? {} : { summary }),
 					...stats,
 				};
 			}
