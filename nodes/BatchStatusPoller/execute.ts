@@ -117,6 +117,8 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 			polls: result.polls,
 			elapsedMs: result.elapsedMs,
 			resultsPending: result.resultsPending,
+			// Still running: why it may not end by itself (a video upload that was never finished).
+			reason: result.status?.reason,
 			lastPollError: result.lastPollError as unknown as IDataObject | undefined,
 			checkedAt,
 			stateStore: state.kind,
@@ -129,6 +131,7 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 					id: entry.id,
 					input: entry.input as IDataObject,
 					...extra,
+					status: entry.status,
 					unconfirmed: entry.unconfirmed,
 					warnings: entry.warnings as IDataObject[] | undefined,
 					batchJob,
@@ -138,7 +141,8 @@ export async function executeBatchStatusPoller(ctx: IExecuteFunctions): Promise<
 
 		switch (result.state) {
 			case 'completed':
-				if (result.failures.length === 0) itemsOn('Completed').push(withInput({ batchJob }));
+				// What the job produced, when its status says (an async session's parsed `result`).
+				if (result.failures.length === 0) itemsOn('Completed').push(withInput(compact({ result: result.status?.result as IDataObject | undefined, batchJob })));
 				for (const failure of result.failures) {
 					itemsOn('Failed').push(perItem(failure, { [errorField]: failure.error as unknown as IDataObject }));
 				}

@@ -462,14 +462,17 @@ describe('async jobs', () => {
 		expect((await call('GET', `/v24.0/${id}/insights`)).json.data[0]).toMatchObject({ account_id: '7', impressions: expect.any(String) });
 	});
 
-	it('async sessions: IN_PROGRESS, then SUCCESS or the seed’s FAILED shape', async () => {
+	it('async sessions: NOT_STARTED, IN_PROGRESS, then COMPLETED with result as JSON text, or the seed’s FAILED shape', async () => {
 		await start();
 		const failWith: GraphErrorBody = { error: { message: 'Invalid parameter', type: 'OAuthException', code: 100, error_subcode: 1487390, error_user_title: 'T', error_user_msg: 'M', fbtrace_id: 'AbC' } };
-		const failing = fake.createAsyncJob({ kind: 'async_session', completeAfterPolls: 2, outcome: 'failed', failWith });
-		expect((await call('GET', `/v24.0/${failing}`)).json).toEqual({ id: failing, status: 'IN_PROGRESS' });
-		expect((await call('GET', `/v24.0/${failing}`)).json).toEqual({ result: failWith, error_code: 100, status: 'FAILED', exception: 'Invalid parameter', id: failing });
+		const failing = fake.createAsyncJob({ kind: 'async_session', completeAfterPolls: 3, outcome: 'failed', failWith });
+		expect((await call('GET', `/v24.0/${failing}`)).json).toEqual({ id: failing, status: 'NOT_STARTED', percent_completed: 0 });
+		expect((await call('GET', `/v24.0/${failing}`)).json).toEqual({ id: failing, status: 'IN_PROGRESS', percent_completed: 66 });
+		expect((await call('GET', `/v24.0/${failing}`)).json).toEqual({ result: failWith, error_code: 100, status: 'FAILED', exception: 'Invalid parameter', id: failing, percent_completed: 100 });
 		const passing = fake.createAsyncJob({ kind: 'async_session', completeAfterPolls: 1 });
-		expect((await call('GET', `/v24.0/${passing}`)).json).toMatchObject({ id: passing, status: 'SUCCESS', result: { success: true } });
+		const done = (await call('GET', `/v24.0/${passing}`)).json;
+		expect(done).toMatchObject({ id: passing, status: 'COMPLETED', percent_completed: 100 });
+		expect(JSON.parse(done.result)).toEqual({ copied_ad_id: expect.stringMatching(/^\d+$/), success: true });
 	});
 
 	it('custom batch status: processing → partial / completed / failed, by time', async () => {

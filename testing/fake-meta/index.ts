@@ -96,13 +96,18 @@
  * outcome})` returns the id; each status GET is a poll. Over HTTP:
  * - `POST /act_{n}/async_batch_requests` (`adbatch`, `name`) → `{id}`; `GET /{id}` → the set
  *   (`is_completed`, `*_count`); `GET /{id}/requests` → paged `{id, status, result, input}`
- *   (`statuses` filter; `result` is `{id}` or a Graph error body).
+ *   (`statuses` filter; `result` is `{id}` or a Graph error body); `itemStatuses` gives some
+ *   requests another AdAsyncRequest status (ERROR_DEPENDENCY, ERROR_CONFLICTS, USER_CANCELED, …,
+ *   as the business SDKs list them), counted as errors or cancels by the set.
  * - `POST /act_{n}/insights` → `{report_run_id}`; `GET /{id}` → `async_status` ("Job Not Started"
  *   below 10 %, "Job Started" below 50 %, "Job Running", then "Job Completed" / "Job Failed" /
- *   "Job Skipped") and `async_percent_completion`; `GET /{id}/insights` → paged rows (`total`,
- *   default 5) once "Job Completed", a code 100 error before.
- * - async sessions: `GET /{id}` → `{id, status:'IN_PROGRESS'}`, `{id, status:'SUCCESS', result}`,
- *   or `{result:{error}, error_code, status:'FAILED', exception, id}`.
+ *   "Job Skipped") and `async_percent_completion`, a failed run with `error_code`,
+ *   `error_message`, `error_subcode`, `error_user_title`, `error_user_msg` (the SDKs' AdReportRun);
+ *   `GET /{id}/insights` → paged rows (`total`, default 5) once "Job Completed", a code 100 error
+ *   before.
+ * - async sessions: `GET /{id}?fields=id,status,result,percent_completed` → NOT_STARTED,
+ *   IN_PROGRESS, then COMPLETED with `result` as JSON text (`{copied_ad_id, success}`), FAILED
+ *   (`result: {error}`, `error_code`, `exception`, as Meta's async error-handling guide) or CANCELED.
  * - custom: `POST /v1/launch` (`{ads:[...]}`) → `{success, adBatchId}`; `GET /v1/batch-status/{id}`
  *   → `{id, status: processing|completed|partial|failed, progress, totalAds, successfulAds,
  *   errorMessage?, errors:[{index, adId, code, message}]}`; its errors use the internal shape
@@ -115,7 +120,9 @@
  *   edge (the container then reads PUBLISHED); any other container → 9007 / 2207027 "Media ID is
  *   not available".
  * - videos (`video`): `GET /{id}?fields=status` → `status.video_status` processing (with
- *   `processing_progress`), then ready, error (`processing_phase.errors`) or expired.
+ *   `processing_progress`), then ready, error (`processing_phase.errors`) or expired; `reel`: the
+ *   publishing phase runs one poll after ready; `videoProblem`: `copyright`
+ *   (`copyright_check_status.status: error`) or `unfinished_upload` (stays `upload_complete`).
  * - catalog batches: `POST /{catalog_id}/items_batch` (`requests`) → `{handles:[h]}`;
  *   `GET /{catalog_id}/check_batch_request_status?handle=h` → `{data: []}` on the first poll, then
  *   `{data:[{handle, status: in_progress | finished | error, errors, warnings, *_total_count,

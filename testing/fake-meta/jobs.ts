@@ -32,6 +32,12 @@ export interface AsyncJobOptions {
 	warnIndices?: number[];
 	/** Catalog batch: the catalog the handle belongs to. Default `1`. */
 	catalogId?: string;
+	/** Async batch: the final status of some requests (index → AdAsyncRequest status, e.g. `ERROR_DEPENDENCY`). */
+	itemStatuses?: Record<number, AsyncRequestStatus>;
+	/** Video: a Reel published after processing (its publishing phase runs one more poll after ready). */
+	reel?: boolean;
+	/** Video: the copyright check ends in error, or the upload is never finished (stays upload_complete). */
+	videoProblem?: 'copyright' | 'unfinished_upload';
 	/** Catalog batch: how many errors `errors` samples (`errors_total_count` counts them all). Default 10. */
 	errorSample?: number;
 }
@@ -66,6 +72,11 @@ interface Job {
 	warn: Set<number>;
 	catalogId: string;
 	errorSample: number;
+	itemStatuses: Record<number, AsyncRequestStatus>;
+	reel: boolean;
+	videoProblem?: 'copyright' | 'unfinished_upload';
+	/** Video: the poll that first saw it ready (a Reel publishes on the next). */
+	readyAtPoll?: number;
 	createdAt: number;
 	/** First id of `total` consecutive ids for sub-requests, and of their results (created ads). */
 	firstItemId: number;
@@ -78,7 +89,22 @@ interface Job {
 	completedAtPoll?: number;
 }
 
-export type AsyncRequestStatus = 'INITIAL' | 'IN_PROGRESS' | 'SUCCESS' | 'ERROR' | 'CANCELED';
+/**
+ * An async batch request's status, as the business SDKs' AdAsyncRequest.Statuses list them (the
+ * processing ones, PROCESS_BY_AD_ASYNC_ENGINE and PROCESS_BY_EVENT_PROCESSOR, are not imitated).
+ */
+export type AsyncRequestStatus =
+	| 'INITIAL'
+	| 'IN_PROGRESS'
+	| 'PENDING_DEPENDENCY'
+	| 'SUCCESS'
+	| 'ERROR'
+	| 'ERROR_CONFLICTS'
+	| 'ERROR_DEPENDENCY'
+	| 'CANCELED'
+	| 'CANCELED_DEPENDENCY'
+	| 'USER_CANCELED'
+	| 'USER_CANCELED_DEPENDENCY';
 
 interface Services {
 	now(): number;
@@ -122,6 +148,9 @@ export class Jobs {
 			warn: new Set(options.warnIndices ?? []),
 			catalogId: options.catalogId ?? '1',
 			errorSample: options.errorSample ?? 10,
+			itemStatuses: options.itemStatuses ?? {},
+			reel: options.reel ?? false,
+			videoProblem: options.videoProblem,
 			createdAt: this.services.now(),
 			firstItemId: first + 1,
 			firstResultId,
@@ -214,7 +243,7 @@ export class Jobs {
 			const status = statusOf(i);
 			const request: Record<string, unknown> = { id: key, status };
 			if (status === 'SUCCESS') request.result = { id: String(job.firstResultId + i) };
-			if (status === 'ERROR') request.result = job.failWith;
+			if (status.startsWith('ERROR')) request.result = job.failWith;
 			request.input = job.inputs?.[i] ?? { method: 'POST', relative_url: `act_${job.accountId}/ads`, name: `Ad ${i + 1}` };
 			return request;
 		};
@@ -270,6 +299,8 @@ export class Jobs {
 	private itemStatus(job: Job, i: number, done: number): AsyncRequestStatus {
 		if (i < done) {
 			if (job.outcome === 'skipped') return 'CANCELED';
+			const forced = job.itemStatuses[i];
+			if (forced !== undefined) return forced;
 			return job.outcome === 'failed' || job.fail.has(i) ? 'ERROR' : 'SUCCESS';
 		}
 		// A tenth of what remains is being worked on, the rest waits.
@@ -279,8 +310,13 @@ export class Jobs {
 
 	private asyncBatchView(job: Job, progress: number): Record<string, unknown> {
 		const done = this.doneCount(job, progress);
-		const counts: Record<AsyncRequestStatus, number> = { INITIAL: 0, IN_PROGRESS: 0, SUCCESS: 0, ERROR: 0, CANCELED: 0 };
-		for (let i = 0; i < job.total; i++) counts[this.itemStatus(job, i, done)]++;
+		const counts = { INITIAL: 0, IN_PROGRESS: 0, SUCCESS: 0, ERROR: 0, CANCELED: 0 };
+		// The set's counters group the statuses: every ERROR_* is an error, every *CANCELED* a cancel.
+		for (let i = 0; i < job.total; i++) {
+			const status = this.itemStatus(job, i, done);
+			const group = status.startsWith('ERROR') ? 'ERROR' : status.includes('CANCELED') ? 'CANCELED' : status === 'PENDING_DEPENDENCY' ? 'INITIAL' : status;
+			counts[group as keyof typeof counts]++;
+		}
 		return {
 			id: job.id,
 			name: job.name,
@@ -312,20 +348,37 @@ export class Jobs {
 			time_ref: Math.floor(job.createdAt / 1000),
 		};
 		if (progress >= 1) view.time_completed = Math.floor(this.completedAt(job) / 1000);
+		// A failed run says why (the business SDKs' AdReportRun: error_code, error_message, …).
+		if (progress >= 1 && job.outcome === 'failed') {
+			const { code, message, error_subcode, error_user_title, error_user_msg } = job.failWith.error;
+			Object.assign(view, { error_code: code, error_message: message, error_subcode, error_user_title, error_user_msg });
+		}
 		return view;
 	}
 
+	/**
+	 * `GET /{session-id}?fields=id,status,result,percent_completed` (Meta's async requests guide):
+	 * NOT_STARTED before the first progress, IN_PROGRESS, then COMPLETED with `result` as JSON text
+	 * (an ad copy: the copied ad's id), FAILED (the shape of Meta's async error-handling guide:
+	 * `result.error`, `error_code`, `exception`) or CANCELED.
+	 */
 	private sessionView(job: Job, progress: number): Record<string, unknown> {
-		if (progress < 1) return { id: job.id, status: 'IN_PROGRESS' };
-		if (job.outcome === 'completed') return { id: job.id, status: 'SUCCESS', result: { success: true, id: String(job.firstResultId) } };
-		if (job.outcome === 'skipped' || job.outcome === 'expired') return { id: job.id, status: 'CANCELED' };
+		const started = progress >= 1 || job.polls > 1;
+		const percent_completed = started ? Math.floor(progress * 100) : 0;
+		if (progress < 1) return { id: job.id, status: started ? 'IN_PROGRESS' : 'NOT_STARTED', percent_completed };
+		if (job.outcome === 'completed') {
+			return { id: job.id, status: 'COMPLETED', percent_completed, result: JSON.stringify({ copied_ad_id: String(job.firstResultId), success: true }) };
+		}
+		if (job.outcome === 'skipped' || job.outcome === 'expired') return { id: job.id, status: 'CANCELED', percent_completed };
 		const failure = job.failWith;
+		// The failure's shape is Meta's async error-handling guide's (`result.error` as an object).
 		return {
 			result: failure,
 			error_code: failure.error.code,
 			status: 'FAILED',
 			exception: failure.error.message,
 			id: job.id,
+			percent_completed,
 		};
 	}
 
@@ -346,15 +399,33 @@ export class Jobs {
 		return { id: job.id, status_code: 'EXPIRED', status: 'Expired: Media container was not published within 24 hours.' };
 	}
 
-	/** `GET /{video-id}?fields=status`: processing (with processing_progress), then ready, error (the processing phase's errors) or expired. */
+	/**
+	 * `GET /{video-id}?fields=status` (Meta's video upload and Reels publishing references):
+	 * processing (with processing_progress), then ready, error (the processing phase's errors) or
+	 * expired. A Reel (`reel`) is published after it is ready: its publishing_phase is in_progress on
+	 * the poll that first sees it ready, complete on the next. `videoProblem`: the copyright check ends
+	 * in error once processed, or an upload never finished stays upload_complete.
+	 */
 	private videoView(job: Job, progress: number): Record<string, unknown> {
 		const uploading_phase = { status: 'complete', bytes_transferred: 1_048_576 };
-		const publishing_phase = { status: 'not_started' };
+		if (job.videoProblem === 'unfinished_upload') {
+			return { id: job.id, status: { video_status: 'upload_complete', uploading_phase, processing_phase: { status: 'not_started' }, publishing_phase: { status: 'not_started' } } };
+		}
+		const publishing_phase: Record<string, unknown> = { status: 'not_started' };
 		if (progress < 1) {
 			return { id: job.id, status: { video_status: 'processing', processing_progress: Math.floor(progress * 100), uploading_phase, processing_phase: { status: 'in_progress' }, publishing_phase } };
 		}
 		if (job.outcome === 'completed') {
-			return { id: job.id, status: { video_status: 'ready', processing_progress: 100, uploading_phase, processing_phase: { status: 'complete' }, publishing_phase } };
+			if (job.videoProblem === 'copyright') {
+				const copyright_check_status = { status: 'error', errors: [{ code: 1363130, message: 'The video contains content that someone else owns.' }] };
+				return { id: job.id, status: { video_status: 'ready', processing_progress: 100, uploading_phase, processing_phase: { status: 'complete' }, publishing_phase, copyright_check_status } };
+			}
+			if (job.reel) {
+				job.readyAtPoll ??= job.polls;
+				const published = job.polls > job.readyAtPoll;
+				Object.assign(publishing_phase, published ? { status: 'complete', publish_status: 'published', publish_time: Math.floor(job.createdAt / 1000) } : { status: 'in_progress' });
+			}
+			return { id: job.id, status: { video_status: 'ready', processing_progress: 100, uploading_phase, processing_phase: { status: 'complete' }, publishing_phase, copyright_check_status: { status: 'complete', matches_found: false } } };
 		}
 		if (job.outcome === 'failed') {
 			const errors = [{ code: 6000, message: 'There was a problem uploading your video file. Please try again with another file.' }];

@@ -63,9 +63,9 @@ test.each([
 	expect(Math.max(...sleeps)).toBeLessThanOrEqual(schedule.maxIntervalMs);
 });
 
-test('a job without progress (async session) is polled exactly on the schedule', async () => {
+test('a job without progress (Instagram container) is polled exactly on the schedule', async () => {
 	const lengthMs = 100 * SECOND;
-	const { followed, polls } = await follow('async_session', lengthMs);
+	const { followed, polls } = await follow('ig_container', lengthMs);
 	expect(followed.state).toBe('completed');
 	expect(polls).toBe(baselinePolls(lengthMs));
 	expect(sleeps).toEqual(sleeps.map((_, n) => pollDelay(n, schedule)));

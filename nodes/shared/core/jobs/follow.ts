@@ -61,7 +61,8 @@ export interface ItemResult {
 	/** Catalog products: Meta's warnings for the product. */
 	warnings?: unknown[];
 	/** Failed because Meta's answer cannot prove the item was applied (catalog products), not because it was rejected. */
-	unconfirmed?: boolean;
+	unconfirmed?: boolean;	/** The item's own status as Meta wrote it, when it says more than failed (`ERROR_DEPENDENCY`, `USER_CANCELED`). */
+	status?: string;
 }
 
 export type FollowState = 'completed' | 'failed' | 'running' | 'poll_failed';

@@ -25,6 +25,10 @@ export interface JobStatus {
 	hint?: FailureHint;
 	/** Catalog batch: Meta's warnings (the products were applied). */
 	warnings?: unknown[];
+	/** What a completed job produced, when its status carries it (an async session's `result`, parsed). */
+	result?: unknown;
+	/** Why a job that is still running may not end by itself (a video stuck at `upload_complete`). */
+	reason?: string;
 }
 
 /** Field names of a custom status API (dot paths allowed). Defaults follow `/v1/batch-status/:id`. */
@@ -126,6 +130,8 @@ export interface ItemOutcome {
 	warnings?: unknown[];
 	/** Failed because Meta's answer cannot prove it was applied, not because it was rejected. */
 	unconfirmed?: boolean;
+	/** The item's own status as Meta wrote it, when it says more than failed (`ERROR_DEPENDENCY`, `USER_CANCELED`). */
+	status?: string;
 }
 
 /** What a kind's result reader is handed: the job, its last status answer, and how to read a paged list. */
@@ -219,6 +225,47 @@ function videoErrors(status: Record<string, unknown>): Array<Record<string, unkn
 	return ['uploading_phase', 'processing_phase', 'publishing_phase'].flatMap((phase) =>
 		list(getPath(status, `${phase}.errors`)).filter(isObject),
 	);
+}
+
+const VIDEO_FAILURES = {
+	error: { fallback: 'The video ended with video_status "error".', meaning: 'Meta could not process this video.' },
+	expired: { fallback: 'The video upload expired before it was finished.', meaning: 'The upload session ended before the whole video arrived.' },
+	copyright: { fallback: 'The copyright check of the video ended in error.', meaning: 'Meta\'s copyright check of this video failed, so it will not be published.' },
+	publishing: { fallback: 'Publishing the video failed.', meaning: 'The video was processed but Meta could not publish it.' },
+} as const;
+
+/** A video that will not become ready or published: classified from its first phase error. */
+function videoFailure(status: Record<string, unknown>, videoStatus: string, progress: number | undefined, why: keyof typeof VIDEO_FAILURES): JobStatus {
+	const errors = [...videoErrors(status), ...list(getPath(status, 'copyright_check_status.errors')).filter(isObject)];
+	const messages = errors.map((e) => str(e.message)).filter((m): m is string => m !== undefined);
+	const first = errors[0];
+	const { fallback, meaning } = VIDEO_FAILURES[why];
+	const failure = first ? { error: compact({ message: str(first.message), code: num(first.code), error_subcode: num(first.error_subcode) }) } : internalFailure(fallback);
+	const hint: FailureHint = {
+		ifUnknown: {
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			source: 'async_job',
+			meaning,
+			remedy:
+				why === 'copyright'
+					? 'Check that you own the rights to every part of the video (music included), then upload it again.'
+					: 'Check the file against Meta\'s video specifications (format, codec, size, length), then upload it again.',
+		},
+		...(messages.length > 1 ? { always: { details: messages.join('\n') } } : {}),
+	};
+	return compact({ state: 'failed', progress, status: why === 'copyright' || why === 'publishing' ? `${videoStatus} (${why} error)` : videoStatus, failure, hint });
+}
+
+/** A value Meta sends as JSON text (an async session's `result`), parsed; anything else as it is. */
+function jsonText(value: unknown): unknown {
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value) as unknown;
+	} catch {
+		return value;
+	}
 }
 
 /** Catalog batch errors and warnings are `{ line, id, message }`, `id` being the product's retailer id. */
@@ -336,21 +383,38 @@ export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
 			const records = await read('requests', { fields: 'id,status,result,input', limit: 100 });
 			if (!Array.isArray(records)) return records;
 			return records.map((record, index): ItemOutcome => {
-				const { outcome, failure } = subRequestOutcome(record);
+				const { outcome, failure, hint } = subRequestOutcome(record);
 				const base = { index, id: str(getPath(record, 'id')), input: getPath(record, 'input') };
 				if (outcome === 'succeeded') return { ...base, outcome, result: getPath(record, 'result') };
-				return { ...base, outcome: 'failed', failure: failure ?? internalFailure('The request had not finished when the batch completed.') };
+				const status = str(getPath(record, 'status'));
+				return compact({
+					...base,
+					outcome: 'failed' as const,
+					status: status === 'ERROR' ? undefined : status,
+					failure: failure ?? internalFailure(`The request had not finished when the batch completed (status ${status ?? 'unknown'}).`),
+					hint,
+				});
 			});
 		},
 	},
 	report_run: {
-		poll: graphObject('id,async_status,async_percent_completion'),
+		// A failed AdReportRun says why in error_code, error_message, error_subcode, error_user_title
+		// and error_user_msg (the business SDKs' generated AdReportRun).
+		poll: graphObject('id,async_status,async_percent_completion,error_code,error_message,error_subcode,error_user_title,error_user_msg'),
 		parse(b) {
 			const status = str(b.async_status);
 			const progress = num(b.async_percent_completion);
 			if (status === 'Job Completed') return compact({ state: 'completed', progress: 100, status });
 			if (status === 'Job Failed' || status === 'Job Skipped') {
-				return compact({ state: 'failed', progress, status, failure: internalFailure(`The report run ended with "${status}".`) });
+				const error = compact({
+					code: num(b.error_code),
+					message: str(b.error_message),
+					error_subcode: num(b.error_subcode),
+					error_user_title: str(b.error_user_title),
+					error_user_msg: str(b.error_user_msg),
+				});
+				const failure = error.code !== undefined || error.message !== undefined ? { error: { ...error, message: error.message ?? `The report run ended with "${status}".` } } : internalFailure(`The report run ended with "${status}".`);
+				return compact({ state: 'failed', progress, status, failure });
 			}
 			return compact({ state: 'running', progress, status });
 		},
@@ -362,16 +426,21 @@ export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
 		},
 	},
 	async_session: {
-		poll: graphObject(),
+		// Meta's async requests guide polls a session with these fields; statuses UNKNOWN, NOT_STARTED,
+		// IN_PROGRESS, COMPLETED, FAILED, and `result` is JSON text (the copied object's id…).
+		// Business `async_requests` end FINISHED; older answers say SUCCESS.
+		poll: graphObject('id,status,result,percent_completed'),
 		parse(b) {
 			const status = str(b.status);
 			const upper = status?.toUpperCase();
-			if (upper === 'SUCCESS' || upper === 'COMPLETED') return compact({ state: 'completed', progress: 100, status });
-			if (upper === 'FAILED' || upper === 'ERROR') return compact({ state: 'failed', status, failure: b });
+			if (upper === 'COMPLETED' || upper === 'FINISHED' || upper === 'SUCCESS') {
+				return compact({ state: 'completed', progress: 100, status, result: jsonText(b.result) });
+			}
+			if (upper === 'FAILED' || upper === 'ERROR') return compact({ state: 'failed', status, failure: { ...b, result: jsonText(b.result) } });
 			if (upper === 'CANCELED' || upper === 'CANCELLED') {
 				return compact({ state: 'failed', status, failure: internalFailure('The async session was canceled.') });
 			}
-			return compact({ state: 'running', progress: num(b.progress), status });
+			return compact({ state: 'running', progress: num(b.percent_completed) ?? num(b.progress), status });
 		},
 	},
 	ig_container: {
@@ -394,36 +463,36 @@ export const JOB_DEFINITIONS: Readonly<Record<JobKind, JobDefinition>> = {
 		},
 	},
 	video: {
+		// Meta's video and Reels publishing references: video_status (upload_complete, processing,
+		// ready, error, expired) and a status per phase; a Reel is published after it is ready.
 		poll: graphObject('id,status'),
 		parse(b) {
 			const status = isObject(b.status) ? b.status : {};
 			const videoStatus = str(status.video_status);
 			const progress = num(status.processing_progress);
+			const copyright = lower(getPath(status, 'copyright_check_status.status'));
+			const publishing = lower(getPath(status, 'publishing_phase.status'));
+			if (copyright === 'error') return videoFailure(status, videoStatus ?? 'ready', progress, 'copyright');
+			if (publishing === 'error') return videoFailure(status, videoStatus ?? 'ready', progress, 'publishing');
 			switch (videoStatus?.toLowerCase()) {
 				case 'ready':
+					// Publishing runs after processing: a Reel is not out until its publishing phase is.
+					// not_started is taken as "nothing to publish" (a video uploaded for ads never starts it).
+					if (publishing !== undefined && publishing !== 'complete' && publishing !== 'not_started') {
+						return compact({ state: 'running', progress: 100, status: `ready (publishing ${publishing})` });
+					}
 					return compact({ state: 'completed', progress: 100, status: videoStatus });
 				case 'error':
-				case 'expired': {
-					const errors = videoErrors(status);
-					const messages = errors.map((e) => str(e.message)).filter((m): m is string => m !== undefined);
-					const first = errors[0];
-					const expired = videoStatus.toLowerCase() === 'expired';
-					const failure = first
-						? { error: compact({ message: str(first.message), code: num(first.code), error_subcode: num(first.error_subcode) }) }
-						: internalFailure(expired ? 'The video upload expired before it was finished.' : 'The video ended with video_status "error".');
-					const hint: FailureHint = {
-						ifUnknown: {
-							category: 'validation',
-							retryable: false,
-							action: 'dead_letter',
-							source: 'async_job',
-							meaning: expired ? 'The upload session ended before the whole video arrived.' : 'Meta could not process this video.',
-							remedy: 'Check the file against Meta\'s video specifications (format, codec, size, length), then upload it again.',
-						},
-						...(messages.length > 1 ? { always: { details: messages.join('\n') } } : {}),
-					};
-					return compact({ state: 'failed', progress, status: videoStatus, failure, hint });
-				}
+				case 'expired':
+					return videoFailure(status, videoStatus, progress, videoStatus.toLowerCase() === 'expired' ? 'expired' : 'error');
+				case 'upload_complete':
+					return compact({
+						state: 'running',
+						progress,
+						status: videoStatus,
+						reason:
+							'Meta has the whole file but has not started processing it. A resumable or Reels upload starts only once it is finished (upload_phase=finish, for Reels with video_state): if this stays, finish the upload.',
+					});
 				default:
 					return compact({ state: 'running', progress, status: videoStatus });
 			}
@@ -642,16 +711,52 @@ export function orderRecords<T>(records: readonly T[], primaryKey = ''): T[] {
 
 export type SubOutcome = 'succeeded' | 'failed' | 'pending';
 
-/** One sub-request of an async batch (`{id, status, result, input}`): its outcome and what to classify. */
-export function subRequestOutcome(record: unknown): { outcome: SubOutcome; failure?: unknown } {
+/**
+ * What each status of an async batch's request (AdAsyncRequest, the business SDKs' Statuses) means
+ * when it is not plain SUCCESS or ERROR; absent from this table and not failed: still pending.
+ */
+const SUB_REQUEST_FAILURES: Readonly<Record<string, { message: string; meaning: string; remedy: string; cancel?: true }>> = {
+	ERROR_CONFLICTS: {
+		message: 'The request conflicted with another request on the same object.',
+		meaning: 'Another request of the set (or another writer) changed the same object at the same time.',
+		remedy: 'Send this request again on its own, after the other change.',
+	},
+	ERROR_DEPENDENCY: {
+		message: 'A request this one depends on failed, so it was not run.',
+		meaning: 'The request was not run because a request it depends on failed.',
+		remedy: 'Fix the request it depends on (its own item shows why it failed), then send both again.',
+	},
+	CANCELED: { message: 'The request was canceled before it ran.', meaning: 'The request set was canceled before this request ran.', remedy: 'Send the request again if it is still wanted.', cancel: true },
+	USER_CANCELED: { message: 'The request was canceled by a user before it ran.', meaning: 'Someone canceled this request before it ran.', remedy: 'Send the request again if it is still wanted.', cancel: true },
+	CANCELED_DEPENDENCY: {
+		message: 'A request this one depends on was canceled, so it was canceled too.',
+		meaning: 'The request was canceled because a request it depends on was canceled.',
+		remedy: 'Send it again together with the request it depends on.',
+		cancel: true,
+	},
+	USER_CANCELED_DEPENDENCY: {
+		message: 'A request this one depends on was canceled by a user, so it was canceled too.',
+		meaning: 'The request was canceled because a request it depends on was canceled by a user.',
+		remedy: 'Send it again together with the request it depends on.',
+		cancel: true,
+	},
+};
+
+/** One sub-request of an async batch (`{id, status, result, input}`): its outcome, what to classify, and what its status adds. */
+export function subRequestOutcome(record: unknown): { outcome: SubOutcome; failure?: unknown; hint?: FailureHint } {
 	const status = str(getPath(record, 'status'))?.toUpperCase();
 	const result = getPath(record, 'result');
+	const error = isObject(result) && isObject(result.error) ? result : undefined;
 	if (status === 'SUCCESS') return { outcome: 'succeeded' };
 	if (status === 'ERROR') return { outcome: 'failed', failure: result ?? internalFailure('The request failed without an error body.') };
-	if (status === 'CANCELED' || status === 'CANCELLED') {
-		return { outcome: 'failed', failure: internalFailure('The request was canceled before it ran.') };
-	}
-	return { outcome: 'pending' };
+	const known = status === undefined ? undefined : SUB_REQUEST_FAILURES[status];
+	if (!known) return { outcome: 'pending' };
+	// Meta's own error, when the result has one, is classified; the status says what it adds.
+	const hint: FailureHint = {
+		ifUnknown: { category: known.cancel ? 'business' : 'validation', retryable: false, action: 'dead_letter', source: 'async_job' },
+		always: { meaning: known.meaning, remedy: known.remedy },
+	};
+	return { outcome: 'failed', failure: error ?? internalFailure(known.message), hint };
 }
 
 /** A custom status body's per-item failures: index, id and the entry to classify, in index order. */
