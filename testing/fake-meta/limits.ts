@@ -76,20 +76,48 @@ export interface BucHourOptions extends Scaled {
  */
 export interface WhatsAppLimitOptions extends Scaled {
 	model: 'whatsapp';
-	/** Per phone number. Default 80. */
+	/** Per phone number without a tier in `numbers`. Default 80. */
 	messagesPerSecond?: number;
+	/**
+	 * Phone number id → its throughput as Meta's "Throughput" page describes it: `STANDARD` 80
+	 * messages/s, `HIGH` 1,000 (Meta's automatic upgrade), `BIZ_APP` 20 (a number also used with the
+	 * WhatsApp Business app). `GET /{phone-number-id}?fields=throughput,is_on_biz_app` answers
+	 * `{throughput: {level}, is_on_biz_app}` for these numbers.
+	 */
+	numbers?: Record<string, WhatsAppTier>;
 	/** Minimum gap between two messages to the same recipient (ms at scale 1). Default 6,000. */
 	pairIntervalMs?: number;
 	/** HTTP status of both errors. Default the catalog's (errors.ts: 429). */
 	status?: number;
 }
 
-export type LimitOptions = MarketingScoreOptions | BucHourOptions | WhatsAppLimitOptions;
+/**
+ * Ads Insights throttle (Marketing API "Insights API: Limits"): calls whose path holds `/insights`
+ * answer `X-FB-Ads-Insights-Throttle: {"app_id_util_pct", "acc_id_util_pct", "ads_api_access_tier"}`
+ * (other calls are not limited). Meta publishes no numbers: here each ad account (the path's first
+ * segment, else `act_0`) and the app have a rolling window of `accountCalls` / `appCalls` calls;
+ * when either is full the call is refused (not counted) with code 17 / subcode 1504022, as Meta's
+ * rate-limiting page lists for too many insights calls. The header carries no reset time.
+ */
+export interface InsightsThrottleOptions extends Scaled {
+	model: 'insightsThrottle';
+	/** Insights calls per ad account per window. Default 60. */
+	accountCalls?: number;
+	/** Insights calls per app (every account) per window. Default 200. */
+	appCalls?: number;
+	/** Window length (ms at scale 1). Default 60,000. */
+	windowMs?: number;
+}
+
+export type LimitOptions = MarketingScoreOptions | BucHourOptions | WhatsAppLimitOptions | InsightsThrottleOptions;
+export type WhatsAppTier = 'STANDARD' | 'HIGH' | 'BIZ_APP';
+export const WHATSAPP_TIER_MPS: Record<WhatsAppTier, number> = { STANDARD: 80, HIGH: 1000, BIZ_APP: 20 };
+
 export type LimitModelName = LimitOptions['model'];
 /** What `budget` / `setBudget` take: today's window (no `model`, or `model: 'window'`) or a model. */
 export type AnyBudgetOptions = (BudgetOptions & { model?: 'window' }) | LimitOptions;
 
-export const LIMIT_MODELS: readonly LimitModelName[] = ['marketingScore', 'bucHour', 'whatsapp'];
+export const LIMIT_MODELS: readonly LimitModelName[] = ['marketingScore', 'bucHour', 'whatsapp', 'insightsThrottle'];
 
 export function isLimitOptions(options: AnyBudgetOptions): options is LimitOptions {
 	const model = (options as { model?: unknown }).model;
@@ -126,6 +154,8 @@ export function createLimitModel(options: LimitOptions): LimitModel {
 			return new BucHourModel(options);
 		case 'whatsapp':
 			return new WhatsAppModel(options);
+		case 'insightsThrottle':
+			return new InsightsThrottleModel(options);
 	}
 	throw new Error(`unknown limit model ${String((options as { model?: unknown }).model)}`);
 }
@@ -417,8 +447,79 @@ export class WhatsAppModel implements LimitModel {
 	private throughput(number: string): Budget {
 		let budget = this.numbers.get(number);
 		if (!budget) {
-			budget = new Budget({ calls: this.rules.perSecond, windowMs: this.rules.secondMs });
+			budget = new Budget({ calls: whatsAppRate(this.options, number), windowMs: this.rules.secondMs });
 			this.numbers.set(number, budget);
+		}
+		return budget;
+	}
+
+	/** `GET /{phone-number-id}?fields=throughput,is_on_biz_app` for a number with a tier; undefined for others. */
+	phoneNumber(id: string): Record<string, unknown> | undefined {
+		const tier = this.options.numbers?.[id];
+		if (tier === undefined) return undefined;
+		return { id, throughput: { level: tier === 'HIGH' ? 'HIGH' : 'STANDARD' }, is_on_biz_app: tier === 'BIZ_APP', platform_type: 'CLOUD_API' };
+	}
+}
+
+/** Messages per rolling second for one number: its tier's, else `messagesPerSecond`. */
+function whatsAppRate(options: WhatsAppLimitOptions, number: string | undefined): number {
+	const tier = number === undefined ? undefined : options.numbers?.[number];
+	return tier === undefined ? whatsAppRules(options).perSecond : WHATSAPP_TIER_MPS[tier];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ads Insights throttle
+
+const INSIGHTS_DEFAULTS = { accountCalls: 60, appCalls: 200, windowMs: 60_000 };
+
+function insightsRules(options: InsightsThrottleOptions): { accountCalls: number; appCalls: number; windowMs: number } {
+	const scale = scaleOf(options);
+	const accountCalls = positive('accountCalls', options.accountCalls ?? INSIGHTS_DEFAULTS.accountCalls);
+	const appCalls = positive('appCalls', options.appCalls ?? INSIGHTS_DEFAULTS.appCalls);
+	if (!Number.isInteger(accountCalls) || !Number.isInteger(appCalls)) throw new Error('call limits must be whole numbers');
+	return { accountCalls, appCalls, windowMs: positive('windowMs', options.windowMs ?? INSIGHTS_DEFAULTS.windowMs) / scale };
+}
+
+export class InsightsThrottleModel implements LimitModel {
+	private readonly rules: ReturnType<typeof insightsRules>;
+	private readonly accounts = new Map<string, Budget>();
+	private readonly app: Budget;
+
+	constructor(readonly options: InsightsThrottleOptions) {
+		this.rules = insightsRules(options);
+		this.app = new Budget({ calls: this.rules.appCalls, windowMs: this.rules.windowMs });
+	}
+
+	take(call: LimitCall, now: number): GraphErrorSpec | undefined {
+		if (!call.segments.includes('insights')) return undefined;
+		const account = this.account(call);
+		// Both windows must have room; a refused call counts in neither.
+		if (account.usage(now).percent >= 100 || this.app.usage(now).percent >= 100) {
+			return { code: 17, subcode: 1504022, message: '(#17) There have been too many calls for ads insights. Please wait a bit and try again.', isTransient: true };
+		}
+		account.take(now);
+		this.app.take(now);
+		return undefined;
+	}
+
+	headers(call: LimitCall, now: number): Record<string, string> {
+		if (!call.segments.includes('insights')) return {};
+		const value = { app_id_util_pct: this.app.usage(now).percent, acc_id_util_pct: this.account(call).usage(now).percent, ads_api_access_tier: 'standard_access' };
+		return { 'x-fb-ads-insights-throttle': JSON.stringify(value) };
+	}
+
+	regainMs(call: LimitCall, now: number): number {
+		if (!call.segments.includes('insights')) return 0;
+		return Math.max(this.account(call).usage(now).regainMs, this.app.usage(now).regainMs);
+	}
+
+	private account(call: LimitCall): Budget {
+		const first = call.segments[0];
+		const key = first !== undefined && ACCOUNT.test(first) ? first : 'act_0';
+		let budget = this.accounts.get(key);
+		if (!budget) {
+			budget = new Budget({ calls: this.rules.accountCalls, windowMs: this.rules.windowMs });
+			this.accounts.set(key, budget);
 		}
 		return budget;
 	}
@@ -439,6 +540,8 @@ export interface CallMix {
 	messages?: number;
 	/** WhatsApp: most messages sent to any one recipient (default 1: all distinct). */
 	maxPerRecipient?: number;
+	/** WhatsApp: the phone number id the messages go from (its tier in `numbers` sets the rate). */
+	phoneNumber?: string;
 }
 
 /**
@@ -476,7 +579,18 @@ export function whatsAppMinimumMs(options: WhatsAppLimitOptions, calls: CallMix)
 	const messages = calls.messages ?? 0;
 	if (messages <= 0) return 0;
 	const perRecipient = Math.min(messages, Math.max(1, calls.maxPerRecipient ?? 1));
-	return Math.max(Math.floor((messages - 1) / rules.perSecond) * rules.secondMs, (perRecipient - 1) * rules.pairMs);
+	const perSecond = whatsAppRate(options, calls.phoneNumber);
+	return Math.max(Math.floor((messages - 1) / perSecond) * rules.secondMs, (perRecipient - 1) * rules.pairMs);
+}
+
+/**
+ * Insights throttle: n insights calls of one account go L at a time, L the smaller of the account's
+ * and the app's limit, the k-th batch at (k − 1) × W: `floor((n − 1) / L) × W / timeScale`.
+ */
+export function insightsThrottleMinimumMs(options: InsightsThrottleOptions, calls: CallMix): number {
+	const rules = insightsRules(options);
+	const n = calls.insights ?? 0;
+	return n > 0 ? Math.floor((n - 1) / Math.min(rules.accountCalls, rules.appCalls)) * rules.windowMs : 0;
 }
 
 /**
@@ -492,6 +606,8 @@ export function theoreticalMinimumMs(model: LimitOptions, calls: CallMix | numbe
 			return bucHourMinimumMs(model, typeof calls === 'number' ? { reads: calls } : calls);
 		case 'whatsapp':
 			return whatsAppMinimumMs(model, typeof calls === 'number' ? { messages: calls } : calls);
+		case 'insightsThrottle':
+			return insightsThrottleMinimumMs(model, typeof calls === 'number' ? { insights: calls } : calls);
 	}
 	throw new Error(`unknown limit model ${String((model as { model?: unknown }).model)}`);
 }

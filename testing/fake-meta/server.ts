@@ -5,7 +5,7 @@ import type { AddressInfo, Socket } from 'net';
 import { handleAdmin } from './admin';
 import { Budget, DEFAULT_BUSINESS_ID, usageHeaders, type BudgetOptions, type Usage } from './budget';
 import { graphError, MEDIA_NOT_AVAILABLE, unsupportedRequest, type GraphErrorSpec } from './errors';
-import { createLimitModel, isLimitOptions, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
+import { createLimitModel, isLimitOptions, WhatsAppModel, type AnyBudgetOptions, type LimitCall, type LimitModel } from './limits';
 import { appliesRequest, faultLabel, Faults, type Fault, type FaultRule } from './faults';
 import { formParams, parseBody, readBody, sendHtml502, sendJson, sendText, sendThenReset, sendTruncated, type Answer } from './http';
 import { Insights, seriesInsights, type InsightsOptions } from './insights';
@@ -547,6 +547,9 @@ class FakeMetaServer implements FakeMeta {
 		// A catalog batch's handle is no Graph object: its status is read on the catalog's edge.
 		const job = this.jobs.kind(id) === 'catalog_batch' ? undefined : this.jobs.poll(id);
 		if (job) return ok(pickFields(job, fields));
+		// A WhatsApp phone number the limit model gives a throughput tier (limits.ts).
+		const phoneNumber = this.limits instanceof WhatsAppModel ? this.limits.phoneNumber(id) : undefined;
+		if (phoneNumber && !this.store.has(id)) return ok(pickFields(phoneNumber, fields));
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
 		return ok(pickFields(this.store.get(id) as GraphObject, fields));
 	}

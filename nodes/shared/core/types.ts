@@ -57,8 +57,18 @@ export interface MetaUsage {
 	businessUseCase?: number;
 	/** Per business id and BUC type, highest % of call_count / total_cputime / total_time. */
 	byBusiness?: Record<string, Record<string, number>>;
-	/** `estimated_time_to_regain_access` (minutes) or `reset_time_duration` (s), in ms; largest wins. */
+	/** X-FB-Ads-Insights-Throttle: highest of `app_id_util_pct` and `acc_id_util_pct`. */
+	insights?: number;
+	/** X-Page-Usage: highest of its counters. */
+	page?: number;
+	/** `estimated_time_to_regain_access` (minutes) or `reset_time_duration` (s), in ms; largest wins (how long a block lasts). */
 	regainAccessMs?: number;
+	/**
+	 * The reset time of the header that holds `maxPercent`, when that header is a decaying score
+	 * (X-Ad-Account-Usage's `reset_time_duration`), in ms. Never another header's: an ad-account
+	 * reset of 100 s says nothing of a business-use-case hour.
+	 */
+	decayResetMs?: number;
 }
 
 export interface MetaErrorInfo {

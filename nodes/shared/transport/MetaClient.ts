@@ -16,6 +16,7 @@ import { DEFAULT_THROTTLE_POLICY, throttleLayer } from '../core/resilience/throt
 import type { ThrottlePolicy } from '../core/resilience/throttle';
 import { DEFAULT_JOURNAL_POLICY, journalLayer } from '../core/resilience/journal';
 import type { JournalPolicy } from '../core/resilience/journal';
+import { WHATSAPP_THROUGHPUT_FIELDS } from '../core/resilience/throughput';
 import { processStore } from '../core/state/memory';
 import type { StateStore } from '../core/state/store';
 import { poolFor } from './pool';
@@ -202,13 +203,19 @@ export class MetaClient {
 			// spaces calls by the usage headers, shared per host and ad account
 			...(options.throttle === false
 				? []
-				: [throttleLayer(store.pacing, { ...DEFAULT_THROTTLE_POLICY, ...options.throttle })]),
+				: [throttleLayer(store.pacing, { ...DEFAULT_THROTTLE_POLICY, ...options.throttle }, (number) => this.readPhoneNumber(number))]),
 			// sends once more on a fresh connection when a kept-alive one was closed under the request
 			staleConnectionLayer,
 		];
 		this.secrets = credentialSecrets(options);
 		this.redactor = createRedactor(this.secrets);
 		this.tokenProblem = tokenProblem(options.accessToken);
+	}
+
+	/** A WhatsApp phone number's throughput fields (throughput.ts), once per number; undefined when it cannot be read. */
+	private async readPhoneNumber(number: string): Promise<unknown> {
+		const answer = await this.request({ method: 'GET', path: `/${number}`, query: { fields: WHATSAPP_THROUGHPUT_FIELDS } });
+		return answer.ok ? answer.body : undefined;
 	}
 
 	/** One Graph API call with retries, throttling and the circuit breaker. Never throws. */

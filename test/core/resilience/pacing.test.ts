@@ -3,7 +3,7 @@
 // promises (every call accepted or nearly, the limit learnt); the wall-time figures in real n8n are
 // the bench's (`npm run bench -- --only pacing`).
 import { DEFAULT_PACING_POLICY, paceObserve, paceTake, spacedTake, type PacingState } from '../../../nodes/shared/core/resilience/pacing';
-import { whatsAppSpacings, WHATSAPP_PAIR_INTERVAL_MS } from '../../../nodes/shared/core/resilience/throttle';
+import { whatsAppSend, whatsAppSpacings, WHATSAPP_PAIR_INTERVAL_MS } from '../../../nodes/shared/core/resilience/throttle';
 import { parseUsageHeaders } from '../../../nodes/shared/core/errors/usage';
 import { Budget, usageHeaders } from '../../../testing/fake-meta/budget';
 import { createLimitModel, theoreticalMinimumMs, type LimitOptions } from '../../../testing/fake-meta/limits';
@@ -135,12 +135,12 @@ describe('pacing controller, steps', () => {
 	});
 
 	test('a decaying score: waits (usage + cost − target) / decay, each concurrent slot one cost later, never past Max Delay', () => {
-		let state = paceObserve(undefined, { maxPercent: 80, regainAccessMs: 80_000 }, 0, false, 0); // 1 % per s
+		let state = paceObserve(undefined, { maxPercent: 80, regainAccessMs: 80_000, decayResetMs: 80_000 }, 0, false, 0); // 1 % per s
 		const first = paceTake(state, 0, policy);
 		expect(first.waitMs).toBeCloseTo(1000, 0); // prior cost 1 %
 		const second = paceTake(first.state, 0, policy);
 		expect(second.waitMs).toBeCloseTo(2000, 0);
-		state = paceObserve(undefined, { maxPercent: 99, regainAccessMs: 9_900_000 }, 0, false, 0); // 0.001 % per s
+		state = paceObserve(undefined, { maxPercent: 99, regainAccessMs: 9_900_000, decayResetMs: 9_900_000 }, 0, false, 0); // 0.001 % per s
 		expect(paceTake(state, 0, policy).waitMs).toBe(10_000);
 	});
 
@@ -170,13 +170,18 @@ describe('pacing controller, steps', () => {
 		expect([a.waitMs, b.waitMs, c.waitMs]).toEqual([0, 100, 0]);
 	});
 
-	test("WhatsApp sends are spaced per number and per recipient; other calls are not", () => {
+	test("WhatsApp sends are spaced per number (at its rate) and per recipient; other calls are not", () => {
 		const url = new URL('https://graph.facebook.com/v24.0/1234567890/messages');
-		const spacings = whatsAppSpacings({ method: 'POST', url, recipient: '+49 151 2345' });
-		expect(spacings.map((s) => s.key)).toEqual(['https://graph.facebook.com/wa/1234567890', 'https://graph.facebook.com/wa/1234567890/to/491512345']);
-		expect(spacings[0].spacingMs).toBeGreaterThanOrEqual(1000 / 80);
-		expect(spacings[1].spacingMs).toBeGreaterThanOrEqual(WHATSAPP_PAIR_INTERVAL_MS);
-		expect(whatsAppSpacings({ method: 'GET', url })).toEqual([]);
-		expect(whatsAppSpacings({ method: 'POST', url: new URL('https://graph.facebook.com/v24.0/act_1/ads') })).toEqual([]);
+		const send = whatsAppSend({ method: 'POST', url, recipient: '+49 151 2345' })!;
+		expect(send.number).toBe('1234567890');
+		// The recipient's slot first, the number's last (right before sending).
+		const spacings = whatsAppSpacings(send, 80);
+		expect(spacings.map((s) => s.key)).toEqual(['https://graph.facebook.com/wa/1234567890/to/491512345', 'https://graph.facebook.com/wa/1234567890']);
+		expect(spacings[1].spacingMs).toBeGreaterThanOrEqual(1000 / 80);
+		expect(whatsAppSpacings(send, 20)[1].spacingMs).toBeGreaterThanOrEqual(1000 / 20);
+		expect(whatsAppSpacings(send, 1000)[1].spacingMs).toBeLessThan(1.1);
+		expect(spacings[0].spacingMs).toBeGreaterThanOrEqual(WHATSAPP_PAIR_INTERVAL_MS);
+		expect(whatsAppSend({ method: 'GET', url })).toBeUndefined();
+		expect(whatsAppSend({ method: 'POST', url: new URL('https://graph.facebook.com/v24.0/act_1/ads') })).toBeUndefined();
 	});
 });

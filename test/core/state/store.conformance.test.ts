@@ -92,7 +92,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 				s.pacing.update(k, (state) => ({ state: paceObserve(state, usage, now, false, 1), result: undefined, ttlMs: 60_000 }));
 			expect(await take(store, t)).toBe(0);
 			// A decaying score at 95 %, back to 0 in 95 s: 1 % a second, so the next call waits about 1 s.
-			await observe(worker2, { maxPercent: 95, regainAccessMs: 95_000 }, t);
+			await observe(worker2, { maxPercent: 95, regainAccessMs: 95_000, decayResetMs: 95_000 }, t);
 			expect(await take(store, t)).toBeCloseTo(1000, -1);
 			expect(await take(worker2, t)).toBeCloseTo(2000, -1);
 		});

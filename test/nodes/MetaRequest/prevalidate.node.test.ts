@@ -104,8 +104,8 @@ describe('Meta Request: Validate Before Sending', () => {
 		expect(failed.map((item) => (item.json.metaError as IDataObject).code)).toEqual(['VALIDATION_MEDIA_TYPE', 'VALIDATION_TEMPLATE']);
 		// Two problems in the template: the first is the message, all are in details.
 		expect((failed[1].json.metaError as IDataObject).details).toMatch(/template\.language\.code[\s\S]*parameters\[0\]\.text/);
-		expect(fake.requests.map((request) => (request.body as IDataObject).type)).toEqual(['image']);
-		expect(fake.requests[0].body).toMatchObject({ image: { link: 'https://cdn.example/photo.png' } });
+		expect(fake.requests.filter((request) => request.method === 'POST').map((request) => (request.body as IDataObject).type)).toEqual(['image']);
+		expect(fake.requests.find((request) => request.method === 'POST')?.body).toMatchObject({ image: { link: 'https://cdn.example/photo.png' } });
 	});
 
 	it('refuses an x-api-key header and an Authorization header of its own; other headers are sent', async () => {

@@ -127,6 +127,7 @@ export function batchUsage(callUsage: MetaUsage | undefined, parts: unknown): Me
 		if (!usage) continue;
 		if (!best) best = usage;
 		else {
+			// The highest reading whole (its decay reset is its own); a block lasts as long as the longest.
 			const regain = Math.max(best.regainAccessMs ?? 0, usage.regainAccessMs ?? 0);
 			best = { ...(usage.maxPercent > best.maxPercent ? usage : best), ...(regain > 0 ? { regainAccessMs: regain } : {}) };
 		}

@@ -130,7 +130,10 @@ export const metaUsageSchema = z.strictObject({
 	adAccount: z.number().optional(),
 	businessUseCase: z.number().optional(),
 	byBusiness: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+	insights: z.number().optional(),
+	page: z.number().optional(),
 	regainAccessMs: z.number().nonnegative().optional(),
+	decayResetMs: z.number().positive().optional(),
 });
 
 /** The output contract of classifyMetaError: only the fields of docs/ARCHITECTURE.md's table, none of them null. */

@@ -53,8 +53,10 @@ function higher(a: number | undefined, b: number | undefined): number | undefine
 }
 
 /**
- * Parses X-App-Usage, X-Ad-Account-Usage and X-Business-Use-Case-Usage. Returns undefined when
- * none of them holds a usable number. Used on failures and on successful responses alike.
+ * Parses Meta's usage headers: X-App-Usage, X-Ad-Account-Usage, X-Business-Use-Case-Usage (Graph
+ * API "Rate Limiting"), X-FB-Ads-Insights-Throttle (Marketing API "Insights API: Limits") and
+ * X-Page-Usage. Returns undefined when none of them holds a usable number. Used on failures and on
+ * successful responses alike.
  */
 export function parseUsageHeaders(headers: HeaderBag | undefined): MetaUsage | undefined {
 	try {
@@ -64,24 +66,47 @@ export function parseUsageHeaders(headers: HeaderBag | undefined): MetaUsage | u
 	}
 }
 
-function readUsage(headers: HeaderBag | undefined): MetaUsage | undefined {
-	let app: number | undefined;
-	for (const raw of getHeaderValues(headers, 'x-app-usage')) {
-		const obj = parseJsonObject(raw);
-		if (obj) app = higher(app, maxOf(obj, COUNTERS));
-	}
+/** One header's reading: its highest percentage and, for a decaying score, its reset time. */
+interface HeaderReading {
+	pct?: number;
+	resetMs?: number;
+}
 
-	let adAccount: number | undefined;
+function readUsage(headers: HeaderBag | undefined): MetaUsage | undefined {
 	let regainMs: number | undefined;
+	const counters = (name: string): HeaderReading => {
+		const reading: HeaderReading = {};
+		for (const raw of getHeaderValues(headers, name)) {
+			const obj = parseJsonObject(raw);
+			if (!obj) continue;
+			reading.pct = higher(reading.pct, maxOf(obj, COUNTERS));
+			const regain = toNumber(obj.estimated_time_to_regain_access);
+			if (regain !== undefined && regain > 0) regainMs = higher(regainMs, regain * 60_000);
+		}
+		return reading;
+	};
+	const app = counters('x-app-usage');
+	const page = counters('x-page-usage');
+
+	const adAccount: HeaderReading = {};
 	for (const raw of getHeaderValues(headers, 'x-ad-account-usage')) {
 		const obj = parseJsonObject(raw);
 		if (!obj) continue;
-		adAccount = higher(adAccount, toNumber(obj.acc_id_util_pct));
+		adAccount.pct = higher(adAccount.pct, toNumber(obj.acc_id_util_pct));
 		const reset = toNumber(obj.reset_time_duration);
-		if (reset !== undefined && reset > 0) regainMs = higher(regainMs, reset * 1000);
+		if (reset !== undefined && reset > 0) {
+			adAccount.resetMs = higher(adAccount.resetMs, reset * 1000);
+			regainMs = higher(regainMs, reset * 1000);
+		}
 	}
 
-	let businessUseCase: number | undefined;
+	const insights: HeaderReading = {};
+	for (const raw of getHeaderValues(headers, 'x-fb-ads-insights-throttle')) {
+		const obj = parseJsonObject(raw);
+		if (obj) insights.pct = higher(insights.pct, maxOf(obj, ['app_id_util_pct', 'acc_id_util_pct']));
+	}
+
+	const buc: HeaderReading = {};
 	let byBusiness: Record<string, Record<string, number>> | undefined;
 	for (const raw of getHeaderValues(headers, 'x-business-use-case-usage')) {
 		const obj = parseJsonObject(raw);
@@ -97,7 +122,7 @@ function readUsage(headers: HeaderBag | undefined): MetaUsage | undefined {
 				const regain = toNumber(row.estimated_time_to_regain_access);
 				if (regain !== undefined && regain > 0) regainMs = higher(regainMs, regain * 60_000);
 				if (pct === undefined) continue;
-				businessUseCase = higher(businessUseCase, pct);
+				buc.pct = higher(buc.pct, pct);
 				const type = typeof row.type === 'string' && isSafeKey(row.type) ? row.type : 'unknown';
 				byBusiness ??= {};
 				const perType = (byBusiness[businessId] ??= {});
@@ -106,14 +131,20 @@ function readUsage(headers: HeaderBag | undefined): MetaUsage | undefined {
 		}
 	}
 
-	const maxPercent = higher(higher(app, adAccount), businessUseCase);
+	const readings = [app, adAccount, buc, insights, page];
+	const maxPercent = readings.reduce<number | undefined>((max, r) => higher(max, r.pct), undefined);
 	if (maxPercent === undefined && regainMs === undefined) return undefined;
 	const usage: MetaUsage = { maxPercent: maxPercent ?? 0 };
-	if (app !== undefined) usage.app = app;
-	if (adAccount !== undefined) usage.adAccount = adAccount;
-	if (businessUseCase !== undefined) usage.businessUseCase = businessUseCase;
+	if (app.pct !== undefined) usage.app = app.pct;
+	if (adAccount.pct !== undefined) usage.adAccount = adAccount.pct;
+	if (buc.pct !== undefined) usage.businessUseCase = buc.pct;
 	if (byBusiness) usage.byBusiness = byBusiness;
+	if (insights.pct !== undefined) usage.insights = insights.pct;
+	if (page.pct !== undefined) usage.page = page.pct;
 	if (regainMs !== undefined) usage.regainAccessMs = regainMs;
+	// The decay rate is the governing header's own: only when the ad account's score is the highest.
+	const governing = readings.filter((r) => r.pct !== undefined && r.pct === maxPercent);
+	if (adAccount.resetMs !== undefined && governing.length === 1 && governing[0] === adAccount) usage.decayResetMs = adAccount.resetMs;
 	return usage;
 }
 

@@ -168,9 +168,10 @@ export function paceObserve(state: PacingState | undefined, usage: MetaUsage | u
 		Object.assign(s, { pct, at: now, ticket });
 		return s;
 	}
-	// A reset time while not blocked is a decaying score's: it falls to 0 in that time.
-	if (usage.regainAccessMs && pct > 0) {
-		const rate = pct / usage.regainAccessMs;
+	// A reset time while not blocked is a decaying score's: it falls to 0 in that time. Only the
+	// reset of the header that holds the highest usage says how that usage falls.
+	if (usage.decayResetMs && pct > 0) {
+		const rate = pct / usage.decayResetMs;
 		// Both the floored percentage and the whole-second reset make a reading low: keep the best.
 		s.decayPerMs = Math.max(rate, (s.decayPerMs ?? 0) * 0.99);
 	}
