@@ -94,7 +94,16 @@ export const metaRequestProperties: INodeProperties[] = [
 		default: '[]',
 		required: true,
 		description:
-			'The events to send, as a list (or { "data": [...] }), at most 1,000: each with event_name, event_time, action_source and user_data. An event without event_id gets one made from its fields, the same each time it is sent, so Meta counts a repeat once.',
+			'The events to send, as a list (or { "data": [...] }): each with event_name, event_time, action_source and user_data. More than 1,000 go as several requests. An event without event_id gets one made from its fields, the same each time it is sent, so Meta counts a repeat once.',
+		displayOptions: { show: { operation: ['sendEvents'] } },
+	},
+	{
+		displayName: 'Hash Customer Data',
+		name: 'hashCustomerData',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to normalize and SHA-256 hash the customer information in user_data (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id) as Meta requires. Values already hashed pass unchanged. Turn it off only if you hash upstream: an email or phone number that is plainly not hashed is then refused, not sent.',
 		displayOptions: { show: { operation: ['sendEvents'] } },
 	},
 	{
@@ -416,8 +425,8 @@ export const metaRequestProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own. An item that fails is not sent and goes to Failed (category validation). Reads are not checked.',
-				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'batch', 'custom', 'replay'] } },
+					'Whether to check each write locally before it is sent: raw IDs (not objects or names), media types that match the file extension, complete carousel cards and WhatsApp templates, no authentication of its own; for Conversions events each event\'s time, action source, website fields, customer data and Limited Data Use flags. An item (or event) that fails is not sent and goes to Failed (category validation). Reads are not checked.',
+				displayOptions: { show: { '/operation': ['create', 'update', 'delete', 'pause', 'sendEvents', 'batch', 'custom', 'replay'] } },
 			},
 		],
 	},

@@ -1,12 +1,28 @@
-// Meta Request's Send Conversions Events: one send of the item's events; when Meta rejects the
-// request for an event it names (events[i]), that event fails on its own item and the others are
-// sent again without it. Each send is a create with its own idempotency key (the write journal
-// answers a repeat of a send that succeeded), and every event carries an event_id, which Meta
-// de-duplicates by (with event_name): a resend never counts an event twice.
+// Meta Request's Send Conversions Events. Each event's customer data is normalized and hashed
+// (Hash Customer Data), and with Validate Before Sending an event Meta would refuse fails on its
+// own item, never sent. The others go 1,000 per request; when Meta rejects a request for an event
+// it names (events[i]), that event fails on its own item and the others are sent again without it.
+// Each send is a create with its own idempotency key (the write journal answers a repeat of a send
+// that succeeded), and every event carries an event_id, which Meta de-duplicates by (with
+// event_name): a resend never counts an event twice.
 import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { sendEventsApart, stableStringify, withEventIds, type ConversionEvent, type MetaErrorInfo } from '../shared/core';
+import {
+	capiEventProblems,
+	chunks,
+	HASHED_USER_DATA,
+	internalErrors,
+	MAX_EVENTS_PER_REQUEST,
+	prepareEvent,
+	sendEventsApart,
+	stableStringify,
+	withEventIds,
+	type CapiProblem,
+	type ConversionEvent,
+	type MetaErrorInfo,
+} from '../shared/core';
+import { isObject } from '../shared/core/util';
 import { outputItem } from '../shared/n8n';
 import type { MetaClient, MetaRequestOptions, MetaResult } from '../shared/transport';
 import type { ItemOutcome } from './outcome';
@@ -14,17 +30,23 @@ import { eventsBody } from './params';
 
 export interface EventSendDeps {
 	client: MetaClient;
-	/** The first send, as prepared (path, body with event ids, idempotency key). */
+	/** The send of every event, as prepared (path, body with event ids and hashed customer data, idempotency key). */
 	request: MetaRequestOptions;
 	pixelId: string;
+	/** The events as given (customer data not hashed yet). */
 	events: ConversionEvent[];
 	testEventCode: string;
+	/** Hash Customer Data. */
+	hash: boolean;
+	/** Validate Before Sending: refuse here what Meta would refuse. */
+	validate: boolean;
+	now: number;
 	signal?: AbortSignal;
 	itemIndex: number;
 	/** `metaRequest` of one send. */
 	stats(result: MetaResult, request: MetaRequestOptions): IDataObject;
-	/** A Failed item of this input item with the error and the extra fields. */
-	failed(error: MetaErrorInfo, stats: IDataObject, extra: IDataObject): INodeExecutionData;
+	/** A Failed item of this input item with the error and the extra fields; `replayEvent`: the one event a replay sends again. */
+	failed(error: MetaErrorInfo, stats: IDataObject, extra: IDataObject, replayEvent?: ConversionEvent): INodeExecutionData;
 }
 
 /** A resend's key: the first key and the event ids it carries, so a re-run resending the same events finds the same key. */
@@ -34,48 +56,86 @@ function resendKey(key: string | undefined, events: ConversionEvent[]): string |
 	return `${key.slice(0, 200)}-${digest.slice(0, 16)}`;
 }
 
-/** A resend of some of the item's events: their body, with the key a re-run resending them finds again (also a replay of one rejected event). */
+/** A send of some of the item's events: their body, with the key a re-run sending them finds again (also a replay of one rejected event). */
 export function resendRequest(request: MetaRequestOptions, events: ConversionEvent[], testEventCode: string): MetaRequestOptions {
 	return { ...request, body: eventsBody(events, testEventCode), idempotencyKey: resendKey(request.idempotencyKey, events) };
 }
 
+/** An event whose customer data was not hashed, as it may be shown: the customer information withheld. */
+function withheld(event: ConversionEvent): ConversionEvent {
+	if (!isObject(event.user_data)) return event;
+	const userData = { ...event.user_data };
+	for (const field of HASHED_USER_DATA) if (field in userData) userData[field] = '[withheld: not hashed]';
+	return { ...event, user_data: userData };
+}
+
+const NOT_HASHED = (fields: string[]): CapiProblem => ({
+	code: 'VALIDATION_CAPI_NOT_HASHED',
+	field: `user_data.${fields[0]}`,
+	message: `user_data ${fields.join(', ')} ${fields.length > 1 ? 'are' : 'is'} not hashed (Hash Customer Data is off): turn Hash Customer Data on, or hash ${fields.length > 1 ? 'them' : 'it'} with SHA-256 before this node.`,
+});
+
 export async function sendConversionEvents(deps: EventSendDeps): Promise<ItemOutcome> {
-	const { events, generated } = withEventIds(deps.pixelId, deps.events);
+	const { events: given, generated } = withEventIds(deps.pixelId, deps.events);
+	const prepared = given.map((event) => prepareEvent(event, deps.hash));
+	const events = prepared.map((p) => p.event);
 	const summary = (position: number): IDataObject => ({
 		index: position,
 		event_name: events[position].event_name as string,
 		event_id: events[position].event_id as string,
 		...(generated.includes(position) ? { eventIdGenerated: true } : {}),
+		...(prepared[position].derived.length ? { derived: prepared[position].derived } : {}),
+		...(prepared[position].dropped.length ? { leftOut: prepared[position].dropped } : {}),
 	});
-	let sends = 0;
-	const results = new Map<number, { result: MetaResult; request: MetaRequestOptions }>();
-	const outcome = await sendEventsApart(events, async (subset, attempt) => {
-		const request: MetaRequestOptions =
-			attempt === 0
-				? deps.request
-				: resendRequest(deps.request, subset, deps.testEventCode);
-		const result = await deps.client.request({ ...request, signal: deps.signal });
-		sends++;
-		results.set(attempt, { result, request });
-		return Object.assign(result, { attempt });
-	});
-	const statsOf = (answer: { attempt: number }) => {
-		const sent = results.get(answer.attempt)!;
-		return { ...deps.stats(sent.result, sent.request), sends };
-	};
 
+	// Refused here: never sent, each on its own item.
 	const failedItems: INodeExecutionData[] = [];
-	for (const { position, answer } of outcome.rejected) {
-		failedItems.push(deps.failed(answer.error, statsOf(answer), { eventIndex: position, event: events[position] as IDataObject }));
-	}
-	if (outcome.failed) {
-		failedItems.push(deps.failed(outcome.failed.answer.error, statsOf(outcome.failed.answer), { events: outcome.failed.positions.map(summary) }));
-	}
-	const success = outcome.accepted.map(({ positions, answer }) => {
-		const body = answer.body && typeof answer.body === 'object' ? (answer.body as IDataObject) : { data: answer.body as IDataObject };
-		return outputItem({ ...body, events: positions.map(summary), metaRequest: statsOf(answer) }, deps.itemIndex);
+	const sendable: number[] = [];
+	prepared.forEach(({ event, unhashed }, position) => {
+		const problems = [...(unhashed.length ? [NOT_HASHED(unhashed)] : []), ...(deps.validate ? capiEventProblems(event, deps.now) : [])];
+		if (problems.length === 0) {
+			sendable.push(position);
+			return;
+		}
+		const stats: IDataObject = { method: 'POST', attempts: 0, waitedMs: 0, stopReason: 'refused' };
+		const shown = unhashed.length ? withheld(event) : event;
+		failedItems.push(deps.failed(internalErrors.prevalidation(problems), stats, { eventIndex: position, event: shown as IDataObject }, unhashed.length ? undefined : event));
 	});
-	// Positions in the order given: the rejected ones on Failed, in the order Meta named them.
+
+	// The others, 1,000 per request; the prepared request when it carries exactly them.
+	const runs = chunks(sendable, MAX_EVENTS_PER_REQUEST);
+	const whole = runs.length === 1 && sendable.length === events.length;
+	let sends = 0;
+	const success: INodeExecutionData[] = [];
+	for (const run of runs) {
+		const results = new Map<number, { result: MetaResult; request: MetaRequestOptions }>();
+		const outcome = await sendEventsApart(
+			run.map((position) => events[position]),
+			async (subset, attempt) => {
+				const request = attempt === 0 && whole ? deps.request : resendRequest(deps.request, subset, deps.testEventCode);
+				const result = await deps.client.request({ ...request, signal: deps.signal });
+				sends++;
+				results.set(attempt, { result, request });
+				return Object.assign(result, { attempt });
+			},
+		);
+		const statsOf = (answer: { attempt: number }) => {
+			const sent = results.get(answer.attempt)!;
+			return { ...deps.stats(sent.result, sent.request), sends };
+		};
+		for (const { position, answer } of outcome.rejected) {
+			const at = run[position];
+			failedItems.push(deps.failed(answer.error, statsOf(answer), { eventIndex: at, event: events[at] as IDataObject }, events[at]));
+		}
+		if (outcome.failed) {
+			failedItems.push(deps.failed(outcome.failed.answer.error, statsOf(outcome.failed.answer), { events: outcome.failed.positions.map((p) => summary(run[p])) }));
+		}
+		for (const { positions, answer } of outcome.accepted) {
+			const body = answer.body && typeof answer.body === 'object' ? (answer.body as IDataObject) : { data: answer.body as IDataObject };
+			success.push(outputItem({ ...body, events: positions.map((p) => summary(run[p])), metaRequest: statsOf(answer) }, deps.itemIndex));
+		}
+	}
+	// Positions in the order given: the rejected ones on Failed, in event order.
 	failedItems.sort((a, b) => Number(a.json.eventIndex ?? Infinity) - Number(b.json.eventIndex ?? Infinity));
 	return { success, failed: failedItems };
 }

@@ -14,7 +14,7 @@ import { resendRequest, sendConversionEvents } from './events';
 import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
 import { failedItem, recordItems, successItem, type ItemOutcome } from './outcome';
 import { prepareReplay, replayItem, replayOf } from './replay';
-import type { ConversionEvent, ReplayRecord } from '../shared/core';
+import type { ReplayRecord } from '../shared/core';
 
 interface Prepared {
 	params: ItemParams;
@@ -42,7 +42,7 @@ interface Refused {
 	recovery?: IDataObject;
 }
 
-const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind', 'events', 'testEventCode'] as const;
+const ITEM_PARAMETERS = ['objectId', 'edge', 'fields', 'returnAll', 'limit', 'method', 'path', 'jsonBody', 'writeKind', 'events', 'testEventCode', 'hashCustomerData'] as const;
 
 export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	// Send as Graph Batch: the items go out together, 50 per call (batch.ts).
@@ -133,17 +133,23 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				pixelId: params.objectId,
 				events: params.events,
 				testEventCode: params.testEventCode,
+				hash: params.hashCustomerData,
+				validate: options.validateBeforeSending,
+				now: Date.now(),
 				signal,
 				itemIndex,
 				stats: (result, sent) => ({
 					...requestStats(result, sent, state.kind, [...warnings, ...result.warnings]),
 					...(result.ok ? {} : { replay: replayOf(sent, replayBase, { stopReason: result.stopReason }) }),
 				}),
-				failed: (error, stats, extra) => {
+				failed: (error, stats, extra, replayEvent) => {
 					// A rejected event is replayed on its own, with the key a resend of it alone would have.
-					const event = extra.eventIndex === undefined ? undefined : extra.event;
-					const replay = event === undefined ? stats.replay : replayOf(resendRequest(request, [event as ConversionEvent], params.testEventCode), replayBase);
-					return fail(itemIndex, options, error, { ...stats, replay }, extra);
+					const replay =
+						replayEvent === undefined
+							? stats.replay
+							: replayOf(resendRequest(request, [replayEvent], params.testEventCode), replayBase, stats.stopReason === 'refused' ? { notSent: true } : {});
+					// Without the input's fields: they may hold the customer data unhashed (pairedItem still leads to them).
+					return failedItem({ json: {} }, itemIndex, toErrorOutput, options, error, compact({ ...stats, replay }), extra);
 				},
 			});
 			return;

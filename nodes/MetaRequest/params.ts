@@ -5,7 +5,7 @@ import { DEFAULT_BREAKER_POLICY, DEFAULT_JOURNAL_POLICY, DEFAULT_RETRY_POLICY, D
 import { DEFAULT_TIMEOUTS } from '../shared/transport';
 import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
 import type { PrevalidationRequest } from '../shared/core';
-import { eventList, withEventIds } from '../shared/core';
+import { eventList, prepareEvent, withEventIds } from '../shared/core';
 
 export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'sendEvents', 'replay', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -84,7 +84,13 @@ export const itemParamsSchema = z.discriminatedUnion('operation', [
 	z.object({ operation: z.literal('update'), objectId, jsonBody: jsonObject }),
 	z.object({ operation: z.literal('delete'), objectId }),
 	z.object({ operation: z.literal('pause'), objectId }),
-	z.object({ operation: z.literal('sendEvents'), objectId, events: conversionEvents, testEventCode: z.string().trim().default('') }),
+	z.object({
+		operation: z.literal('sendEvents'),
+		objectId,
+		events: conversionEvents,
+		testEventCode: z.string().trim().default(''),
+		hashCustomerData: z.boolean().default(true),
+	}),
 	// Replay Failed Items: the request comes from each item's metaRequest.replay (see replay.ts).
 	z.object({ operation: z.literal('replay') }),
 	z.object({
@@ -228,6 +234,7 @@ export const PARAMETER_LABELS: Record<string, string> = {
 	journalUnavailable: 'If Redis Is Unreachable',
 	events: 'Events',
 	testEventCode: 'Test Event Code',
+	hashCustomerData: 'Hash Customer Data',
 	errorField: 'Error Field',
 	queryParameters: 'Query Parameters',
 	headers: 'Headers',
@@ -253,7 +260,17 @@ export function buildRequest(params: ItemParams, query: Record<string, QueryValu
 			return { method: 'POST', path: params.objectId, query, body: { status: 'PAUSED' }, writeKind: 'idempotent' };
 		case 'sendEvents':
 			// Every event with an event_id: Meta counts an event sent twice once (event_id + event_name).
-			return { method: 'POST', path: `${params.objectId}/events`, query, body: eventsBody(withEventIds(params.objectId, params.events).events, params.testEventCode), writeKind: 'create' };
+			// Customer data normalized and hashed as it will be sent: the key is derived from what Meta gets.
+			return {
+				method: 'POST',
+				path: `${params.objectId}/events`,
+				query,
+				body: eventsBody(
+					withEventIds(params.objectId, params.events).events.map((event) => prepareEvent(event, params.hashCustomerData).event),
+					params.testEventCode,
+				),
+				writeKind: 'create',
+			};
 		case 'replay':
 			// Its request comes from the item's metaRequest.replay (prepareReplay in replay.ts), not from parameters.
 			throw new Error('Replay Failed Items takes its request from each item, not from parameters');

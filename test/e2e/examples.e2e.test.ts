@@ -49,17 +49,24 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 	},
 	'conversions-events.json': {
 		check: (run, fake) => {
-			// The lead without action_source fails on its own; the other two are sent again without it, counted once.
+			// The lead without action_source is refused before sending, on its own item; the other two go in one request, counted once.
 			const rejected = nodeOutput(run.data, 'Event rejected');
-			expect(rejected.map((item) => [item.eventIndex, item.event.event_name, item.metaError.category, item.metaError.code])).toEqual([[1, 'Lead', 'validation', 100]]);
-			expect(JSON.stringify(rejected[0].metaError)).toContain('action_source');
+			expect(rejected.map((item) => [item.eventIndex, item.event.event_name, item.metaError.category, item.metaError.code])).toEqual([[1, 'Lead', 'validation', 'VALIDATION_CAPI_ACTION_SOURCE']]);
+			expect(rejected[0].metaRequest).toMatchObject({ attempts: 0, stopReason: 'refused' });
 			const sent = nodeOutput(run.data, 'Sent');
 			expect(sent.map((item) => [item.events_received, item.events.map((event: { event_name: string }) => event.event_name)])).toEqual([[2, ['Purchase', 'AddToCart']]]);
 			expect(fake.conversionEvents('1234567890123456')).toEqual({ received: 2, unique: 2, duplicates: [] });
-			// Two sends (the rejected request, then the resend), one of them applied.
-			expect(fake.requests.filter((request) => request.path.endsWith('/1234567890123456/events'))).toHaveLength(2);
+			const requests = fake.requests.filter((request) => request.path.endsWith('/1234567890123456/events'));
+			expect(requests).toHaveLength(1);
 			expect(fake.writes).toHaveLength(1);
 			expect(fake.duplicateWrites()).toEqual([]);
+			// The server saw only digests of the customer data: no raw email, phone, name or city anywhere.
+			const [purchase] = (requests[0].body as { data: Array<{ user_data: Record<string, unknown> }> }).data;
+			for (const field of ['em', 'ph', 'fn', 'ln', 'ct', 'st', 'zp', 'country']) expect(purchase.user_data[field]).toMatch(/^[a-f0-9]{64}$/);
+			expect(purchase.user_data.fbc).toMatch(/^fb\.1\.\d+\.IwAR2exampleClick$/);
+			// (The Set node before holds them, as the user gave them; nothing after it does.)
+			const everything = JSON.stringify([fake.requests, sent, rejected]).toLowerCase();
+			for (const raw of ['jane.doe@example.com', '555-0123', '5550123', 'max.mustermann', '23456789', 'san francisco']) expect(everything).not.toContain(raw);
 		},
 	},
 	'dead-letter-1-store.json': {

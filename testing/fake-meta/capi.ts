@@ -29,6 +29,9 @@ function problem(event: unknown, nowS: number): string | undefined {
 	if (time > nowS + 60) return 'event_time is in the future.';
 	if (!ACTION_SOURCES.includes(String(event.action_source))) return 'The parameter action_source is required and must be one of ' + ACTION_SOURCES.join(', ') + '.';
 	if (!isRecord(event.user_data) || Object.keys(event.user_data).length === 0) return 'user_data must contain at least one customer information parameter.';
+	// Meta's Server Event Parameters: a website event must carry its page URL and the browser's user agent.
+	if (event.action_source === 'website' && (typeof event.event_source_url !== 'string' || event.event_source_url === '')) return 'event_source_url is required for website events.';
+	if (event.action_source === 'website' && (typeof event.user_data.client_user_agent !== 'string' || event.user_data.client_user_agent === '')) return 'client_user_agent is required for website events.';
 	return undefined;
 }
 

@@ -23,5 +23,7 @@ export * from './state/memory';
 export * from './state/fallback';
 export * from './resilience/journal';
 export * from './capi/events';
+export * from './capi/userData';
+export * from './capi/validate';
 export * from './batch/batch';
 export * from './resilience/replay';

@@ -200,8 +200,19 @@ test('rate-limited to Max Attempts: the router dead-letters it with its record; 
 
 test('a rejected Conversions event carries a send of that event alone; fixed, its replay counts it once', async () => {
 	const now = Math.floor(Date.now() / 1000);
-	const event = (id: string, time: number) => ({ event_name: 'Purchase', event_id: id, event_time: time, action_source: 'website', user_data: { em: ['7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068'] } });
-	const [, failed] = await meta({ operation: 'sendEvents', objectId: '555', events: JSON.stringify([event('o-1', now - 60), event('o-2', now - 9 * 24 * 3600)]) }, [{ batch: 'nightly' }]);
+	const event = (id: string, time: number) => ({
+		event_name: 'Purchase',
+		event_id: id,
+		event_time: time,
+		action_source: 'website',
+		event_source_url: 'https://shop.example/done',
+		user_data: { em: ['7b17fb0bd173f625b58636fb796407c22b3d16fc78302d79f0fd30c2fc2fc068'], client_user_agent: 'Mozilla/5.0' },
+	});
+	// Validate Before Sending off: Meta itself rejects the old event.
+	const [, failed] = await meta(
+		{ operation: 'sendEvents', objectId: '555', events: JSON.stringify([event('o-1', now - 60), event('o-2', now - 9 * 24 * 3600)]), options: { validateBeforeSending: false } },
+		[{ batch: 'nightly' }],
+	);
 	expect(json(failed)).toHaveLength(1);
 	const replay = json(failed)[0].metaRequest.replay as { body: { data: Array<{ event_id: string; event_time: number }> }; path: string; idempotencyKey: string };
 	expect(replay).toMatchObject({ method: 'POST', path: '555/events', writeKind: 'create', body: { data: [{ event_id: 'o-2' }] } });

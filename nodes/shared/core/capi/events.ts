@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { stableStringify } from '../resilience/idempotency';
 import type { MetaErrorInfo } from '../types';
 import { isObject } from '../util';
+import { prepareUserData, type PreparedUserData } from './userData';
 
 export type ConversionEvent = Record<string, unknown>;
 
@@ -92,6 +93,24 @@ function isRefusal(error: MetaErrorInfo): boolean {
 	return error.category === 'validation' || error.category === 'not_found';
 }
 
+/** The most events the Conversions API takes in one request; an item with more is sent as several requests. */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+/** A bound on one item's events (a mistake such as a whole table in one field, not a use). */
+const MAX_EVENTS_PER_ITEM = 100_000;
+
+/** An event as it is sent: user_data normalized and hashed (with `hash`), fbc from an fbclid; and what was done to it. */
+export function prepareEvent(event: ConversionEvent, hash: boolean): { event: ConversionEvent } & Omit<PreparedUserData, 'userData'> {
+	const { userData, ...done } = prepareUserData(event.user_data, { hash, eventTime: event.event_time, eventSourceUrl: event.event_source_url });
+	return { event: event.user_data === undefined && Object.keys(userData).length === 0 ? event : { ...event, user_data: userData }, ...done };
+}
+
+/** Consecutive runs of at most `size`. */
+export function chunks<T>(list: readonly T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+	return out;
+}
+
 /** Events given as the list itself, `{ data: [...] }`, or JSON text of either; each must be an object. */
 export function eventList(value: unknown): ConversionEvent[] | string {
 	let parsed = value;
@@ -105,7 +124,7 @@ export function eventList(value: unknown): ConversionEvent[] | string {
 	if (isObject(parsed) && Array.isArray(parsed.data)) parsed = parsed.data;
 	if (!Array.isArray(parsed)) return 'must be a list of events (or { "data": [...] })';
 	if (parsed.length === 0) return 'is an empty list: give at least one event';
-	if (parsed.length > 1000) return `holds ${parsed.length} events; the Conversions API takes at most 1,000 per request: split them into several items`;
+	if (parsed.length > MAX_EVENTS_PER_ITEM) return `holds ${parsed.length} events; one item takes at most ${MAX_EVENTS_PER_ITEM.toLocaleString('en-US')} (they are sent ${MAX_EVENTS_PER_REQUEST.toLocaleString('en-US')} per request): split them into several items`;
 	const notEvent = parsed.findIndex((event) => !isObject(event) || typeof event.event_name !== 'string' || event.event_name === '');
 	if (notEvent >= 0) return `event ${notEvent} has no event_name (each event is an object with event_name, event_time, action_source and user_data)`;
 	return parsed as ConversionEvent[];

@@ -39,7 +39,7 @@ export const internalErrors = {
 	 * "Validate before sending" refused this write (nothing was sent): the first problem gives the
 	 * code, field and message; every problem is listed in `details` when there are more.
 	 */
-	prevalidation: (problems: PrevalidationProblem[]) => {
+	prevalidation: (problems: Array<Pick<PrevalidationProblem, 'code' | 'field' | 'message'>>) => {
 		const [first] = problems;
 		return internal({
 			category: 'validation',
