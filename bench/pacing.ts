@@ -17,8 +17,8 @@ import { theoreticalMinimumMs, type LimitOptions } from '../testing/fake-meta/li
 import { startFakeProcess, type FakeProcess } from './fake-server';
 import { round, type BenchReport, type Row, type Target } from './report';
 
-export type PacingModel = 'window' | 'marketingScore' | 'bucHour' | 'whatsapp' | 'whatsappPairs';
-export const PACING_MODELS: readonly PacingModel[] = ['window', 'marketingScore', 'bucHour', 'whatsapp', 'whatsappPairs'];
+export type PacingModel = 'window' | 'marketingScore' | 'bucHour' | 'insightsThrottle' | 'whatsapp' | 'whatsappPairs' | 'whatsapp20' | 'whatsapp1000';
+export const PACING_MODELS: readonly PacingModel[] = ['window', 'marketingScore', 'bucHour', 'insightsThrottle', 'whatsapp', 'whatsappPairs', 'whatsapp20', 'whatsapp1000'];
 
 export interface PacingOptions {
 	/** Fewer items per model (same budgets). */
@@ -60,7 +60,12 @@ export function windowMinimumMs(n: number, calls: number, windowMs: number): num
 
 const WINDOW = { calls: 100, windowMs: 10_000, penaltyMs: 1_000 };
 
-type ServerName = 'window' | 'marketingScore' | 'bucHour' | 'whatsapp';
+type ServerName = 'window' | 'marketingScore' | 'bucHour' | 'insightsThrottle' | 'whatsapp' | 'whatsapp20' | 'whatsapp1000';
+
+/** The WhatsApp numbers of Meta's other throughput tiers (its "Throughput" page): a WhatsApp Business app number, an upgraded one. */
+const BIZ_APP_NUMBER = '106540352242923';
+const HIGH_NUMBER = '106540352242924';
+const INSIGHTS = { accountCalls: 60, appCalls: 200, windowMs: 60_000, timeScale: 20 };
 
 /** The limit of each fake server, as its CLI flags and as limits.ts's options. */
 const SERVERS: Record<ServerName, { args: string[]; limit?: LimitOptions }> = {
@@ -68,6 +73,18 @@ const SERVERS: Record<ServerName, { args: string[]; limit?: LimitOptions }> = {
 	marketingScore: { args: ['--budget', 'model=marketingScore', '--time-scale', '20'], limit: { model: 'marketingScore', timeScale: 20 } },
 	bucHour: { args: ['--budget', 'model=bucHour', '--time-scale', '60'], limit: { model: 'bucHour', timeScale: 60 } },
 	whatsapp: { args: ['--budget', 'model=whatsapp'], limit: { model: 'whatsapp' } },
+	insightsThrottle: {
+		args: ['--budget', JSON.stringify({ model: 'insightsThrottle', ...INSIGHTS })],
+		limit: { model: 'insightsThrottle', ...INSIGHTS },
+	},
+	whatsapp20: {
+		args: ['--budget', JSON.stringify({ model: 'whatsapp', numbers: { [BIZ_APP_NUMBER]: 'BIZ_APP' } })],
+		limit: { model: 'whatsapp', numbers: { [BIZ_APP_NUMBER]: 'BIZ_APP' } },
+	},
+	whatsapp1000: {
+		args: ['--budget', JSON.stringify({ model: 'whatsapp', numbers: { [HIGH_NUMBER]: 'HIGH' } })],
+		limit: { model: 'whatsapp', numbers: { [HIGH_NUMBER]: 'HIGH' } },
+	},
 };
 
 interface ModelSpec {
@@ -108,22 +125,26 @@ const phones = (n: number, recipients = n) => Array.from({ length: n }, (_, i) =
 const TO = '$json.key.split("#")[0]';
 const MESSAGE = `{ messaging_product: "whatsapp", to: ${TO}, type: "text", text: { body: "Bench message " + $json.key.split("#")[1] + " to " + ${TO} } }`;
 
-const whatsappSend = {
+/** Messages from `number`; `options`: Meta Request's (a 1,000/s number needs more than one call at a time to be reached at all). */
+const whatsappSendFrom = (number: string, options: Record<string, unknown> = {}) => ({
 	meta: {
 		operation: 'custom',
 		method: 'POST',
-		path: `${PHONE_NUMBER_ID}/messages`,
+		path: `${number}/messages`,
 		jsonBody: `={{ JSON.stringify(${MESSAGE}) }}`,
-		options: {},
+		options,
 	},
 	http: (baseUrl: string) => ({
 		method: 'POST',
-		url: `${baseUrl}/v24.0/${PHONE_NUMBER_ID}/messages`,
+		url: `${baseUrl}/v24.0/${number}/messages`,
 		sendBody: true,
 		specifyBody: 'json',
 		jsonBody: `={{ JSON.stringify(${MESSAGE}) }}`,
 	}),
-};
+});
+const whatsappSend = whatsappSendFrom(PHONE_NUMBER_ID);
+/** At 1,000 messages a second one call at a time cannot keep up (a call takes 1–3 ms in n8n): 16 at a time. */
+const HIGH_CONCURRENCY = 16;
 
 function modelSpecs(quick: boolean): Record<PacingModel, ModelSpec> {
 	const n = (full: number, small: number) => (quick ? small : full);
@@ -132,6 +153,9 @@ function modelSpecs(quick: boolean): Record<PacingModel, ModelSpec> {
 	const bucN = n(1_000, 400);
 	const whatsappN = n(1_000, 300);
 	const pairs = quick ? { messages: 60, recipients: 20 } : { messages: 200, recipients: 20 };
+	const insightsN = n(600, 150);
+	const slowN = n(300, 100);
+	const highN = n(5_000, 2_000);
 	const perRecipient = Math.ceil(pairs.messages / pairs.recipients);
 	const limit = (server: ServerName) => SERVERS[server].limit!;
 	const windowIds = adIds(windowN);
@@ -143,6 +167,9 @@ function modelSpecs(quick: boolean): Record<PacingModel, ModelSpec> {
 	const bucMin = theoreticalMinimumMs(limit('bucHour'), { reads: bucN });
 	const whatsappMin = theoreticalMinimumMs(limit('whatsapp'), { messages: whatsappN });
 	const pairsMin = theoreticalMinimumMs(limit('whatsapp'), { messages: pairs.messages, maxPerRecipient: perRecipient });
+	const insightsMin = theoreticalMinimumMs(limit('insightsThrottle'), { insights: insightsN });
+	const slowMin = theoreticalMinimumMs(limit('whatsapp20'), { messages: slowN, phoneNumber: BIZ_APP_NUMBER });
+	const highMin = theoreticalMinimumMs(limit('whatsapp1000'), { messages: highN, phoneNumber: HIGH_NUMBER });
 	return {
 		window: {
 			name: 'window',
@@ -183,6 +210,42 @@ function modelSpecs(quick: boolean): Record<PacingModel, ModelSpec> {
 			meta: getObject.meta,
 			http: getObject.http,
 		},
+		insightsThrottle: {
+			name: 'insightsThrottle',
+			server: 'insightsThrottle',
+			keys: Array.from({ length: insightsN }, (_, i) => String(i)),
+			minimumMs: insightsMin,
+			formula: `insightsThrottle (X-FB-Ads-Insights-Throttle, ${INSIGHTS.accountCalls} insights calls per ad account and ${INSIGHTS.appCalls} per app per rolling ${INSIGHTS.windowMs / 1000} s, time scale ${INSIGHTS.timeScale}: per ${INSIGHTS.windowMs / INSIGHTS.timeScale / 1000} s): ${INSIGHTS.accountCalls} at a time, the k-th batch at (k − 1) × ${INSIGHTS.windowMs / INSIGHTS.timeScale / 1000} s: floor((${insightsN} − 1) / ${INSIGHTS.accountCalls}) × ${INSIGHTS.windowMs / INSIGHTS.timeScale / 1000} s = ${seconds(insightsMin)}`,
+			calls: `${insightsN} GET /act_1/insights?fields=spend (every call counts against act_1)`,
+			meta: {
+				operation: 'custom',
+				method: 'GET',
+				path: 'act_1/insights',
+				queryParameters: { parameter: [{ name: 'fields', value: 'spend' }] },
+				options: {},
+			},
+			http: (baseUrl) => ({ url: `${baseUrl}/v24.0/act_1/insights?fields=spend` }),
+		},
+		whatsapp20: {
+			name: 'whatsapp20',
+			server: 'whatsapp20',
+			keys: phones(slowN),
+			minimumMs: slowMin,
+			formula: `whatsapp20 (a number also used with the WhatsApp Business app: 20 messages per rolling second), ${slowN} distinct recipients: floor((${slowN} − 1) / 20) × 1 s = ${seconds(slowMin)}`,
+			calls: `${slowN} POST /${BIZ_APP_NUMBER}/messages, one per recipient (GET /${BIZ_APP_NUMBER}?fields=throughput,is_on_biz_app answers is_on_biz_app: true)`,
+			meta: whatsappSendFrom(BIZ_APP_NUMBER).meta,
+			http: whatsappSendFrom(BIZ_APP_NUMBER).http,
+		},
+		whatsapp1000: {
+			name: 'whatsapp1000',
+			server: 'whatsapp1000',
+			keys: phones(highN),
+			minimumMs: highMin,
+			formula: `whatsapp1000 (an upgraded number, throughput.level HIGH: 1,000 messages per rolling second), ${highN} distinct recipients: floor((${highN} − 1) / 1000) × 1 s = ${seconds(highMin)}`,
+			calls: `${highN} POST /${HIGH_NUMBER}/messages, one per recipient; Meta Request with Concurrency ${HIGH_CONCURRENCY}`,
+			meta: whatsappSendFrom(HIGH_NUMBER, { concurrency: HIGH_CONCURRENCY }).meta,
+			http: whatsappSendFrom(HIGH_NUMBER).http,
+		},
 		whatsapp: {
 			name: 'whatsapp',
 			server: 'whatsapp',
@@ -209,9 +272,10 @@ function modelSpecs(quick: boolean): Record<PacingModel, ModelSpec> {
 // ---------------------------------------------------------------------------------------------
 // Workflows
 
-const credentialOf = (server: ServerName) => ({ id: `PaceMeta${server.slice(0, 8).padEnd(8, '0')}1`, name: `Meta Graph API (pacing ${server})` });
-const short: Record<PacingModel, string> = { window: 'Win', marketingScore: 'Mkt', bucHour: 'Buc', whatsapp: 'Wa', whatsappPairs: 'Wap' };
-const serverShort: Record<ServerName, string> = { window: 'win', marketingScore: 'mkt', bucHour: 'buc', whatsapp: 'wa' };
+const short: Record<PacingModel, string> = { window: 'Win', marketingScore: 'Mkt', bucHour: 'Buc', insightsThrottle: 'Ins', whatsapp: 'Wa', whatsappPairs: 'Wap', whatsapp20: 'Wa20', whatsapp1000: 'Wa1k' };
+const serverShort: Record<ServerName, string> = { window: 'win', marketingScore: 'mkt', bucHour: 'buc', insightsThrottle: 'ins', whatsapp: 'wa', whatsapp20: 'wa20', whatsapp1000: 'wa1k' };
+// (by the server's short name: whatsapp, whatsapp20 and whatsapp1000 must not share one)
+const credentialOf = (server: ServerName) => ({ id: `PaceMeta${serverShort[server].padEnd(8, '0')}1`, name: `Meta Graph API (pacing ${server})` });
 
 type NodeJson = Record<string, unknown>;
 
