@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { batchStatusPollerProperties, OUTPUT_NAMES } from './description';
 import { executeBatchStatusPoller } from './execute';
+import { redactingErrors } from '../shared/n8n';
 
 export class BatchStatusPoller implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,6 +30,7 @@ export class BatchStatusPoller implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeBatchStatusPoller(this);
+		// Its error messages are redacted like its outputs (a field may hold a token).
+		return await redactingErrors(async () => await executeBatchStatusPoller(this));
 	}
 }

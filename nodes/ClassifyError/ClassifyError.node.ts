@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { classifyErrorOutputs, classifyErrorProperties } from './description';
 import { executeClassifyError } from './execute';
+import { redactingErrors } from '../shared/n8n';
 
 export class ClassifyError implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,6 +23,7 @@ export class ClassifyError implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeClassifyError(this);
+		// Its error messages are redacted like its outputs (a field may hold a token).
+		return await redactingErrors(async () => await executeClassifyError(this));
 	}
 }

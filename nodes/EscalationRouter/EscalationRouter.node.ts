@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { escalationRouterProperties, OUTPUT_NAMES } from './description';
 import { executeEscalationRouter } from './execute';
+import { redactingErrors } from '../shared/n8n';
 
 export class EscalationRouter implements INodeType {
 	description: INodeTypeDescription = {
@@ -25,6 +26,7 @@ export class EscalationRouter implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeEscalationRouter(this);
+		// Its error messages are redacted like its outputs (a field may hold a token).
+		return await redactingErrors(async () => await executeEscalationRouter(this));
 	}
 }

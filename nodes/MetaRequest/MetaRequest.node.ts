@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { META_CREDENTIAL_TEST, testMetaCredential } from '../shared/n8n/credentialTest';
 import { metaRequestProperties, OUTPUT_NAMES } from './description';
 import { executeMetaRequest } from './execute';
+import { redactingErrors } from '../shared/n8n';
 
 export class MetaRequest implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,6 +33,7 @@ export class MetaRequest implements INodeType {
 	methods = { credentialTest: { [META_CREDENTIAL_TEST]: testMetaCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeMetaRequest(this);
+		// Its error messages are redacted like its outputs (a field may hold a token).
+		return await redactingErrors(async () => await executeMetaRequest(this));
 	}
 }

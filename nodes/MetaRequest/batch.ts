@@ -86,7 +86,8 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		let relative = shown.pathname.slice(basePath.length).replace(/^\/+/, '');
 		if (relative === apiVersion || relative.startsWith(`${apiVersion}/`)) relative = relative.slice(apiVersion.length).replace(/^\/+/, '');
 		const write = isWriteMethod(request.method);
-		const creates = write && (request.writeKind ?? inferWriteKind(request.method, shown.pathname)) === 'create';
+		// Inferred from the path after the Base URL: a proxy's prefix (`/api/v2`) is no API version.
+		const creates = write && (request.writeKind ?? inferWriteKind(request.method, shown.pathname.slice(basePath.length))) === 'create';
 		const idempotencyKey = creates ? idempotencyKeyOf(ctx, options, itemIndex, request) : undefined;
 		return {
 			request: {

@@ -118,14 +118,26 @@ async function journalForgot(store: StateStore, key: string): Promise<'forgot' |
 
 export async function replayItem(deps: ReplayDeps): Promise<ItemOutcome> {
 	const { record, request, input, options } = deps;
-	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number): ItemOutcome => ({
-		success: [],
-		failed: [
-			deps.failed(error, { ...stats, replay: record as unknown as IDataObject }, {
-				recovery: recoveryRecord(input.json, record, Date.now(), attempts, 'failed') as unknown as IDataObject,
-			}),
-		],
-	});
+	/**
+	 * A replay that fails keeps the record as it now stands: the key it was sent with, and
+	 * `mayBeApplied` once any attempt may have applied it (never cleared by a later refusal), so a
+	 * later replay through a journal that never saw the key still refuses it.
+	 */
+	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number, mayHaveApplied = false): ItemOutcome => {
+		const now: ReplayRecord = {
+			...record,
+			...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+			...(record.mayBeApplied || mayHaveApplied ? { mayBeApplied: true } : {}),
+		};
+		return {
+			success: [],
+			failed: [
+				deps.failed(error, { ...stats, replay: now as unknown as IDataObject }, {
+					recovery: recoveryRecord(input.json, now, Date.now(), attempts, 'failed') as unknown as IDataObject,
+				}),
+			],
+		};
+	};
 
 	if (record.mayBeApplied && request.idempotencyKey && request.idempotencyKey === record.idempotencyKey) {
 		const known = await journalForgot(deps.store, request.idempotencyKey);
@@ -138,7 +150,7 @@ export async function replayItem(deps: ReplayDeps): Promise<ItemOutcome> {
 		? await deps.client.paginate({ ...request, signal: deps.signal }, { maxPages: options.maxPages, maxRecords: record.list.limit })
 		: await deps.client.request({ ...request, signal: deps.signal });
 	const stats = deps.stats(result);
-	if (!result.ok) return fail((result as MetaFailure).error, stats, result.attempts);
+	if (!result.ok) return fail((result as MetaFailure).error, stats, result.attempts, (result as MetaFailure).stopReason === 'ambiguous_write');
 
 	const outcome = 'replayedFrom' in result && result.replayedFrom !== undefined ? 'already_succeeded' : 'succeeded';
 	const recovery = recoveryRecord(input.json, record, Date.now(), result.attempts, outcome) as unknown as IDataObject;

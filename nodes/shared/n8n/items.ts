@@ -1,6 +1,6 @@
 // Output items the way n8n expects them: paired to their input, never mistaken for error items.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import type { Redactor } from '../core/redact';
+import { createRedactor, type Redactor } from '../core/redact';
 
 /**
  * A new output item from `json`, paired to input item `itemIndex`. Keeps the input's binary
@@ -38,6 +38,28 @@ export function redactOutputs(outputs: INodeExecutionData[][], redactor: Redacto
 		for (const item of output) item.json = redactor.deep(item.json);
 	}
 	return outputs;
+}
+
+/**
+ * An error a node stops with, its message and description redacted like its outputs (a field
+ * holding a token or a URL with `access_token=` must not reach the execution's error). The error
+ * itself is kept, so n8n shows it as the node's (NodeOperationError, NodeApiError).
+ */
+export function redactError<E>(error: E, redactor: Redactor): E {
+	if (!(error instanceof Error)) return error;
+	const described = error as Error & { description?: unknown };
+	error.message = redactor.text(error.message);
+	if (typeof described.description === 'string') described.description = redactor.text(described.description);
+	return error;
+}
+
+/** Runs a node's execute: an error it stops with leaves with its message and description redacted (the token patterns; outputs get the credential's own secrets too). */
+export async function redactingErrors<T>(run: () => Promise<T>): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		throw redactError(error, createRedactor());
+	}
 }
 
 export { getPath } from '../core/util';

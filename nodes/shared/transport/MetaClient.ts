@@ -9,7 +9,7 @@ export type { StopReason } from '../core';
 import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
 import { breakerLayer, DEFAULT_BREAKER_POLICY } from '../core/resilience/breaker';
 import type { BreakerPolicy } from '../core/resilience/breaker';
-import { inferWriteKind, isWriteMethod, provesNothingApplied } from '../core/resilience/idempotency';
+import { inferWriteKind, isWriteMethod, pathAfterBase, provesNothingApplied, requestDigest } from '../core/resilience/idempotency';
 import { DEFAULT_RETRY_POLICY, retryLayer } from '../core/resilience/retry';
 import type { RetryPolicy } from '../core/resilience/retry';
 import { DEFAULT_THROTTLE_POLICY, throttleLayer } from '../core/resilience/throttle';
@@ -305,12 +305,15 @@ export class MetaClient {
 		if (!stats.request.url) stats.request = { method, url: this.redactor.text(target.display) };
 		if (this.tokenProblem) return this.fail(stats, 'refused', internalErrors.invalidToken(this.tokenProblem));
 		const write = isWriteMethod(method);
+		// The Graph path after the Base URL (which may carry a proxy's prefix before the version).
+		const graphPath = pathAfterBase(target.url, this.options.baseUrl);
 		const call: Call = {
 			method,
 			url: target.url,
-			creates: write && (options.writeKind ?? inferWriteKind(method, target.url.pathname)) === 'create',
+			creates: write && (options.writeKind ?? inferWriteKind(method, graphPath)) === 'create',
 			retryWritesWithKey: options.retryWritesWithKey === true,
 			idempotencyKey: write ? options.idempotencyKey : undefined,
+			requestDigest: write && options.idempotencyKey ? requestDigest(method, graphPath, target.url.searchParams, options.body) : undefined,
 			weight: options.weight,
 			recipient: isObject(options.body) && typeof options.body.to === 'string' ? options.body.to : undefined,
 			signal: options.signal,

@@ -45,3 +45,26 @@ test('a replay from another workflow meets the first run’s journal entries in 
 	expect(fake.writes.filter((write) => write.creates).map((write) => write.params.name)).toEqual(['Lost', 'Later']);
 	expect(fake.duplicateWrites()).toEqual([]);
 });
+
+test('a replay whose create is applied and answered 500 keeps mayBeApplied on its record: a later replay through a journal that never saw the key sends nothing', async () => {
+	// Refused by a rate limit (nothing applied, no mayBeApplied), in process memory.
+	fake.addFault({ match: { method: 'POST', path: '/act_8/ads' }, times: 1, fault: { type: 'graphError', code: 17, status: 400 } });
+	const create = { operation: 'create', objectId: 'act_8', edge: 'ads', jsonBody: '={{ JSON.stringify({ name: $json.name }) }}' };
+	const first = await runNode(META_REQUEST, { ...create, options: { baseDelayMs: 5, maxDelayMs: 20, maxAttempts: 1 } }, [{ name: 'Twice?' }], { credentials: credentials(), workflowId: 'wf-ambiguous-1' });
+	const [dead] = first.nodeOutputs[1].map((item) => item.json as IDataObject & { metaRequest: { replay: IDataObject } });
+	expect(dead.metaRequest.replay).not.toHaveProperty('mayBeApplied');
+
+	// The replay (process memory) is applied, and its answer lost.
+	fake.addFault({ match: { method: 'POST', path: '/act_8/ads' }, times: 1, fault: APPLY_THEN_FAIL[0] });
+	const replayed = await runNode(META_REQUEST, { operation: 'replay', options: { baseDelayMs: 5, maxDelayMs: 20 } }, [{ json: dead }], { credentials: credentials(), workflowId: 'wf-ambiguous-2' });
+	const [again] = replayed.nodeOutputs[1].map((item) => item.json as IDataObject & { metaRequest: { replay: IDataObject; stopReason: string } });
+	expect(again.metaRequest.stopReason).toBe('ambiguous_write');
+	// The record as it now stands: it may have been applied.
+	expect(again.metaRequest.replay).toMatchObject({ mayBeApplied: true, idempotencyKey: dead.metaRequest.replay.idempotencyKey });
+
+	// Another worker (the Redis journal never saw the key): refused, not sent.
+	const [ok, refused] = await meta({ operation: 'replay' }, [{ json: again }], 'wf-ambiguous-3');
+	expect(ok).toEqual([]);
+	expect(refused.map((item) => item.metaError.code)).toEqual(['WRITE_NOT_CONFIRMED']);
+	expect(fake.writes.filter((write) => write.creates && write.params.name === 'Twice?')).toHaveLength(1);
+});

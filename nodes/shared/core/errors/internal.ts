@@ -168,6 +168,19 @@ export const internalErrors = {
 			remedy: 'Check on Meta whether the object exists before sending it again; to send it anyway, give it a new key (Idempotency Key option) or wait for the journal entry to expire.',
 		}),
 
+	/** The write's idempotency key already stands for a different request (another method, path, query or body); nothing was sent. */
+	idempotencyKeyReused: (key: string, since: number) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'IDEMPOTENCY_KEY_REUSED',
+			message: `The idempotency key "${key.length > 80 ? `${key.slice(0, 80)}…` : key}" was used at ${new Date(since).toISOString()} for a different request (another method, path or body); this one was not sent, and not answered with the other one's result.`,
+			meaning: 'One key must stand for one write: the write journal answers a repeat of a key with the first write\'s result, which would be wrong for a different request.',
+			remedy:
+				'Give each different write its own key: leave Idempotency Key empty (the node derives one from the request), or make the expression name the write as well, e.g. {{ "ad-" + $json.orderId }} and {{ "wa-" + $json.orderId }}.',
+		}),
+
 	/** Replay: the incoming item holds no usable `metaRequest.replay`; nothing was sent. */
 	replayInvalid: (problem: string) =>
 		internal({

@@ -28,6 +28,8 @@ export interface Call {
 	recipient?: string;
 	/** Writes: the key the write journal knows it by (sent as `Idempotency-Key`). */
 	idempotencyKey?: string;
+	/** Writes: a digest of what is sent (method, path after the version, query, body), so one key cannot stand for two requests. */
+	requestDigest?: string;
 	signal?: AbortSignal;
 	/** Epoch ms: no wait may end after it (the item's time budget). */
 	deadline: number;

@@ -20,16 +20,36 @@ export function isWriteMethod(method: string): boolean {
 export type WriteKind = 'idempotent' | 'create';
 
 /**
- * The write kind a Graph call has by its shape: DELETE and `POST /{id}` (one path segment after
- * the version) are idempotent; a POST to an edge (`/{parent}/{edge}`, `/{phone-number-id}/messages`,
- * `/{pixel-id}/events`) or to the root (batch) creates. `graphPath` is a URL path, version optional.
+ * The write kind a Graph call has by its shape: DELETE and `POST /{id}` (one path segment) are
+ * idempotent; a POST to an edge (`/{parent}/{edge}`, `/{phone-number-id}/messages`,
+ * `/{pixel-id}/events`) or to the root (batch) creates. `graphPath` is the path after the
+ * credential's Base URL (a proxy's prefix such as `/api/v2` is not part of it), its API version
+ * optional: the first segment counts as a version only there.
  */
 export function inferWriteKind(method: string, graphPath: string): WriteKind {
 	if (method.toUpperCase() === 'DELETE') return 'idempotent';
 	const segments = graphPath.split('/').filter((segment) => segment !== '');
-	// After the version: a Base URL may carry a proxy's path prefix before it.
-	const version = segments.findIndex((segment) => /^v\d+(\.\d+)?$/.test(segment));
-	return segments.length - version - 1 === 1 ? 'idempotent' : 'create';
+	const objectPath = segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0]) ? segments.slice(1) : segments;
+	return objectPath.length === 1 ? 'idempotent' : 'create';
+}
+
+/** The path of `url` after a Base URL's own path (`https://proxy.example/api/v2` → what follows `/api/v2`). */
+export function pathAfterBase(url: URL, baseUrl: string): string {
+	let base: string;
+	try {
+		base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+	} catch {
+		return url.pathname;
+	}
+	return base && url.pathname.startsWith(`${base}/`) ? url.pathname.slice(base.length) : url.pathname;
+}
+
+/** What a write is, for the journal: method, path after the Base URL and version, query (no credentials) and body. */
+export function requestDigest(method: string, graphPath: string, query: URLSearchParams, body: unknown): string {
+	const segments = graphPath.split('/').filter((segment) => segment !== '');
+	const objectPath = segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0]) ? segments.slice(1) : segments;
+	const params = [...query.entries()].filter(([name]) => name !== 'access_token' && name !== 'appsecret_proof').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	return createHash('sha256').update(stableStringify([method.toUpperCase(), objectPath.join('/'), params, body ?? null])).digest('hex');
 }
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */

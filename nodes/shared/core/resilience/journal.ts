@@ -30,6 +30,8 @@ export function journalLayer(journal: JournalStore, policy: JournalPolicy, budge
 		const waitUntil = Math.min(call.deadline, call.now() + PENDING_WAIT_MS);
 		let entry;
 		try {
+			const owner = await requestOf(journal, key, call.now(), leaseMs);
+			if (owner && call.requestDigest && owner.digest !== call.requestDigest) return stopped('refused', internalErrors.idempotencyKeyReused(key, owner.at));
 			entry = await journal.claim(key, call.now(), leaseMs);
 			while (entry.state === 'pending' && call.now() + PENDING_POLL_MS <= waitUntil && !call.signal?.aborted) {
 				await call.pause(PENDING_POLL_MS);
@@ -48,7 +50,7 @@ export function journalLayer(journal: JournalStore, policy: JournalPolicy, budge
 		if (entry.state !== 'claimed') return stopped('ambiguous_write', internalErrors.writeNotConfirmed(entry.at, entry.state === 'pending'));
 
 		const outcome = await next(call);
-		await settle(journal, key, outcome, call.mayHaveApplied === true, call.now(), policy.ttlMs).catch((error: unknown) => {
+		await settle(journal, key, outcome, call.mayHaveApplied === true, call.now(), policy.ttlMs, call.requestDigest).catch((error: unknown) => {
 			// The answer stands; the key stays claimed and turns ambiguous when its lease ends.
 			call.warn(`write journal unreachable after sending (${error instanceof Error ? error.message : String(error)}): this write is not recorded as done`);
 		});
@@ -56,9 +58,26 @@ export function journalLayer(journal: JournalStore, policy: JournalPolicy, budge
 	};
 }
 
-/** Records what became of a claimed write: done, maybe applied, or nothing applied (key freed). */
-async function settle(journal: JournalStore, key: string, outcome: Outcome, mayHaveApplied: boolean, now: number, ttlMs: number): Promise<void> {
+/**
+ * Records what became of a claimed write: done, maybe applied, or nothing applied (key freed).
+ * A write that was (or may have been) applied also records what it was (`<key>#request`), so the
+ * key cannot later stand for a different request; one that applied nothing leaves the key free
+ * for a corrected request (a dead letter fixed and replayed).
+ */
+async function settle(journal: JournalStore, key: string, outcome: Outcome, mayHaveApplied: boolean, now: number, ttlMs: number, digest?: string): Promise<void> {
+	const applied = outcome.ok || outcome.mayBeApplied || mayHaveApplied;
+	if (applied && digest) await journal.complete(ownerKey(key), { status: 0, body: digest }, now, ttlMs);
 	if (outcome.ok) await journal.complete(key, { status: outcome.status, body: outcome.body }, now, ttlMs);
-	else if (outcome.mayBeApplied || mayHaveApplied) await journal.abandon(key, now, ttlMs);
+	else if (applied) await journal.abandon(key, now, ttlMs);
 	else await journal.release(key);
+}
+
+const ownerKey = (key: string) => `${key}#request`;
+
+/** The request a key was used for, when the journal holds it (a claim that finds none is given back at once). */
+async function requestOf(journal: JournalStore, key: string, now: number, leaseMs: number): Promise<{ digest: string; at: number } | undefined> {
+	const held = await journal.claim(ownerKey(key), now, leaseMs);
+	if (held.state === 'claimed') await journal.release(ownerKey(key));
+	if (held.state !== 'done' || typeof held.outcome.body !== 'string') return undefined;
+	return { digest: held.outcome.body, at: held.at };
 }
