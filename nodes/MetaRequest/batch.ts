@@ -18,7 +18,7 @@ import {
 	runBatch,
 } from '../shared/core';
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
-import { getMetaCredential, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
 import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
 import type { MetaRequestOptions, QueryValue } from '../shared/transport';
 import { compact } from '../shared/core/util';
@@ -182,5 +182,5 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		success.push(successItem(items[itemIndex], itemIndex, entry.options, outcome.body, { metaRequest: stats }));
 	});
 	// Last: Meta may echo the token (paging.next in a part), the input may carry it.
-	return redactOutputs([success, failed], createRedactor(secrets));
+	return redactOutputs([success, failed], createRedactor(secrets), { verbatim: REPLAY_VERBATIM });
 }

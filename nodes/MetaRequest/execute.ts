@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { executeBatch } from './batch';
 import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
-import { getMetaCredential, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import type { MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult, QueryValue } from '../shared/transport';
 import { buildRequest, clientSettings, headersSchema, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema, WRITE_BY_ID } from './params';
@@ -202,7 +202,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		failed.push(...outcome.failed);
 	}
 	// Last: Meta may echo the token (paging.next, a redirect, an error text), the input may carry it.
-	return redactOutputs([success, failed], createRedactor(secrets));
+	return redactOutputs([success, failed], createRedactor(secrets), { verbatim: REPLAY_VERBATIM });
 }
 
 /** What every output item says about the call: no token, no app secret proof. */

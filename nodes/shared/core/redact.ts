@@ -35,6 +35,12 @@ export interface Redactor {
 	mayChange(text: string): boolean;
 	/** Longest text one secret can occupy (escaped forms are longer): cut text at least this far past a limit. */
 	readonly longest: number;
+	/**
+	 * The same secrets, without the generic patterns (Meta token shapes, `*_token=`, `Bearer`,
+	 * secret-named keys): for what is kept to be sent again (a replay record's body), where a
+	 * pattern would rewrite data that merely looks like a token (base64 image bytes).
+	 */
+	readonly secretsOnly: Redactor;
 }
 
 /** HMAC-SHA256 of the token keyed with the app secret, hex: Meta's `appsecret_proof`. */
@@ -122,14 +128,23 @@ function compile(secrets: readonly string[]): Compiled {
 
 function build(secrets: readonly string[]): Redactor {
 	const { all, any, longest } = compile(secrets);
+	const secretText = (input: string): string => (any?.test(input) ? input.replace(all as RegExp, REDACTED) : input);
 	const text = (input: string): string => {
-		let out = input;
-		if (any?.test(out)) out = out.replace(all as RegExp, REDACTED);
+		const out = secretText(input);
 		if (!SUSPECT.test(out)) return out;
 		return out.replace(META_TOKEN, REDACTED).replace(SECRET_PARAM, `$1${REDACTED}`).replace(BEARER, `$1${REDACTED}`);
 	};
 	const mayChange = (input: string): boolean => SUSPECT.test(input) || (any !== undefined && any.test(input));
-	const redactor: Redactor = { text, mayChange, longest, deep: (value) => deepWith(value, redactor) };
+	const secretsOnly: Redactor = {
+		text: secretText,
+		mayChange: (input) => any !== undefined && any.test(input),
+		longest,
+		deep: (value) => deepWith(value, secretsOnly, false),
+		get secretsOnly() {
+			return secretsOnly;
+		},
+	};
+	const redactor: Redactor = { text, mayChange, longest, deep: (value) => deepWith(value, redactor), secretsOnly };
 	return redactor;
 }
 
@@ -186,7 +201,8 @@ export function redactDeep<T>(value: T, secrets?: readonly string[]): T {
 	return createRedactor(secrets).deep(value);
 }
 
-function deepWith<T>(value: T, redactor: Redactor): T {
+/** `hideSecretKeys`: a string under a secret-named key (`password`, `access_token`) is replaced whole. */
+function deepWith<T>(value: T, redactor: Redactor, hideSecretKeys = true): T {
 	const inProgress = new WeakSet<object>();
 	// Shared sub-objects are redacted once: a DAG of shared references cannot blow up the walk.
 	const done = new WeakMap<object, unknown>();
@@ -214,7 +230,7 @@ function deepWith<T>(value: T, redactor: Redactor): T {
 			for (const key of Object.keys(v)) {
 				if (isError && key === 'cause') continue;
 				const field = (v as Record<string, unknown>)[key];
-				const hidden = typeof field === 'string' && field !== '' && SECRET_KEY.test(key);
+				const hidden = hideSecretKeys && typeof field === 'string' && field !== '' && SECRET_KEY.test(key);
 				entries.push([text(key), hidden ? REDACTED : walk(field, depth + 1)]);
 			}
 			// fromEntries defines own properties, so a "__proto__" key stays a plain key.

@@ -33,11 +33,30 @@ export function annotateItem(
  * The node's outputs with every item's JSON redacted: the last step of every node, after every
  * other change, so that no token or secret reaches n8n's run data in any encoding.
  */
-export function redactOutputs(outputs: INodeExecutionData[][], redactor: Redactor): INodeExecutionData[][] {
+export function redactOutputs(outputs: INodeExecutionData[][], redactor: Redactor, options: { verbatim?: readonly string[] } = {}): INodeExecutionData[][] {
 	for (const output of outputs) {
-		for (const item of output) item.json = redactor.deep(item.json);
+		for (const item of output) {
+			// What is kept to be sent again (`verbatim`: dot paths) loses the secrets but keeps data that only looks like a token.
+			const kept = (options.verbatim ?? []).map((path) => [path, getPath(item.json, path)] as const).filter(([, value]) => value !== undefined);
+			item.json = redactor.deep(item.json);
+			for (const [path, value] of kept) setPath(item.json, path, redactor.secretsOnly.deep(value));
+		}
 	}
 	return outputs;
+}
+
+/** Where Meta Request keeps a request to send again: the replay record's body and query. */
+export const REPLAY_VERBATIM = ['metaRequest.replay.body', 'metaRequest.replay.query'] as const;
+
+/** Sets `value` at a dot path of objects that exist (a path that does not is left alone). */
+function setPath(json: IDataObject, path: string, value: unknown): void {
+	const keys = path.split('.');
+	let at: unknown = json;
+	for (const key of keys.slice(0, -1)) {
+		at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+		if (at === null || typeof at !== 'object') return;
+	}
+	(at as Record<string, unknown>)[keys[keys.length - 1]] = value;
 }
 
 /**
@@ -62,4 +81,5 @@ export async function redactingErrors<T>(run: () => Promise<T>): Promise<T> {
 	}
 }
 
-export { getPath } from '../core/util';
+import { getPath } from '../core/util';
+export { getPath };

@@ -119,9 +119,9 @@ test('a stop message never echoes a token or a URL with access_token that a fiel
 	const token = 'EAAcanary0000SECRET0000TOKEN4router';
 	const spending = await runNode(TYPE, params(spike), [{ adset_id: '1', spend: token }]);
 	expect(spending.error?.message).toMatch(/^Anomaly "Spend spike": the field "spend" holds/);
-	expect(JSON.stringify([spending.error?.message, spending.error?.description])).not.toContain('SECRET0000TOKEN');
+	expect(JSON.stringify([spending.error?.message, (spending.error as unknown as { description?: string } | undefined)?.description])).not.toContain('SECRET0000TOKEN');
 
 	const attempts = await runNode(TYPE, {}, [{ metaError: { category: 'rate_limit', code: 17 }, metaRequest: { attempts: `https://graph.facebook.com/v24.0/me?access_token=${token}` } }]);
 	expect(attempts.error?.message).toMatch(/^The attempts field "metaRequest.attempts" holds/);
-	expect(JSON.stringify([attempts.error?.message, attempts.error?.description])).not.toContain('SECRET0000TOKEN');
+	expect(JSON.stringify([attempts.error?.message, (attempts.error as unknown as { description?: string } | undefined)?.description])).not.toContain('SECRET0000TOKEN');
 });

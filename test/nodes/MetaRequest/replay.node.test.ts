@@ -223,3 +223,25 @@ test('a rejected Conversions event carries a send of that event alone; fixed, it
 	expect(json(sent)[0]).toMatchObject({ events_received: 1, recovery: { outcome: 'succeeded', replays: 1 } });
 	expect(fake.conversionEvents('555')).toEqual({ received: 2, unique: 2, duplicates: [] });
 });
+
+test('a binary upload kept in a record is replayed byte for byte: token-like base64 is not rewritten, the credential token still never shows', async () => {
+	// A 1×1 PNG: its base64 holds "EAAAAB…", which the generic token pattern would rewrite.
+	const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+	fake.addFault({ match: { method: 'POST', path: '/act_1/adimages' }, times: 1, fault: { type: 'graphError', code: 17, status: 400 } });
+	const upload = {
+		operation: 'custom',
+		method: 'POST',
+		path: 'act_1/adimages',
+		jsonBody: `={{ JSON.stringify({ bytes: "${png}", name: "pixel.png", note: "token ${FAKE_META_TOKEN}" }) }}`,
+		options: { maxAttempts: 1 },
+	};
+	const [, failed] = await meta(upload, [{ image: 'pixel' }]);
+	const record = json(failed)[0].metaRequest.replay as { body: { bytes: string; note: string } };
+	expect(record.body.bytes).toBe(png);
+	// The credential's own token is still taken out of what is kept.
+	expect(record.body.note).not.toContain(FAKE_META_TOKEN);
+	const [sent] = await meta({ operation: 'replay' }, failed);
+	expect(json(sent)).toHaveLength(1);
+	const uploads = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/act_1/adimages'));
+	expect((uploads[uploads.length - 1].body as { bytes: string }).bytes).toBe(png);
+});
