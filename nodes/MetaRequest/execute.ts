@@ -2,7 +2,7 @@
 // then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { executeBatch } from './batch';
-import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate } from '../shared/core';
+import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate, prevalidationWarnings } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
 import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
@@ -22,6 +22,8 @@ interface Prepared {
 	request: MetaRequestOptions;
 	/** Replay Failed Items: the record the request comes from. */
 	replay?: ReplayRecord;
+	/** What Validate Before Sending noticed without refusing (a template parameter type it does not know). */
+	warnings?: string[];
 }
 
 /** An item whose configuration is invalid, under "continue on fail": it fails without a request. */
@@ -82,7 +84,8 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		const query: Record<string, QueryValue> = parse(queryParamsSchema, ctx.getNodeParameter('queryParameters.parameter', itemIndex, []), itemIndex, 'query parameter');
 		const headers = params.operation === 'custom' ? parse(headersSchema, raw.headers, itemIndex, 'header') : {};
 		const request = withKey(buildRequest(params, query, headers), options, itemIndex);
-		return { params, options, request };
+		const warnings = check ? prevalidationWarnings(check) : [];
+		return { params, options, request, ...(warnings.length > 0 ? { warnings } : {}) };
 	};
 
 	const withKey = (request: MetaRequestOptions, options: NodeOptions, itemIndex: number): MetaRequestOptions => {
@@ -177,6 +180,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 					)
 				: await client.request({ ...request, signal });
 		const stats = requestStats(result, request, state.kind, [...warnings, ...result.warnings]);
+		if (entry.warnings) stats.warnings = entry.warnings;
 		if (!result.ok) {
 			const list = params.operation === 'listEdge' ? { list: params.returnAll ? {} : { limit: params.limit } } : {};
 			stats.replay = replayOf(request, replayBase, { ...list, stopReason: result.stopReason });

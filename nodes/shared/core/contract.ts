@@ -61,6 +61,8 @@ export interface MetaRequestStats {
 	stateStore?: 'memory' | 'redis';
 	/** What the item should know about its shared state (Redis unreachable, fallback to memory, per-worker state). */
 	stateWarnings?: string[];
+	/** What Validate Before Sending noticed without refusing the write (a template parameter type it does not know). */
+	warnings?: string[];
 	/** Failures only: what Replay Failed Items needs to send the request again (never a secret). */
 	replay?: ReplayRecord;
 }

@@ -5,6 +5,7 @@ import {
 	mediaKindOf,
 	metaErrorInfoSchema,
 	prevalidate,
+	prevalidationWarnings,
 	PREVALIDATION_CODES,
 	RULES,
 } from '../../../nodes/shared/core';
@@ -45,7 +46,6 @@ describe('raw IDs', () => {
 		['act_123456789'],
 		['me'],
 		['104882489141131_560324079478390'],
-		[' 470703006115773 '],
 		[470703006115773],
 	])('accepts %p as an ID', (value) => {
 		expect(idProblem(value)).toBeUndefined();
@@ -53,6 +53,7 @@ describe('raw IDs', () => {
 	});
 
 	it.each([
+		[' 470703006115773 ', /has spaces around the ID, which would be sent with it; send "470703006115773"/],
 		[{ id: '470703006115773', name: 'My Page' }, /is an object \(keys: id, name\), not a raw ID string; send only its id .*"470703006115773"/],
 		[{ name: 'Profile', username: 'someone' }, /is an object \(keys: name, username\)/],
 		['[object Object]', /"\[object Object\]": an object was turned into text/],
@@ -252,16 +253,16 @@ describe('WhatsApp template sends', () => {
 				],
 			}),
 		);
+		// A type the node does not know ("string") is no refusal: a warning on the item (Meta may know it).
 		expect(problems.map(({ field }) => field)).toEqual([
 			'template.components[0].parameters[0].type',
 			'template.components[0].parameters[1].text',
-			'template.components[0].parameters[2].type',
 			'template.components[1].parameters[0].image',
 			'template.components[2].type',
 		]);
 		expect(new Set(problems.map(({ code }) => code))).toEqual(new Set(['VALIDATION_TEMPLATE']));
 		expect(problems[1].message).toBe('JSON Body field template.components[0].parameters[1] has type "text" but no text; send { "type": "text", "text": "…" }.');
-		expect(problems[3].message).toMatch(/send \{ "type": "image", "image": \{ "link": "https:\/\/…" \} \}/);
+		expect(problems[2].message).toMatch(/send \{ "type": "image", "image": \{ "link": "https:\/\/…" \} \}/);
 	});
 
 	it('leaves other messages alone', () => {
@@ -306,5 +307,42 @@ describe('the internal error', () => {
 		expect(error.details?.split('\n')).toHaveLength(2);
 		expect(metaErrorInfoSchema.safeParse(error).success).toBe(true);
 		expect('details' in internalErrors.prevalidation(problems.slice(0, 1))).toBe(false);
+	});
+});
+
+describe('what the second attack round found (issue 25, point 7)', () => {
+	const template = (parameters: unknown[]) =>
+		post({ messaging_product: 'whatsapp', to: '4915100000001', type: 'template', template: { name: 'offer', language: { code: 'en_US' }, components: [{ type: 'limited_time_offer', parameters }] } });
+
+	it("lets Meta's documented template parameter types through: limited_time_offer, product (Cloud API reference, Template messages)", () => {
+		expect(prevalidate(template([{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: 1767225600000 } }]))).toEqual([]);
+		expect(prevalidate(template([{ type: 'product', product: { product_retailer_id: 'sku-1', catalog_id: '194836987003835' } }]))).toEqual([]);
+		// A known type without its value is still refused.
+		expect(codes(template([{ type: 'product' }]))).toEqual(['VALIDATION_TEMPLATE']);
+	});
+
+	it('an unknown parameter type is a warning on the item, not a refusal', () => {
+		const request = template([{ type: 'hologram', hologram: {} }]);
+		expect(prevalidate(request)).toEqual([]);
+		expect(prevalidationWarnings(request)).toEqual([expect.stringContaining('"hologram" is not a parameter type this node knows')]);
+	});
+
+	it('an ID with a line break or spaces around it is refused (it would be sent with them)', () => {
+		expect(fields(post({ object_story_spec: { page_id: '470703006115773\n' } }))).toEqual(['object_story_spec.page_id']);
+		expect(prevalidate(post({ object_story_spec: { page_id: '470703006115773\n' } }))[0].message).toContain('a line break around the ID');
+		expect(prevalidate(post({ object_story_spec: { page_id: ' 470703006115773' } }))[0].message).toContain('spaces around the ID');
+	});
+
+	it('object_story_spec given as JSON text (as Meta\'s curl examples write it) is checked too', () => {
+		const body = { name: 'Creative', object_story_spec: JSON.stringify({ page_id: { id: '470703006115773', name: 'Shop' }, link_data: { link: 'https://shop.example' } }) };
+		expect(fields(post(body))).toEqual(['object_story_spec.page_id']);
+	});
+
+	it('a page object after a long targeting list is reached; a body too large to check is refused, saying so', () => {
+		const interests = Array.from({ length: 6000 }, (_, i) => ({ id: String(6000000000000 + i), name: `Interest ${i}` }));
+		const body = { targeting: { flexible_spec: [{ interests }] }, object_story_spec: { page_id: { id: '470703006115773' } } };
+		expect(fields(post(body))).toEqual(['object_story_spec.page_id']);
+		const huge = { name: 'x'.repeat(2_100_000), object_story_spec: { page_id: '470703006115773' } };
+		expect(prevalidate(post(huge)).map((problem) => [problem.field, problem.message])).toEqual([['JSON Body', expect.stringMatching(/^JSON Body is 2\.1 MB, too large to check before sending/)]]);
 	});
 });

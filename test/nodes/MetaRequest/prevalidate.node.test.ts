@@ -182,3 +182,25 @@ describe('Meta Request: Validate Before Sending', () => {
 		expect(fake.requests.map((request) => (request.body as IDataObject).name)).toEqual(['Spring sale']);
 	});
 });
+
+test('a template from Meta\'s reference (limited-time offer) is sent; a parameter type the node does not know is sent with a warning on the item', async () => {
+	const offer = {
+		messaging_product: 'whatsapp',
+		to: '4915100000042',
+		type: 'template',
+		template: {
+			name: 'spring_offer',
+			language: { code: 'en_US' },
+			components: [
+				{ type: 'limited_time_offer', parameters: [{ type: 'limited_time_offer', limited_time_offer: { expiration_time_ms: 1767225600000 } }] },
+				{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'sparkle', sparkle: { level: 3 } }] },
+			],
+		},
+	};
+	const { nodeOutputs } = await run(sendMessage, [{ message: JSON.stringify(offer) }]);
+	const [success, failed] = nodeOutputs;
+	expect(failed).toEqual([]);
+	expect(success).toHaveLength(1);
+	expect((success[0].json.metaRequest as IDataObject).warnings).toEqual([expect.stringContaining('"sparkle" is not a parameter type this node knows')]);
+	expect(fake.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+});

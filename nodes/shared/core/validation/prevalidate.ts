@@ -41,9 +41,12 @@ export interface PrevalidationProblem {
 
 type Check = (request: PrevalidationRequest) => Array<Omit<PrevalidationProblem, 'rule' | 'code'>>;
 
-/** Bodies are walked this deep and this wide at most (a body is a few KB; this bounds a pathological one). */
-const MAX_DEPTH = 12;
-const MAX_NODES = 5_000;
+/**
+ * Bodies are checked whole, bounded by their size, not by a count of nodes (a page object after a
+ * long targeting list is still reached): a body larger than this is refused as too large to check.
+ */
+export const MAX_CHECKED_BODY_BYTES = 2_000_000;
+const MAX_DEPTH = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Raw IDs
@@ -85,6 +88,9 @@ export function idProblem(value: unknown): string | undefined {
 	if (typeof value !== 'string') return `is ${value === null ? 'null' : typeof value}; send the ID as text, e.g. "470703006115773"`;
 	const text = value.trim();
 	if (text === '') return 'is empty; send the ID as text, e.g. "470703006115773"';
+	if (text !== value && GRAPH_ID.test(text)) {
+		return `has ${/[\r\n]/.test(value) ? 'a line break' : 'spaces'} around the ID, which would be sent with it; send "${text}" (e.g. {{ $json.page_id.trim() }})`;
+	}
 	if (/^\[object \w+\]$/.test(text)) {
 		return 'is "[object Object]": an object was turned into text; send its id field instead (e.g. {{ $json.page.id }})';
 	}
@@ -121,6 +127,15 @@ const pathRule: Check = ({ path }) => {
 
 const bodyIdRule: Check = ({ body }) => {
 	const problems: Array<Omit<PrevalidationProblem, 'rule' | 'code'>> = [];
+	const size = bodyBytes(body);
+	if (size > MAX_CHECKED_BODY_BYTES) {
+		return [
+			{
+				field: 'JSON Body',
+				message: `JSON Body is ${(size / 1_000_000).toFixed(1)} MB, too large to check before sending (at most ${MAX_CHECKED_BODY_BYTES / 1_000_000} MB); split it, or turn off Validate Before Sending for this request.`,
+			},
+		];
+	}
 	walk(body, (key, value, at) => {
 		if (!ID_FIELDS.includes(key)) return;
 		const problem = idProblem(value);
@@ -234,7 +249,12 @@ const filled = (value: unknown) => (typeof value === 'string' ? value.trim() !==
 // ---------------------------------------------------------------------------------------------
 // WhatsApp template sends ({ messaging_product: "whatsapp", type: "template", template: {...} })
 
-/** Parameter types a template component takes, and the field that holds each one's value. */
+/**
+ * Parameter types a template component takes (Meta's Cloud API reference, "Template messages":
+ * components and their parameters, with limited-time offers, catalog and product messages), and
+ * the field that holds each one's value. A type not listed here is a warning, not a refusal: Meta
+ * adds types, and one it knows must not be refused here.
+ */
 const TEMPLATE_PARAMETER_VALUE: Record<string, string> = {
 	text: 'text',
 	currency: 'currency',
@@ -246,7 +266,14 @@ const TEMPLATE_PARAMETER_VALUE: Record<string, string> = {
 	payload: 'payload',
 	coupon_code: 'coupon_code',
 	action: 'action',
+	limited_time_offer: 'limited_time_offer',
+	product: 'product',
+	order_status: 'order_status',
+	tap_target_configuration: 'tap_target_configuration',
+	expiration_time_ms: 'expiration_time_ms',
 };
+/** Text values (the others are objects); `expiration_time_ms` is a number. */
+const TEMPLATE_TEXT_TYPES = ['text', 'payload', 'coupon_code'];
 
 const templateRule: Check = ({ body }) => {
 	if (!isObject(body) || body.type !== 'template') return [];
@@ -281,17 +308,20 @@ const templateRule: Check = ({ body }) => {
 		component.parameters.forEach((parameter, position) => {
 			const parameterAt = `${at}.parameters[${position}]`;
 			const type = isObject(parameter) ? parameter.type : undefined;
-			if (typeof type !== 'string' || !TEMPLATE_PARAMETER_VALUE[type]) {
+			if (typeof type !== 'string' || type.trim() === '') {
 				problems.push({
 					field: `${parameterAt}.type`,
-					message: `JSON Body field ${parameterAt}.type is ${typeof type === 'string' ? `"${type}", not a parameter type` : 'missing'}; send one of ${Object.keys(TEMPLATE_PARAMETER_VALUE).join(', ')} with the value under the field of that name, e.g. { "type": "text", "text": "Ada" }.`,
+					message: `JSON Body field ${parameterAt}.type is missing; send one of ${Object.keys(TEMPLATE_PARAMETER_VALUE).join(', ')} with the value under the field of that name, e.g. { "type": "text", "text": "Ada" }.`,
 				});
 				return;
 			}
+			// A type this package does not know: Meta may (prevalidationWarnings says so on the item).
+			if (!TEMPLATE_PARAMETER_VALUE[type]) return;
 			const valueField = TEMPLATE_PARAMETER_VALUE[type];
 			const value = (parameter as Record<string, unknown>)[valueField];
-			const isText = type === 'text' || type === 'payload' || type === 'coupon_code';
-			if (!(isText ? filled(value) : isObject(value))) {
+			const isText = TEMPLATE_TEXT_TYPES.includes(type);
+			const present = isText ? filled(value) : type === 'expiration_time_ms' ? typeof value === 'number' : isObject(value);
+			if (!present) {
 				problems.push({
 					field: `${parameterAt}.${valueField}`,
 					message: `JSON Body field ${parameterAt} has type "${type}" but no ${valueField}${isText ? '' : ' object'}; send { "type": "${type}", "${valueField}": ${type === 'text' ? '"…"' : type === 'image' || type === 'video' || type === 'document' ? '{ "link": "https://…" }' : '{ … }'} }.`,
@@ -351,6 +381,23 @@ export const RULES: ReadonlyArray<{ rule: PrevalidationRule; description: string
 	{ rule: 'whatsapp_template', description: 'WhatsApp template sends: name, language code, well-formed parameters', checks: [templateRule] },
 ];
 
+/** What a write may get wrong without being refused: template parameter types this package does not know. */
+export function prevalidationWarnings(request: PrevalidationRequest): string[] {
+	const { body } = request;
+	if (!isObject(body) || body.type !== 'template' || !isObject(body.template) || !Array.isArray(body.template.components)) return [];
+	const warnings: string[] = [];
+	body.template.components.forEach((component, index) => {
+		if (!isObject(component) || !Array.isArray(component.parameters)) return;
+		component.parameters.forEach((parameter, position) => {
+			const type = isObject(parameter) ? parameter.type : undefined;
+			if (typeof type === 'string' && type.trim() !== '' && !TEMPLATE_PARAMETER_VALUE[type]) {
+				warnings.push(`template.components[${index}].parameters[${position}].type "${type}" is not a parameter type this node knows; sent as given (Meta refuses it if it does not know it either).`);
+			}
+		});
+	});
+	return warnings;
+}
+
 /** Every problem of a write, in the order of RULES; empty when it may be sent. Never throws. */
 export function prevalidate(request: PrevalidationRequest): PrevalidationProblem[] {
 	const problems: PrevalidationProblem[] = [];
@@ -369,9 +416,11 @@ export function prevalidate(request: PrevalidationRequest): PrevalidationProblem
  * (arrays walked, paths like `a.b[2].c`); `'skip'` does not descend into that value.
  */
 function walk(value: unknown, visit: (key: string, value: unknown, path: string, parent: Record<string, unknown>) => 'skip' | void): void {
-	let nodes = 0;
 	const go = (current: unknown, path: string, depth: number) => {
-		if (depth > MAX_DEPTH || ++nodes > MAX_NODES) return;
+		if (depth > MAX_DEPTH) return;
+		// A field given as JSON text (object_story_spec as Meta's curl examples write it) is read as what it holds.
+		const parsed = jsonText(current);
+		if (parsed !== undefined) current = parsed;
 		if (Array.isArray(current)) {
 			current.forEach((entry, index) => go(entry, `${path}[${index}]`, depth + 1));
 			return;
@@ -391,5 +440,28 @@ function safeDecode(segment: string): string {
 		return decodeURIComponent(segment);
 	} catch {
 		return segment;
+	}
+}
+
+/** The object or list a string holds as JSON text, else undefined. */
+function jsonText(value: unknown): unknown {
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim();
+	if (!(text.startsWith('{') && text.endsWith('}')) && !(text.startsWith('[') && text.endsWith(']'))) return undefined;
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The body's size as JSON, in bytes (0 when it cannot be written as JSON). */
+function bodyBytes(body: unknown): number {
+	if (body === undefined) return 0;
+	try {
+		return Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
+	} catch {
+		return 0;
 	}
 }
