@@ -19,7 +19,7 @@ import {
 } from '../shared/core';
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
 import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
-import { ForeignHostError, MetaClient, resolveMetaUrl } from '../shared/transport';
+import { ForeignHostError, MetaClient, PathOutsideBaseError, resolveMetaUrl } from '../shared/transport';
 import type { MetaRequestOptions, QueryValue } from '../shared/transport';
 import { compact } from '../shared/core/util';
 import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, prevalidationRequest, queryParamsSchema } from './params';
@@ -78,7 +78,12 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 			resolved = resolveMetaUrl({ baseUrl, apiVersion, accessToken }, request.path, request.query);
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
-			const refused = error instanceof ForeignHostError ? internalErrors.refused('FOREIGN_HOST', message) : internalErrors.refused('INVALID_URL', `Invalid path or URL: ${message}`);
+			const refused =
+				error instanceof ForeignHostError
+					? internalErrors.refused('FOREIGN_HOST', message)
+					: error instanceof PathOutsideBaseError
+						? internalErrors.refused('PATH_OUTSIDE_BASE', message)
+						: internalErrors.refused('INVALID_URL', `Invalid path or URL: ${message}`);
 			return { error: refused, stopReason: 'refused', method: request.method, options };
 		}
 		const shown = new URL(resolved.display);

@@ -5,7 +5,7 @@ import { DEFAULT_BREAKER_POLICY, DEFAULT_JOURNAL_POLICY, DEFAULT_RETRY_POLICY, D
 import { DEFAULT_TIMEOUTS } from '../shared/transport';
 import type { MetaClientOptions, MetaRequestOptions, QueryValue } from '../shared/transport';
 import type { PrevalidationRequest } from '../shared/core';
-import { eventList, prepareEvent, withEventIds } from '../shared/core';
+import { AUTH_HEADERS, eventList, prepareEvent, refusedHeader, withEventIds } from '../shared/core';
 
 export const OPERATIONS = ['getObject', 'listEdge', 'create', 'update', 'delete', 'pause', 'sendEvents', 'replay', 'custom'] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -131,14 +131,6 @@ export const queryParamsSchema = z
 		return query;
 	});
 
-/** Headers the node sets itself: given as a header they are refused (Authorization is Validate Before Sending's, and the credential's wins). */
-const NODE_HEADERS: Record<string, string> = {
-	'idempotency-key': 'is set by the node on every write; use the option Idempotency Key',
-	'content-type': 'is set by the node (the JSON Body is sent as application/json)',
-	'content-length': 'is set by the node',
-	host: "is the credential's Base URL host",
-};
-
 /** A header name as HTTP allows it (a token). */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -159,7 +151,9 @@ export const headersSchema = z
 			if (name === '') return issue(`header ${position + 1} has no name`);
 			if (!HEADER_NAME.test(name)) return issue('is not a header name (letters, digits and - only, no spaces or colons)', name);
 			const lower = name.toLowerCase();
-			if (NODE_HEADERS[lower]) return issue(NODE_HEADERS[lower], name);
+			// Authentication headers are Validate Before Sending's to explain (VALIDATION_AUTH_HEADER); the client refuses them anyway.
+			const refused = AUTH_HEADERS.includes(lower) ? undefined : refusedHeader(lower);
+			if (refused) return issue(refused, name);
 			if (seen.has(lower)) return issue('is given more than once; give each header once', name);
 			seen.add(lower);
 			if (value === undefined) return;

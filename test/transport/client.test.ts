@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cancellableSleep, MemoryStore, StateUnavailableError } from '../../nodes/shared/core';
-import { MetaClient } from '../../nodes/shared/transport';
+import { MetaClient, PathOutsideBaseError, resolveMetaUrl } from '../../nodes/shared/transport';
 import type { MetaClientOptions, MetaResult } from '../../nodes/shared/transport';
 import { FAKE_META_TOKEN, gatewayPage, startFakeMeta, useFakeMeta } from '../../testing/fake-meta';
 import type { Fault } from '../../testing/fake-meta';
@@ -685,4 +685,12 @@ describe('cancelling', () => {
 		expect(result).toMatchObject({ ok: false, stopReason: 'aborted', error: { code: 'ABORTED' } });
 		expect(Date.now() - started).toBeLessThan(5_000);
 	});
+});
+
+test('a path that climbs out of a prefixed Base URL is refused before sending (PATH_OUTSIDE_BASE)', () => {
+	const base = { baseUrl: 'https://proxy.example/api/v2', apiVersion: 'v24.0', accessToken: 'EAAtest000000000000000000' };
+	expect(resolveMetaUrl(base, 'act_1/ads').url.pathname).toBe('/api/v2/v24.0/act_1/ads');
+	for (const path of ['../../admin', 'v24.0/../../internal', 'act_1/%2e%2e/%2e%2e/%2e%2e/admin', 'https://proxy.example/admin', 'act_1/ads%2F..%2F..%2F..%2Fadmin']) {
+		expect(() => resolveMetaUrl(base, path)).toThrow(PathOutsideBaseError);
+	}
 });

@@ -17,6 +17,7 @@ export * from './jobs/follow';
 export * from './resilience/sleep';
 export * from './errors/internal';
 export * from './validation/prevalidate';
+export * from './validation/headers';
 export * from './contract';
 export * from './state/store';
 export * from './state/memory';

@@ -40,3 +40,23 @@ export async function forEachLimited(count: number, limit: number, task: (index:
 	};
 	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
 }
+
+/**
+ * Whether a path holds a `..` segment in any spelling a server might decode (`..`, `%2e%2e`,
+ * `%2F..%2F`, twice encoded, backslashes): a path that could climb out of where it points.
+ */
+export function hasDotDotSegment(path: string): boolean {
+	let decoded = path.split(/[?#]/)[0];
+	for (let i = 0; i < 3; i++) {
+		let next: string;
+		try {
+			next = decodeURIComponent(decoded);
+		} catch {
+			break;
+		}
+		if (next === decoded) break;
+		decoded = next;
+	}
+	return decoded.split(/[/\\]/).some((segment) => segment === '..');
+}
+

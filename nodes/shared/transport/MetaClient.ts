@@ -3,7 +3,7 @@
 // `layers` below: retry, circuit breaker, throttle, stale connection), each sending with undici
 // and reading the answer into an outcome the layers understand. It never throws.
 import type { Dispatcher } from 'undici';
-import { classifyMetaError, createRedactor, credentialSecrets, internalErrors, parseUsageHeaders, tokenProblem } from '../core';
+import { classifyMetaError, createRedactor, credentialSecrets, firstRefusedHeader, internalErrors, parseUsageHeaders, tokenProblem } from '../core';
 import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, StopReason, WriteKind } from '../core';
 export type { StopReason } from '../core';
 import { compose, staleConnectionLayer, type Call, type CallStats, type Layer, type Outcome } from '../core/resilience/attempt';
@@ -20,7 +20,7 @@ import { WHATSAPP_THROUGHPUT_FIELDS } from '../core/resilience/throughput';
 import { processStore } from '../core/state/memory';
 import type { StateStore } from '../core/state/store';
 import { poolFor } from './pool';
-import { ForeignHostError, resolveMetaUrl } from './url';
+import { ForeignHostError, PathOutsideBaseError, resolveMetaUrl } from './url';
 import type { QueryValue, ResolvedUrl } from './url';
 import { nextWindowWanted, pagingKind } from '../core/paging';
 import { isObject } from '../core/util';
@@ -304,6 +304,9 @@ export class MetaClient {
 		// The first request names the call (a list shows its first page, not its last).
 		if (!stats.request.url) stats.request = { method, url: this.redactor.text(target.display) };
 		if (this.tokenProblem) return this.fail(stats, 'refused', internalErrors.invalidToken(this.tokenProblem));
+		// One header rule for every send, a replay record's headers included.
+		const header = firstRefusedHeader(options.headers);
+		if (header) return this.fail(stats, 'refused', internalErrors.refused('INVALID_HEADER', `Header "${header.name}" ${header.why}; it was not sent.`));
 		const write = isWriteMethod(method);
 		// The Graph path after the Base URL (which may carry a proxy's prefix before the version).
 		const graphPath = pathAfterBase(target.url, this.options.baseUrl);
@@ -444,6 +447,7 @@ export class MetaClient {
 
 	private refusedError(error: unknown): MetaErrorInfo {
 		if (error instanceof ForeignHostError) return internalErrors.refused('FOREIGN_HOST', this.redactor.text(error.message));
+		if (error instanceof PathOutsideBaseError) return internalErrors.refused('PATH_OUTSIDE_BASE', this.redactor.text(error.message));
 		return internalErrors.refused(
 			'INVALID_URL',
 			this.redactor.text(`Invalid path or URL: ${error instanceof Error ? error.message : String(error)}`),

@@ -2,5 +2,5 @@
 export * from './MetaClient';
 export { closeMetaPools } from './pool';
 export { appSecretProof } from '../core/redact';
-export { ForeignHostError, resolveMetaUrl } from './url';
+export { ForeignHostError, PathOutsideBaseError, resolveMetaUrl } from './url';
 export type { QueryValue, ResolvedUrl } from './url';

@@ -1,6 +1,7 @@
 // Where a request goes. The token is only ever sent to the credential's own origin, so every
 // path, full URL and `paging.next` is resolved against it and checked before anything is sent.
 import { appSecretProof } from '../core/redact';
+import { hasDotDotSegment } from '../core/util';
 
 export type QueryValue = string | number | boolean | null | undefined | object;
 
@@ -15,6 +16,16 @@ export class ForeignHostError extends Error {
 		super(
 			`Refused to call ${host}: the access token is only sent to the credential's host (${allowedHost}). ` +
 				'Use a path or a URL on that host, or change the Base URL of the credential.',
+		);
+	}
+}
+
+/** A path that climbs out of where the credential points (`../`, `%2e%2e/`, `%2F..%2F`). */
+export class PathOutsideBaseError extends Error {
+	constructor(readonly path: string) {
+		super(
+			`Refused a path that climbs out of the credential's Base URL (a ".." segment, written plainly or encoded): ${path.length > 120 ? `${path.slice(0, 120)}…` : path}. ` +
+				'Give the path of a Graph object or edge, such as act_123/ads.',
 		);
 	}
 }
@@ -54,6 +65,12 @@ export function resolveMetaUrl(
 		url = new URL(`${baseUrl.pathname.replace(/\/+$/, '')}/${versioned}`, baseUrl.origin);
 	}
 	if (url.origin !== baseUrl.origin) throw new ForeignHostError(url.host || url.protocol, baseUrl.host);
+	// The URL parser already folded plain `..` (and `%2e%2e`): what is left must stay under the
+	// Base URL's path, and no encoded `..` may remain for a server to decode.
+	const prefix = baseUrl.pathname.replace(/\/+$/, '');
+	if ((prefix !== '' && url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) || hasDotDotSegment(url.pathname) || /(^|\/)\.\.?(\/|$)/.test(trimmed.split(/[?#]/)[0])) {
+		throw new PathOutsideBaseError(path);
+	}
 	url.hash = '';
 	for (const name of CREDENTIAL_PARAMS) url.searchParams.delete(name);
 	for (const [name, value] of Object.entries(query)) {

@@ -129,22 +129,32 @@ describe('Meta Request: Validate Before Sending', () => {
 		expect(fake.requests).toHaveLength(0);
 	});
 
-	it('with the option off, sends what it would have refused (Meta answers), and the credential\'s Authorization still wins', async () => {
+	it('with the option off, sends what it would have refused (Meta answers); an Authorization header is still never sent (one header rule for every send)', async () => {
 		const { nodeOutputs } = await run(
 			{
 				operation: 'custom',
 				method: 'POST',
 				path: 'act_1/adcreatives',
 				jsonBody: '{"name":"Unchecked","image_url":"https://cdn.example/clip.mp4"}',
-				headers: { header: [{ name: 'Authorization', value: 'Bearer not-the-token' }] },
 				options: { ...FAST, validateBeforeSending: false },
 			},
 			[{}],
 		);
 		expect(nodeOutputs[0]).toHaveLength(1);
 		expect(fake.requests).toHaveLength(1);
-		// The fake answers 190 to any token but its own: the credential's was sent.
-		expect(fake.requests[0].status).toBe(200);
+		const withAuth = await run(
+			{
+				operation: 'custom',
+				method: 'POST',
+				path: 'act_1/adcreatives',
+				jsonBody: '{"name":"Unchecked 2"}',
+				headers: { header: [{ name: 'Authorization', value: 'Bearer not-the-token' }] },
+				options: { ...FAST, validateBeforeSending: false },
+			},
+			[{}],
+		);
+		expect(withAuth.nodeOutputs[1][0].json.metaError).toMatchObject({ code: 'INVALID_HEADER', category: 'validation' });
+		expect(fake.requests).toHaveLength(1);
 	});
 
 	it('does not check reads', async () => {

@@ -118,7 +118,7 @@ test('items without a usable record go to Failed, naming what is missing; nothin
 
 test('no secret in a record: a canary token in the path, body and headers of a Custom API Call is left out', async () => {
 	const canary = FAKE_META_TOKEN;
-	fake.addFault({ match: { method: 'POST' }, times: 1, fault: { type: 'graphError', code: 100, status: 400 } });
+	// (The Authorization header alone makes the client refuse the call: no send carries one.)
 	const [, failed] = await meta(
 		{
 			operation: 'custom',
@@ -244,4 +244,38 @@ test('a binary upload kept in a record is replayed byte for byte: token-like bas
 	expect(json(sent)).toHaveLength(1);
 	const uploads = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/act_1/adimages'));
 	expect((uploads[uploads.length - 1].body as { bytes: string }).bytes).toBe(png);
+});
+
+describe('records go only where their first call could go', () => {
+	const record = (extra: IDataObject) => ({ method: 'GET', path: 'act_1/ads', failedAt: '2026-12-01T10:00:00.000Z', ...extra });
+
+	test.each([['../admin/users'], ['act_1/%2e%2e/%2e%2e/internal'], ['act_1/ads%2F..%2F..%2Fadmin'], ['act_1/ads%252F..%252Fadmin'], ['act_1\\..\\admin']])(
+		'a record path %s that climbs out is refused (REPLAY_INVALID), nothing sent',
+		async (path) => {
+			const [ok, failed] = await meta({ operation: 'replay' }, [{ metaRequest: { replay: record({ path }) } }]);
+			expect(ok).toEqual([]);
+			expect(json(failed)[0].metaError).toMatchObject({ code: 'REPLAY_INVALID', message: expect.stringContaining('climbs out of the Base URL') });
+			expect(fake.requests).toHaveLength(0);
+		},
+	);
+
+	test('a first call to a path with an encoded climb is refused, and its record keeps the path encoded as sent', async () => {
+		const [, failed] = await meta({ operation: 'custom', method: 'GET', path: 'act_1/ads%2F..%2F..%2Fadmin' }, [{}]);
+		expect(json(failed)[0].metaError).toMatchObject({ code: 'PATH_OUTSIDE_BASE' });
+		expect((json(failed)[0].metaRequest.replay as IDataObject).path).toBe('act_1/ads%2F..%2F..%2Fadmin');
+		expect(fake.requests).toHaveLength(0);
+		const [ok, again] = await meta({ operation: 'replay' }, failed);
+		expect(ok).toEqual([]);
+		expect(json(again)[0].metaError).toMatchObject({ code: 'REPLAY_INVALID' });
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	test('a record header no send may carry (Host, a hop-by-hop header, authentication) is refused, not sent with the token', async () => {
+		for (const headers of [{ Host: 'internal.example' }, { Connection: 'close' }, { 'X-Api-Key': 'k' }, { Cookie: 'session=1' }]) {
+			const [ok, failed] = await meta({ operation: 'replay' }, [{ metaRequest: { replay: record({ headers }) } }]);
+			expect(ok).toEqual([]);
+			expect(json(failed)[0].metaError).toMatchObject({ code: 'INVALID_HEADER', message: expect.stringContaining(Object.keys(headers)[0]) });
+		}
+		expect(fake.requests).toHaveLength(0);
+	});
 });

@@ -76,16 +76,23 @@ export const internalErrors = {
 			remedy: 'Open the Meta Graph API credential, paste the access token again (one line, no spaces) and save it.',
 		}),
 
-	/** `code`: FOREIGN_HOST (another origin) or INVALID_URL (not a URL at all). */
-	refused: (code: 'FOREIGN_HOST' | 'INVALID_URL', message: string) =>
+	/** `code`: FOREIGN_HOST (another origin), PATH_OUTSIDE_BASE (a `..` out of the Base URL's path), INVALID_HEADER (a header no send may carry) or INVALID_URL (not a URL at all). */
+	refused: (code: 'FOREIGN_HOST' | 'PATH_OUTSIDE_BASE' | 'INVALID_HEADER' | 'INVALID_URL', message: string) =>
 		internal({
 			category: 'validation',
 			retryable: false,
 			action: 'dead_letter',
 			code,
 			message,
-			meaning: "The request was refused before sending: it does not point at the credential's Graph API host.",
-			remedy: 'Use a path such as "act_123/ads" or a full URL on the credential\'s host.',
+			...(code === 'INVALID_HEADER'
+				? {
+						meaning: 'The request was refused before sending: one of its headers is not one a request may carry.',
+						remedy: 'Remove the header: the credential sends the token, the node sets Host, Content-Type and Idempotency-Key.',
+					}
+				: {
+						meaning: "The request was refused before sending: it does not point at the credential's Graph API host and path.",
+						remedy: 'Use a path such as "act_123/ads" or a full URL on the credential\'s host.',
+					}),
 		}),
 
 	requestNotSent: (detail: string) =>

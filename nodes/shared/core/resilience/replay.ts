@@ -3,7 +3,7 @@
 // audit record (`recovery`) a replay adds. No n8n imports: the node reads and writes items, this
 // module says what a record holds, what it must never hold, and what a replay did.
 import { z } from 'zod';
-import { isObject } from '../util';
+import { hasDotDotSegment, isObject } from '../util';
 
 /** Query parameters and body fields the credential sets: never in a record. */
 const CREDENTIAL_FIELDS = ['access_token', 'appsecret_proof'];
@@ -60,7 +60,11 @@ const jsonObject = z.record(z.string(), z.unknown());
 
 export const replayRecordSchema = z.object({
 	method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], { error: 'must be GET, POST, PUT, PATCH or DELETE' }),
-	path: z.string({ error: 'must be the Graph path as text, e.g. act_123/ads' }).trim().min(1, 'is empty; give the Graph path, e.g. act_123/ads'),
+	path: z
+		.string({ error: 'must be the Graph path as text, e.g. act_123/ads' })
+		.trim()
+		.min(1, 'is empty; give the Graph path, e.g. act_123/ads')
+		.refine((path) => !hasDotDotSegment(path), 'climbs out of the Base URL (a ".." segment, written plainly or encoded): a record only goes where a Graph path goes, e.g. act_123/ads'),
 	query: jsonObject.optional(),
 	body: z.unknown().optional(),
 	headers: z.record(z.string(), z.string()).optional(),
@@ -125,15 +129,8 @@ export function relativeGraphPath(path: string, base: ReplayBase): { path: strin
 	parsed.searchParams.forEach((value, name) => {
 		if (!CREDENTIAL_FIELDS.includes(name)) query[name] = value;
 	});
-	return { path: segments.map((segment) => decodeURIComponentSafe(segment)).join('/'), query };
-}
-
-function decodeURIComponentSafe(segment: string): string {
-	try {
-		return decodeURIComponent(segment);
-	} catch {
-		return segment;
-	}
+	// Kept encoded as sent: a decoded `%2F` would turn one segment into several (`ads%2F..%2Fadmin`).
+	return { path: segments.join('/'), query };
 }
 
 /**
