@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { CATEGORY_LABELS, classifyMetaError, createRedactor } from '../shared/core';
 import type { MetaErrorInfo } from '../shared/core';
-import { annotateItem, getPath, parseParameters, redactOutputs, summarizeMetaError } from '../shared/n8n';
+import { annotateItem, getPath, parseParameters, redactOutputs, REPLAY_VERBATIM, summarizeMetaError } from '../shared/n8n';
 import { configuredOutputs } from './description';
 import { locateAuto, locateValue, type LocatedFailure } from './locate';
 import { LABELS, parametersSchema } from './params';
@@ -46,7 +46,7 @@ export async function executeClassifyError(ctx: IExecuteFunctions): Promise<INod
 		}
 	}
 	// Tokens can sit anywhere in an incoming failure (URLs, copied request options).
-	return redactOutputs(outputs, createRedactor());
+	return redactOutputs(outputs, createRedactor(), { verbatim: REPLAY_VERBATIM });
 }
 
 function locate(

@@ -30,7 +30,7 @@ import {
 	type StopReason,
 	type WindowStore,
 } from '../shared/core';
-import { annotateItem, getPath, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
+import { annotateItem, getPath, parseParameters, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
 import { DEFAULT_OBJECT_ID_FIELDS, LABELS, policyConfig, rulesSchema, settingsSchema, type AnomalyParams } from './params';
 import { isObject } from '../shared/core/util';
 
@@ -260,5 +260,6 @@ export async function executeEscalationRouter(ctx: IExecuteFunctions): Promise<I
 		staticData[STATE_KEY] = saved as unknown as IDataObject;
 	}
 	// The items' own texts (error messages, URLs) pass through: no token may ride along.
-	return redactOutputs(outputs, createRedactor(shared.secrets));
+	// A replay record passes through as Meta Request sealed it (its body is sent again).
+	return redactOutputs(outputs, createRedactor(shared.secrets), { verbatim: REPLAY_VERBATIM });
 }

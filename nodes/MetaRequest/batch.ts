@@ -16,6 +16,7 @@ import {
 	isWriteMethod,
 	prevalidate,
 	runBatch,
+	replaySigningKey,
 } from '../shared/core';
 import type { BatchCallResult, BatchPartRequest, MetaErrorInfo, PartOutcome } from '../shared/core';
 import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
@@ -26,7 +27,7 @@ import { buildRequest, clientSettings, itemParamsSchema, optionsSchema, prevalid
 import type { NodeOptions } from './params';
 import { failedItem, successItem } from './outcome';
 import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
-import { replayOf } from './replay';
+import { replayOf, type NodeReplayBase } from './replay';
 
 /** The methods a Graph batch sub-request can have. */
 export const BATCH_METHODS = ['GET', 'POST', 'DELETE'] as const;
@@ -56,6 +57,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 	const { accessToken, appSecret, apiVersion, baseUrl } = credential;
 	const state = await sharedState(ctx);
 	const secrets = [...credential.secrets, ...state.secrets];
+	const replayBase: NodeReplayBase = { baseUrl, apiVersion, signingKey: replaySigningKey(accessToken, credential.appSecret), redactor: createRedactor(secrets) };
 
 	const parse = parameterParser(ctx);
 	const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
@@ -180,7 +182,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		}) as IDataObject;
 		if (!outcome.ok) {
 			// Replay Failed Items sends it again as a single call, with the same idempotency key.
-			stats.replay = replayOf(entry.source, { baseUrl, apiVersion }, { stopReason: outcome.stopReason });
+			stats.replay = replayOf(entry.source, replayBase, { stopReason: outcome.stopReason });
 			fail(itemIndex, entry.options, outcome.error!, stats);
 			return;
 		}

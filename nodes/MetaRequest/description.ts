@@ -324,6 +324,15 @@ export const metaRequestProperties: INodeProperties[] = [
 				displayOptions: { show: { '/operation': [...WRITE_BY_ID, 'batch', 'replay'] } },
 			},
 			{
+				displayName: 'Send Edited Records',
+				name: 'sendEditedRecords',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to replay a record that was changed after Meta Request wrote it (a value you fixed by hand) or that another credential wrote. Off: such a record goes to Failed (REPLAY_UNVERIFIED), so nobody who can write to your dead-letter store can make this node call the API with your credential.",
+				displayOptions: { show: { '/operation': ['replay'] } },
+			},
+			{
 				displayName: 'Key Scope',
 				name: 'keyScope',
 				type: 'options',

@@ -2,7 +2,7 @@
 // then call Meta with bounded concurrency and put each input item on Success or Failed, in order.
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { executeBatch } from './batch';
-import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate, prevalidationWarnings } from '../shared/core';
+import { cancellableSleep, createRedactor, internalErrors, isWriteMethod, prevalidate, prevalidationWarnings, replaySigningKey } from '../shared/core';
 import type { MetaErrorInfo, StoreKind } from '../shared/core';
 import { getMetaCredential, redactOutputs, REPLAY_VERBATIM, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
@@ -13,7 +13,7 @@ import { compact, forEachLimited } from '../shared/core/util';
 import { resendRequest, sendConversionEvents } from './events';
 import { idempotencyKeyOf, parameterParser, prepareEvery } from './prepare';
 import { failedItem, recordItems, successItem, type ItemOutcome } from './outcome';
-import { prepareReplay, replayItem, replayOf } from './replay';
+import { prepareReplay, replayItem, replayOf, sealRecord, type NodeReplayBase } from './replay';
 import type { ReplayRecord } from '../shared/core';
 
 interface Prepared {
@@ -55,8 +55,9 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 
 	const { accessToken, appSecret, apiVersion, baseUrl, secrets: credentialSecrets } = await getMetaCredential(ctx);
 	const state = await sharedState(ctx);
-	const replayBase = { baseUrl, apiVersion };
 	const secrets = [...credentialSecrets, ...state.secrets];
+	// Records point at the Base URL and version, sealed with the credential (replay.ts).
+	const replayBase: NodeReplayBase = { baseUrl, apiVersion, signingKey: replaySigningKey(accessToken, appSecret), redactor: createRedactor(secrets) };
 
 	const parse = parameterParser(ctx);
 
@@ -68,7 +69,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 		const validate = ctx.getNodeParameter('options.validateBeforeSending', itemIndex, true) !== false;
 		if (raw.operation === 'replay') {
 			const options = parse(optionsSchema, ctx.getNodeParameter('options', itemIndex, {}), itemIndex, 'option');
-			const replay = prepareReplay(items[itemIndex].json, options, validate);
+			const replay = prepareReplay(items[itemIndex].json, options, validate, replayBase.signingKey);
 			if ('refused' in replay) return { refused: replay.refused, method: replay.method, options, replay: replay.record as unknown as IDataObject | undefined, recovery: replay.recovery };
 			return { params: { operation: 'replay' }, options, request: replay.request, replay: replay.record };
 		}
@@ -169,6 +170,7 @@ export async function executeMetaRequest(ctx: IExecuteFunctions): Promise<INodeE
 				signal,
 				stats: (result) => requestStats(result, request, state.kind, [...warnings, ...result.warnings]),
 				failed: (error, stats, extra) => fail(itemIndex, options, error, stats, extra),
+				seal: (record) => sealRecord(record, replayBase),
 			});
 			return;
 		}

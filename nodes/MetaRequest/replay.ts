@@ -11,7 +11,10 @@ import {
 	prevalidate,
 	readReplayRecord,
 	recoveryRecord,
+	replayRecordSigned,
+	signReplayRecord,
 	StateUnavailableError,
+	type Redactor,
 	type MetaErrorInfo,
 	type ReplayBase,
 	type ReplayRecord,
@@ -23,10 +26,35 @@ import { isObject } from '../shared/core/util';
 import { recordItems, successItem, type ItemOutcome } from './outcome';
 import type { NodeOptions } from './params';
 
+/** Where records point (the credential's Base URL and version), and how this node seals them. */
+export interface NodeReplayBase extends ReplayBase {
+	/** `replaySigningKey` of the credential. */
+	signingKey: Buffer;
+	/** The credential's redactor: a record is sealed as it will stand in the output. */
+	redactor: Redactor;
+}
+
+/**
+ * A record as it will stand in the node's output (the path and headers redacted like the rest of
+ * the item, the body and query of the credential's secrets only: they are sent again), signed.
+ */
+export function sealRecord(record: ReplayRecord, base: Pick<NodeReplayBase, 'signingKey' | 'redactor'>): ReplayRecord {
+	const { redactor } = base;
+	const shown: ReplayRecord = {
+		...record,
+		path: redactor.text(record.path),
+		...(record.query ? { query: redactor.secretsOnly.deep(record.query) } : {}),
+		...(record.body !== undefined ? { body: redactor.secretsOnly.deep(record.body) } : {}),
+		...(record.headers ? { headers: redactor.deep(record.headers) } : {}),
+		...(record.idempotencyKey ? { idempotencyKey: redactor.text(record.idempotencyKey) } : {}),
+	};
+	return signReplayRecord(shown, base.signingKey);
+}
+
 /** The record a failed request of this node carries on `metaRequest.replay`. */
-export function replayOf(request: MetaRequestOptions, base: ReplayBase, extra: Pick<ReplaySource, 'list' | 'notSent'> & { stopReason?: string } = {}): IDataObject {
+export function replayOf(request: MetaRequestOptions, base: NodeReplayBase, extra: Pick<ReplaySource, 'list' | 'notSent'> & { stopReason?: string } = {}): IDataObject {
 	const { stopReason, ...rest } = extra;
-	return buildReplayRecord(
+	const record = buildReplayRecord(
 		{
 			method: request.method,
 			path: request.path,
@@ -40,7 +68,8 @@ export function replayOf(request: MetaRequestOptions, base: ReplayBase, extra: P
 		},
 		base,
 		Date.now(),
-	) as unknown as IDataObject;
+	);
+	return sealRecord(record, base) as unknown as IDataObject;
 }
 
 export type PreparedReplay =
@@ -53,7 +82,7 @@ export type PreparedReplay =
  * The Idempotency Key option, when given, replaces the record's key (after checking on Meta that
  * an unconfirmed create was not applied).
  */
-export function prepareReplay(json: IDataObject, options: NodeOptions, validate: boolean): PreparedReplay {
+export function prepareReplay(json: IDataObject, options: NodeOptions, validate: boolean, signingKey: Buffer): PreparedReplay {
 	const read = readReplayRecord(json);
 	if ('problem' in read) {
 		// The method, when the broken record still names one (else none: nothing says what it was).
@@ -61,6 +90,10 @@ export function prepareReplay(json: IDataObject, options: NodeOptions, validate:
 		return { refused: internalErrors.replayInvalid(read.problem), method: typeof named === 'string' ? named.toUpperCase() : undefined };
 	}
 	const { record } = read;
+	// Only what this node wrote is sent, unless told to send records that were changed (a value fixed by hand).
+	if (!options.sendEditedRecords && !replayRecordSigned(record, signingKey)) {
+		return { refused: internalErrors.replayUnverified(record.signature !== undefined), method: record.method, record };
+	}
 	const write = isWriteMethod(record.method);
 	if (validate && write) {
 		const problems = prevalidate({ method: record.method, path: record.path, body: record.body, headers: record.headers });
@@ -97,6 +130,8 @@ export interface ReplayDeps {
 	stats(result: MetaResult | MetaPageResult): IDataObject;
 	/** A Failed item of this input item with the error, `metaRequest` and the extra fields. */
 	failed(error: MetaErrorInfo, stats: IDataObject, extra: IDataObject): INodeExecutionData;
+	/** Seals the record a failed replay keeps (sealRecord). */
+	seal(record: ReplayRecord): ReplayRecord;
 }
 
 /**
@@ -124,11 +159,11 @@ export async function replayItem(deps: ReplayDeps): Promise<ItemOutcome> {
 	 * later replay through a journal that never saw the key still refuses it.
 	 */
 	const fail = (error: MetaErrorInfo, stats: IDataObject, attempts: number, mayHaveApplied = false): ItemOutcome => {
-		const now: ReplayRecord = {
+		const now: ReplayRecord = deps.seal({
 			...record,
 			...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
 			...(record.mayBeApplied || mayHaveApplied ? { mayBeApplied: true } : {}),
-		};
+		});
 		return {
 			success: [],
 			failed: [

@@ -44,6 +44,7 @@ test('a create applied but answered 500, one refused for a permission, then repl
 		writeKind: 'create',
 		failedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
 		mayBeApplied: true,
+		signature: expect.stringMatching(/^[a-f0-9]{64}$/),
 	});
 	expect(refused).not.toHaveProperty('mayBeApplied');
 	expect(createsOf('Lost answer')).toHaveLength(1);
@@ -86,12 +87,13 @@ test('a create applied but answered 500, one refused for a permission, then repl
 
 test('a create that may have been applied, unknown to the journal (expired, another store), is not replayed; a new key sends it', async () => {
 	const record = { method: 'POST', path: 'act_1/ads', body: { name: 'Forgotten' }, idempotencyKey: 'n8n-never-seen-by-this-journal', writeKind: 'create', failedAt: '2026-12-01T10:00:00.000Z', mayBeApplied: true };
-	const [ok, failed] = await meta({ operation: 'replay' }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
+	// Written by hand here: sent only with Send Edited Records.
+	const [ok, failed] = await meta({ operation: 'replay', options: { sendEditedRecords: true } }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
 	expect(ok).toHaveLength(0);
 	expect(json(failed)[0]).toMatchObject({ metaError: { code: 'WRITE_NOT_CONFIRMED', action: 'escalate' }, metaRequest: { attempts: 0, stopReason: 'ambiguous_write', replay: record }, recovery: { attempts: 1, replays: 1, outcome: 'failed' } });
 	expect(fake.requests).toHaveLength(0);
 	// After checking on Meta that it does not exist: a new key.
-	const [sent] = await meta({ operation: 'replay', options: { idempotencyKey: 'checked-on-meta-1' } }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
+	const [sent] = await meta({ operation: 'replay', options: { idempotencyKey: 'checked-on-meta-1', sendEditedRecords: true } }, [{ name: 'Forgotten', metaRequest: { attempts: 1, replay: record } }]);
 	expect(json(sent)[0]).toMatchObject({ name: 'Forgotten', recovery: { outcome: 'succeeded', attempts: 2 } });
 	expect(createsOf('Forgotten')).toHaveLength(1);
 });
@@ -139,6 +141,7 @@ test('no secret in a record: a canary token in the path, body and headers of a C
 		headers: { 'X-Trace': 't-1' },
 		idempotencyKey: expect.stringMatching(/^n8n-/),
 		failedAt: expect.any(String),
+		signature: expect.stringMatching(/^[a-f0-9]{64}$/),
 	});
 	const text = JSON.stringify(failed);
 	for (const form of [canary, encodeURIComponent(canary), Buffer.from(canary).toString('base64'), canary.toLowerCase()]) expect(text).not.toContain(form);
@@ -165,7 +168,10 @@ test('a write refused before sending carries its record, marked notSent; replaye
 	// Fixed in the record (an image instead of the video), then replayed: sent once.
 	const fixed = structuredClone(json(refusedAgain)[0]);
 	((fixed.metaRequest.replay as IDataObject).body as { object_story_spec: { link_data: IDataObject } }).object_story_spec.link_data.picture = 'https://cdn.example/spring.jpg';
-	const [sent] = await meta({ operation: 'replay' }, [fixed]);
+	// A record changed by hand is not what the node wrote: refused, until Send Edited Records says it is yours.
+	const [, unverified] = await meta({ operation: 'replay' }, [fixed]);
+	expect(json(unverified)[0].metaError).toMatchObject({ code: 'REPLAY_UNVERIFIED' });
+	const [sent] = await meta({ operation: 'replay', options: { sendEditedRecords: true } }, [fixed]);
 	expect(json(sent)[0]).toMatchObject({ creative: 'spring', recovery: { replays: 2, outcome: 'succeeded', attempts: 1 } });
 	expect(fake.requests.filter((request) => request.path.endsWith('/act_1/adcreatives'))).toHaveLength(1);
 });
@@ -174,7 +180,7 @@ test('a List Edge that failed is replayed as a list read, one item per record', 
 	fake.seedObjects([{ name: 'A' }, { name: 'B' }, { name: 'C' }], { parent: 'act_9', edge: 'ads' });
 	fake.addFault({ match: { method: 'GET' }, times: 1, fault: { type: 'graphError', code: 10, status: 403 } });
 	const [, failed] = await meta({ operation: 'listEdge', objectId: 'act_9', edge: 'ads', fields: 'name', limit: 2 }, [{}]);
-	expect(json(failed)[0].metaRequest.replay).toEqual({ method: 'GET', path: 'act_9/ads', query: { limit: 2, fields: 'name' }, list: { limit: 2 }, failedAt: expect.any(String) });
+	expect(json(failed)[0].metaRequest.replay).toEqual({ method: 'GET', path: 'act_9/ads', query: { limit: 2, fields: 'name' }, list: { limit: 2 }, failedAt: expect.any(String), signature: expect.any(String) });
 	const [records] = await meta({ operation: 'replay' }, failed);
 	expect(json(records).map((item) => [item.name, item.recovery.outcome])).toEqual([
 		['A', 'succeeded'],
@@ -190,7 +196,7 @@ test('rate-limited to Max Attempts: the router dead-letters it with its record; 
 	const routed = await runNode(ROUTER, {}, failed);
 	const deadLetters = routed.nodeOutputs[4];
 	expect(deadLetters.map((item) => [item.json.route, (item.json.metaRequest as IDataObject).replay])).toEqual([
-		['dead_letter', { method: 'POST', path: '120210000000000777', body: { status: 'PAUSED' }, idempotencyKey: expect.any(String), writeKind: 'idempotent', failedAt: expect.any(String) }],
+		['dead_letter', { method: 'POST', path: '120210000000000777', body: { status: 'PAUSED' }, idempotencyKey: expect.any(String), writeKind: 'idempotent', failedAt: expect.any(String), signature: expect.any(String) }],
 	]);
 	const [sent] = await meta({ operation: 'replay' }, deadLetters, 'replayWorkflow');
 	expect(json(sent)[0]).toMatchObject({ adId: '120210000000000777', success: true, route: 'dead_letter', recovery: { attempts: 3, replays: 1, outcome: 'succeeded' } });
@@ -219,7 +225,7 @@ test('a rejected Conversions event carries a send of that event alone; fixed, it
 	expect(replay.idempotencyKey).not.toBe(json(failed)[0].metaRequest.idempotencyKey);
 	const fixed = structuredClone(json(failed)[0]);
 	(fixed.metaRequest.replay as typeof replay).body.data[0].event_time = now - 120;
-	const [sent] = await meta({ operation: 'replay' }, [fixed]);
+	const [sent] = await meta({ operation: 'replay', options: { sendEditedRecords: true } }, [fixed]);
 	expect(json(sent)[0]).toMatchObject({ events_received: 1, recovery: { outcome: 'succeeded', replays: 1 } });
 	expect(fake.conversionEvents('555')).toEqual({ received: 2, unique: 2, duplicates: [] });
 });
@@ -272,10 +278,31 @@ describe('records go only where their first call could go', () => {
 
 	test('a record header no send may carry (Host, a hop-by-hop header, authentication) is refused, not sent with the token', async () => {
 		for (const headers of [{ Host: 'internal.example' }, { Connection: 'close' }, { 'X-Api-Key': 'k' }, { Cookie: 'session=1' }]) {
-			const [ok, failed] = await meta({ operation: 'replay' }, [{ metaRequest: { replay: record({ headers }) } }]);
+			const [ok, failed] = await meta({ operation: 'replay', options: { sendEditedRecords: true } }, [{ metaRequest: { replay: record({ headers }) } }]);
 			expect(ok).toEqual([]);
 			expect(json(failed)[0].metaError).toMatchObject({ code: 'INVALID_HEADER', message: expect.stringContaining(Object.keys(headers)[0]) });
 		}
 		expect(fake.requests).toHaveLength(0);
 	});
+});
+
+test('a record written into the dead-letter store by someone else (a budget change, a delete) is not sent with the credential', async () => {
+	const [ad] = fake.seedObjects([{ name: 'Ad', status: 'ACTIVE' }]);
+	// Shaped like a real record, with a made-up signature, and one whose signed body was changed.
+	const forged = { method: 'DELETE', path: ad, idempotencyKey: 'n8n-forged', writeKind: 'idempotent', failedAt: '2026-12-01T10:00:00.000Z', signature: 'a'.repeat(64) };
+	fake.addFault({ match: { method: 'POST' }, times: 1, fault: { type: 'graphError', code: 17, status: 400 } });
+	const [, failed] = await meta({ operation: 'update', objectId: ad, jsonBody: '{"daily_budget": 1000}', options: { maxAttempts: 1 } }, [{}]);
+	const tampered = structuredClone(json(failed)[0]);
+	((tampered.metaRequest.replay as IDataObject).body as IDataObject).daily_budget = 999999;
+	const before = fake.requests.length;
+	const [ok, refused] = await meta({ operation: 'replay' }, [{ metaRequest: { replay: forged } }, tampered]);
+	expect(ok).toEqual([]);
+	expect(json(refused).map((item) => item.metaError.code)).toEqual(['REPLAY_UNVERIFIED', 'REPLAY_UNVERIFIED']);
+	expect(fake.requests).toHaveLength(before);
+	expect(fake.getObject(ad)?.status).toBe('ACTIVE');
+	// Another credential's record is not this one's either: the signature is keyed by the credential.
+	const other = await runNode(TYPE, { operation: 'replay', options: FAST }, failed, {
+		credentials: { metaGraphApi: { accessToken: 'EAAanother0000credential0000token', baseUrl: fake.url, apiVersion: 'v24.0' } },
+	});
+	expect((other.nodeOutputs[1][0].json.metaError as IDataObject).code).toBe('REPLAY_UNVERIFIED');
 });

@@ -188,6 +188,20 @@ export const internalErrors = {
 				'Give each different write its own key: leave Idempotency Key empty (the node derives one from the request), or make the expression name the write as well, e.g. {{ "ad-" + $json.orderId }} and {{ "wa-" + $json.orderId }}.',
 		}),
 
+	/** Replay: the record is not as a Meta Request with this credential wrote it; nothing was sent. */
+	replayUnverified: (signed: boolean) =>
+		internal({
+			category: 'validation',
+			retryable: false,
+			action: 'dead_letter',
+			code: 'REPLAY_UNVERIFIED',
+			message: signed
+				? 'The record (metaRequest.replay) was changed after Meta Request wrote it, or was written with another credential; it was not sent.'
+				: 'The record (metaRequest.replay) carries no signature: it was not written by this version of Meta Request; it was not sent.',
+			meaning: 'Replay Failed Items sends only records a Meta Request with this credential wrote, unchanged, so nobody who can write to your dead-letter store can make it call the API with your credential.',
+			remedy: 'If you changed the record yourself (a value fixed by hand) or trust where it comes from, turn on the option Send Edited Records and replay it.',
+		}),
+
 	/** Replay: the incoming item holds no usable `metaRequest.replay`; nothing was sent. */
 	replayInvalid: (problem: string) =>
 		internal({

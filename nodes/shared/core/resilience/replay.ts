@@ -2,8 +2,11 @@
 // (`metaRequest.replay`: method, path, query, body, idempotency key, when it first failed) and the
 // audit record (`recovery`) a replay adds. No n8n imports: the node reads and writes items, this
 // module says what a record holds, what it must never hold, and what a replay did.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
 import { z } from 'zod';
 import { hasDotDotSegment, isObject } from '../util';
+import { stableStringify } from './idempotency';
 
 /** Query parameters and body fields the credential sets: never in a record. */
 const CREDENTIAL_FIELDS = ['access_token', 'appsecret_proof'];
@@ -40,6 +43,35 @@ export interface ReplayRecord {
 	 * no journal record it is refused: a second send could create a second object.
 	 */
 	mayBeApplied?: true;
+	/**
+	 * HMAC-SHA256 (hex) of everything above, keyed by the credential's secrets: proves the record
+	 * is as Meta Request wrote it, so a record written or changed by someone else is not sent
+	 * unless the replaying node is told to send edited records.
+	 */
+	signature?: string;
+}
+
+/** The key records are signed with: derived from the credential's token (and app secret), which only n8n holds. */
+export function replaySigningKey(accessToken: string, appSecret?: string): Buffer {
+	return createHash('sha256').update(`n8n-nodes-meta-resilience/replay-record\u0000${accessToken}\u0000${appSecret ?? ''}`).digest();
+}
+
+function recordMac(record: ReplayRecord, key: Buffer): string {
+	const { signature: _previous, ...content } = record;
+	return createHmac('sha256', key).update(stableStringify(content)).digest('hex');
+}
+
+/** The record with its signature. */
+export function signReplayRecord(record: ReplayRecord, key: Buffer): ReplayRecord {
+	return { ...record, signature: recordMac(record, key) };
+}
+
+/** Whether the record carries the signature this key gives it (unchanged since Meta Request wrote it). */
+export function replayRecordSigned(record: ReplayRecord, key: Buffer): boolean {
+	if (typeof record.signature !== 'string' || record.signature.length !== 64) return false;
+	const expected = Buffer.from(recordMac(record, key), 'hex');
+	const given = Buffer.from(record.signature, 'hex');
+	return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 /** `recovery` on every item a Replay outputs. */
@@ -74,6 +106,7 @@ export const replayRecordSchema = z.object({
 	failedAt: z.iso.datetime({ error: 'must be an ISO time such as 2026-12-01T10:00:00.000Z' }),
 	notSent: z.literal(true).optional(),
 	mayBeApplied: z.literal(true).optional(),
+	signature: z.string().optional(),
 }).refine((record) => record.method === 'GET' || record.idempotencyKey !== undefined, {
 	path: ['idempotencyKey'],
 	message: 'is missing: a write is replayed with the key it was first sent with, so the write journal can recognise it',
