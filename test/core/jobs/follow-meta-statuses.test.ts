@@ -2,7 +2,8 @@
 // list beyond the plain ones: AdAsyncRequest statuses (the business SDKs' Statuses), a failed
 // AdReportRun's error fields, async sessions polled as Meta's guide does, Reels publishing,
 // copyright checks and uploads never finished.
-import { MemoryStore, DEFAULT_STATUS_MAPPING, followJob, type FollowSettings } from '../../../nodes/shared/core';
+import { MemoryStore, followJob } from '../../../nodes/shared/core';
+import { followSettings } from '../../helpers/follow';
 import { MetaClient } from '../../../nodes/shared/transport';
 import { useFakeMeta } from '../../../testing/fake-meta';
 
@@ -10,18 +11,7 @@ const CANARY = 'EAAcanary0000SECRET0000TOKEN';
 const fake = useFakeMeta({ token: CANARY });
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function settings(overrides: Partial<FollowSettings> = {}): FollowSettings {
-	return {
-		kind: 'async_batch',
-		schedule: { initialMs: 2, factor: 1.5, maxIntervalMs: 10, timeoutMs: 2_000 },
-		statusUrl: '',
-		mapping: DEFAULT_STATUS_MAPPING,
-		withSucceeded: false,
-		sortBy: '',
-		maxPages: 100,
-		...overrides,
-	};
-}
+const settings = followSettings;
 
 function deps() {
 	const client = new MetaClient({

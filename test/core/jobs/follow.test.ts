@@ -1,6 +1,7 @@
 // followJob against the fake Meta server over real HTTP: every job kind, partial and whole
 // failures, the timeout, resuming, and throttled polls.
-import { MemoryStore, DEFAULT_STATUS_MAPPING, followJob, type FollowSettings } from '../../../nodes/shared/core';
+import { MemoryStore, followJob } from '../../../nodes/shared/core';
+import { followSettings } from '../../helpers/follow';
 import { MetaClient } from '../../../nodes/shared/transport';
 import { useFakeMeta } from '../../../testing/fake-meta';
 
@@ -9,18 +10,7 @@ const fake = useFakeMeta({ token: CANARY });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function settings(overrides: Partial<FollowSettings> = {}): FollowSettings {
-	return {
-		kind: 'async_batch',
-		schedule: { initialMs: 2, factor: 1.5, maxIntervalMs: 10, timeoutMs: 5_000 },
-		statusUrl: '/v1/batch-status/{id}',
-		mapping: DEFAULT_STATUS_MAPPING,
-		withSucceeded: false,
-		sortBy: '',
-		maxPages: 100,
-		...overrides,
-	};
-}
+const settings = followSettings;
 
 // Each test gets its own circuit breakers: one test's failing polls must not open another's breaker.
 function deps(retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5, totalBudgetMs: 5_000 }, failureThreshold = 5) {
