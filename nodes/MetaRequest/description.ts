@@ -324,15 +324,6 @@ export const metaRequestProperties: INodeProperties[] = [
 				displayOptions: { show: { '/operation': [...WRITE_BY_ID, 'batch', 'replay'] } },
 			},
 			{
-				displayName: 'Send Edited Records',
-				name: 'sendEditedRecords',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to replay a record that was changed after Meta Request wrote it (a value you fixed by hand) or that another credential wrote. Off: such a record goes to Failed (REPLAY_UNVERIFIED), so nobody who can write to your dead-letter store can make this node call the API with your credential.",
-				displayOptions: { show: { '/operation': ['replay'] } },
-			},
-			{
 				displayName: 'Key Scope',
 				name: 'keyScope',
 				type: 'options',
@@ -392,6 +383,15 @@ export const metaRequestProperties: INodeProperties[] = [
 				default: false,
 				description:
 					'Whether to retry a write that creates something (Create, a WhatsApp message, a Conversions API event) after a failure that may have been applied (a 5xx, a gateway page, a connection lost after sending), reusing its idempotency key. Off: it ends on Failed as ambiguous_write. Updates, pauses and deletes are retried either way.',
+			},
+			{
+				displayName: 'Send Edited Records',
+				name: 'sendEditedRecords',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to replay a record that was changed after Meta Request wrote it (a value you fixed by hand) or that another credential wrote. Off: such a record goes to Failed (REPLAY_UNVERIFIED), so nobody who can write to your dead-letter store can make this node call the API with your credential.",
+				displayOptions: { show: { '/operation': ['replay'] } },
 			},
 			{
 				// eslint-disable-next-line n8n-nodes-base/node-param-display-name-miscased -- ms is the unit's symbol (title case makes it Ms)
