@@ -12,6 +12,7 @@ import {
 	DEFAULT_RETRY_POLICY,
 	formBody,
 	inferWriteKind,
+	pathAfterBase,
 	internalErrors,
 	isWriteMethod,
 	prevalidate,
@@ -94,7 +95,7 @@ export async function executeBatch(ctx: IExecuteFunctions): Promise<INodeExecuti
 		if (relative === apiVersion || relative.startsWith(`${apiVersion}/`)) relative = relative.slice(apiVersion.length).replace(/^\/+/, '');
 		const write = isWriteMethod(request.method);
 		// Inferred from the path after the Base URL: a proxy's prefix (`/api/v2`) is no API version.
-		const creates = write && (request.writeKind ?? inferWriteKind(request.method, shown.pathname.slice(basePath.length))) === 'create';
+		const creates = write && (request.writeKind ?? inferWriteKind(request.method, pathAfterBase(shown, baseUrl))) === 'create';
 		const idempotencyKey = creates ? idempotencyKeyOf(ctx, options, itemIndex, request) : undefined;
 		return {
 			request: {

@@ -28,9 +28,13 @@ export type WriteKind = 'idempotent' | 'create';
  */
 export function inferWriteKind(method: string, graphPath: string): WriteKind {
 	if (method.toUpperCase() === 'DELETE') return 'idempotent';
+	return objectSegments(graphPath).length === 1 ? 'idempotent' : 'create';
+}
+
+/** The segments of a path after the Base URL, without a leading API version (`/v24.0/act_1/ads` → act_1, ads). */
+function objectSegments(graphPath: string): string[] {
 	const segments = graphPath.split('/').filter((segment) => segment !== '');
-	const objectPath = segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0]) ? segments.slice(1) : segments;
-	return objectPath.length === 1 ? 'idempotent' : 'create';
+	return segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0]) ? segments.slice(1) : segments;
 }
 
 /** The path of `url` after a Base URL's own path (`https://proxy.example/api/v2` → what follows `/api/v2`). */
@@ -46,10 +50,8 @@ export function pathAfterBase(url: URL, baseUrl: string): string {
 
 /** What a write is, for the journal: method, path after the Base URL and version, query (no credentials) and body. */
 export function requestDigest(method: string, graphPath: string, query: URLSearchParams, body: unknown): string {
-	const segments = graphPath.split('/').filter((segment) => segment !== '');
-	const objectPath = segments.length > 0 && /^v\d+(\.\d+)?$/.test(segments[0]) ? segments.slice(1) : segments;
 	const params = [...query.entries()].filter(([name]) => name !== 'access_token' && name !== 'appsecret_proof').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-	return createHash('sha256').update(stableStringify([method.toUpperCase(), objectPath.join('/'), params, body ?? null])).digest('hex');
+	return createHash('sha256').update(stableStringify([method.toUpperCase(), objectSegments(graphPath).join('/'), params, body ?? null])).digest('hex');
 }
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */
