@@ -196,7 +196,7 @@ export class MetaClient {
 		this.layers = [
 			// answers a create that already succeeded from the journal, and never sends one twice
 			journalLayer(store.journal, { ...DEFAULT_JOURNAL_POLICY, ...options.journal }, this.retry.totalBudgetMs),
-			// decides whether to try again, and when (the only place that does)
+			// decides whether to try again, and when (by retryDecision, the rule a batch part follows too)
 			retryLayer(this.retry, options.random ?? Math.random),
 			// fails fast while the endpoint keeps failing; learns from Meta's answers only
 			breakerLayer(store.breakers, { ...DEFAULT_BREAKER_POLICY, ...options.breaker }),

@@ -9,7 +9,8 @@ import { parseUsageHeaders } from '../errors/usage';
 import type { StopReason } from '../contract';
 import type { HeaderBag, MetaErrorInfo, MetaUsage } from '../types';
 import { provesNothingApplied } from '../resilience/idempotency';
-import { retryDelay, type RetryPolicy } from '../resilience/retry';
+import type { RetryPolicy } from '../resilience/retry';
+import { retryDecision } from '../resilience/retryDecision';
 import type { BreakerPolicy } from '../resilience/breaker';
 import type { JournalPolicy } from '../resilience/journal';
 import { StateUnavailableError, type BreakerStore, type JournalStore } from '../state/store';
@@ -142,10 +143,10 @@ export type PartDecision =
 	| { settle: 'failed'; error: MetaErrorInfo; stopReason: StopReason };
 
 /**
- * The retry layer's rule for one part (attempts: times it has been sent, this one included):
- * success; a failure that is not retryable stops; a create that may have been applied stops as
- * `ambiguous_write` (a batch carries no idempotency key per part, so it is never resent); within
- * Max Attempts a retryable failure is sent again after backoff or Meta's hint, whichever is longer.
+ * One part after an answer (attempts: times it has been sent, this one included): success, or what
+ * retryDecision says, the rule the retry layer follows for a single call. A batch carries no
+ * idempotency key per part, so a create that may have been applied is never resent. The time
+ * budget is runBatch's: a round waits once, for the longest of its parts.
  */
 export function decidePart(
 	reading: PartReading,
@@ -157,14 +158,14 @@ export function decidePart(
 ): PartDecision {
 	if (reading.ok) return { settle: 'success', status: reading.status, body: reading.body, usage: reading.usage };
 	const { error } = reading;
-	// A DELETE that an earlier attempt may have applied finds nothing left: that is its success.
-	if (part.method === 'DELETE' && mayHaveApplied && error.category === 'not_found') {
-		return { settle: 'success', status: error.httpStatus ?? 200, body: { success: true, alreadyDeleted: true }, usage: reading.usage };
-	}
-	if (!error.retryable) return { settle: 'failed', error, stopReason: 'not_retryable' };
-	if (part.creates && reading.mayBeApplied) return { settle: 'failed', error: internalErrors.ambiguousWrite(error, part.method), stopReason: 'ambiguous_write' };
-	if (attempts >= policy.maxAttempts) return { settle: 'failed', error, stopReason: 'max_attempts' };
-	return { settle: 'retry', error, delayMs: retryDelay(attempts - 1, policy, error.retryAfterMs, random) };
+	const decision = retryDecision(
+		{ error, method: part.method, creates: part.creates, mayBeApplied: reading.mayBeApplied, mayHaveAppliedBefore: mayHaveApplied, retryWritesWithKey: false, attempts },
+		policy,
+		random,
+	);
+	if (decision.verdict === 'already_deleted') return { settle: 'success', status: decision.status, body: decision.body, usage: reading.usage };
+	if (decision.verdict === 'stop') return { settle: 'failed', error: decision.error, stopReason: decision.stopReason };
+	return { settle: 'retry', error, delayMs: decision.delayMs };
 }
 
 /** The result of one batch HTTP call, as the sender reports it (MetaClient's result, reduced). */

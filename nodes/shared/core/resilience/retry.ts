@@ -1,9 +1,10 @@
-// The retry layer, outermost: decides after each failed attempt whether to try again, and when.
-// Exponential backoff with full jitter, where a server hint that asks for a longer wait wins; a
-// write that creates something is not repeated when the failure may have applied it. The one
-// place where "retry or not" is decided for a call. The random source is injected for tests.
+// The retry layer, inside the write journal and outside the breaker, the throttle and the stale
+// connection (MetaClient's constructor holds the order): after each failed attempt it asks retryDecision (retryDecision.ts, the rule the parts of a Graph batch follow
+// too) whether to try again, and waits the delay it gives: exponential backoff with full jitter, or
+// a server hint that asks for longer. The random source is injected for tests.
 import { internalErrors } from '../errors/internal';
-import { stopped, type Layer, type Outcome } from './attempt';
+import { stopped, type Layer } from './attempt';
+import { retryDecision } from './retryDecision';
 
 export interface RetryPolicy {
 	/** Attempts in total, the first one included. */
@@ -23,24 +24,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	totalBudgetMs: 5 * 60_000,
 };
 
-/**
- * Full jitter (uniform in `[0, min(cap, base * 2^retry))`): spreads clients that failed together,
- * which plain exponential backoff would keep in lock-step. `retry` is 0 for the first retry.
- */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
-	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry));
-	return Math.floor(random() * ceiling);
-}
-
-/** The wait before the next attempt: the computed delay, or the server's hint when that is longer. */
-export function retryDelay(
-	retry: number,
-	policy: RetryPolicy,
-	hintMs: number | undefined,
-	random: () => number = Math.random,
-): number {
-	return Math.max(backoffDelay(retry, policy, random), hintMs !== undefined && hintMs > 0 ? Math.ceil(hintMs) : 0);
-}
+// The delays moved next to the decision that uses them; still exported from here.
+export { backoffDelay, retryDelay } from './retryDecision';
 
 /**
  * Retries what can succeed later, within Max Attempts and the time budget. Stops (`stop` on the
@@ -55,22 +40,25 @@ export function retryLayer(policy: RetryPolicy, random: () => number = Math.rand
 			const outcome = await next(call);
 			if (outcome.ok || outcome.stop) return outcome;
 			if (outcome.aborted) return { ...outcome, stop: 'aborted' };
-			const { error } = outcome;
-			// A DELETE whose earlier attempt may have gone through finds nothing left: that is its success.
-			if (call.method === 'DELETE' && mayBeApplied && error.category === 'not_found') return alreadyDeleted(outcome);
+			const decision = retryDecision(
+				{
+					error: outcome.error,
+					method: call.method,
+					creates: call.creates,
+					mayBeApplied: outcome.mayBeApplied,
+					mayHaveAppliedBefore: mayBeApplied,
+					local: outcome.local,
+					retryWritesWithKey: call.retryWritesWithKey,
+					attempts: attempt,
+					timeBudget: { now: () => call.now(), deadline: call.deadline },
+				},
+				policy,
+				random,
+			);
+			if (decision.verdict === 'already_deleted') return { ok: true, status: decision.status, headers: {}, body: decision.body, usage: outcome.usage };
 			mayBeApplied ||= outcome.mayBeApplied;
-			if (outcome.local || !error.retryable) return { ...outcome, stop: 'not_retryable' };
-			if (call.creates && outcome.mayBeApplied && !call.retryWritesWithKey) {
-				return { ...outcome, error: internalErrors.ambiguousWrite(error, call.method), stop: 'ambiguous_write' };
-			}
-			if (attempt >= policy.maxAttempts) return { ...outcome, stop: 'max_attempts' };
-			const delay = retryDelay(attempt - 1, policy, error.retryAfterMs, random);
-			if (call.now() + delay > call.deadline) return { ...outcome, stop: 'time_budget' };
-			await call.pause(delay);
+			if (decision.verdict === 'stop') return { ...outcome, error: decision.error, stop: decision.stopReason };
+			await call.pause(decision.delayMs);
 		}
 	};
-}
-
-function alreadyDeleted(outcome: Outcome & { ok: false }): Outcome {
-	return { ok: true, status: outcome.error.httpStatus ?? 200, headers: {}, body: { success: true, alreadyDeleted: true }, usage: outcome.usage };
 }
