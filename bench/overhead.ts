@@ -3,7 +3,7 @@
 // machine's load (2 cores shared with other work) hits them equally.
 import { Pool, request } from 'undici';
 import { closeMetaPools, MetaClient } from '../nodes/shared/transport';
-import { startFakeProcess } from './fake-server';
+import { startFakeProcess } from './fakeServer';
 import { percentile, round, type BenchReport, type Row } from './report';
 
 export interface OverheadOptions {

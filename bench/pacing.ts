@@ -11,10 +11,10 @@
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { createInstance, ensureN8n, packPackage, runDataOf, type N8nInstance } from '../testing/n8n';
-import { startPostgres, startQueueCluster, type Postgres, type QueueCluster, type QueueExecution, type StoredExecution } from '../testing/queue';
-import { startRedis, type RedisServer } from '../testing/redis';
+import { startPostgres, startQueueCluster, type Postgres, type QueueCluster, type QueueExecution, type StoredExecution } from '../testing/queueCluster';
+import { startRedis, type RedisServer } from '../testing/redisServer';
 import { theoreticalMinimumMs, type LimitOptions } from '../testing/fake-meta/limits';
-import { startFakeProcess, type FakeProcess } from './fake-server';
+import { startFakeProcess, type FakeProcess } from './fakeServer';
 import { round, type BenchReport, type Row, type Target } from './report';
 
 export type PacingModel = 'window' | 'marketingScore' | 'bucHour' | 'insightsThrottle' | 'whatsapp' | 'whatsappPairs' | 'whatsapp20' | 'whatsapp1000';

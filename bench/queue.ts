@@ -1,5 +1,5 @@
 // `npm run bench:queue [-- --line 2] [-- --only A,B]`: the queue-mode scenarios of
-// testing/queue-scenarios.ts on a real cluster (n8n main + 2 workers, PostgreSQL, Redis for the
+// testing/queueScenarios.ts on a real cluster (n8n main + 2 workers, PostgreSQL, Redis for the
 // queue, another redis-server for the package's state, the fake Meta server in its own process),
 // each with Redis and, where it says something, with process memory. Prints the table and writes
 // bench/results/queue-<timestamp>.json: { scenarios: [ { name, store, items, succeeded, ... } ] }.
@@ -7,11 +7,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureN8n, packPackage, type N8nLine } from '../testing/n8n';
-import { startPostgres, startQueueCluster } from '../testing/queue';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queue-scenarios';
-import { startRedis } from '../testing/redis';
+import { startPostgres, startQueueCluster } from '../testing/queueCluster';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queueScenarios';
+import { startRedis } from '../testing/redisServer';
 import Redis from 'ioredis';
-import { startFakeProcess } from './fake-server';
+import { startFakeProcess } from './fakeServer';
 import { table, type Row } from './report';
 
 const TOKEN = 'EAAcanary0000SECRET0000TOKEN';

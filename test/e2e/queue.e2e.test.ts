@@ -1,12 +1,12 @@
 /**
  * The package in n8n's queue mode: a main that receives webhooks and workers that run them, over
- * PostgreSQL and Redis started by the harness (testing/queue.ts). On the lines queueLines() gives
+ * PostgreSQL and Redis started by the harness (testing/queueCluster.ts). On the lines queueLines() gives
  * (both by default). N8N_E2E_QUEUE_LOG=1 prints every n8n log line.
  */
 import { ME_ID, useFakeMeta } from '../../testing/fake-meta';
 import { nodeOutput } from '../../testing/n8n';
-import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queue';
-import { startRedis, type RedisServer } from '../../testing/redis';
+import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queueCluster';
+import { startRedis, type RedisServer } from '../../testing/redisServer';
 import { packageTarball, queueLines } from './setup';
 import { DEMO_CREDENTIAL_REF, demoCredential, workflow, type NodeSpec } from './workflows';
 

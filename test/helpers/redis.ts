@@ -1,9 +1,9 @@
 // A real redis-server for a test file (or describe block), and n8n's Redis credential pointing at it.
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { closeRedisStores } from '../../nodes/shared/state/redis';
+import { closeRedisStores } from '../../nodes/shared/state/redisStore';
 import { lifecycle, liveView } from '../../testing/lifecycle';
-import { startRedis, type RedisServer } from '../../testing/redis';
+import { startRedis, type RedisServer } from '../../testing/redisServer';
 
 /**
  * Starts a redis-server in beforeAll; in afterAll closes the package's Redis connections, then

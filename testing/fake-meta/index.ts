@@ -177,6 +177,6 @@ export type { AsyncJobOptions, JobKind, JobOutcome, JobSummary } from './jobs';
 export type { InsightsOptions } from './insights';
 export type { DuplicateWrite, FakeMetaStats, RequestRecord, WriteRecord } from './log';
 export type { GraphErrorBody, GraphErrorSpec } from './errors';
-export type { GraphObject } from './store';
-export { appSecretProof } from './util';
+export type { GraphObject } from './graphObjects';
+export { appSecretProof } from './fakeUtil';
 export { ruleFromJson } from './admin';

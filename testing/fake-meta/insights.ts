@@ -4,7 +4,7 @@
 // sends them). Each ad set spends about its daily spend a day over `days` days ending yesterday
 // (UTC, by the server's clock); one ad set's newest day can jump by a factor from the Nth read
 // on. Only the ad-set level is imitated; date_preset and time_range are not read.
-import type { SortedView } from './store';
+import type { SortedView } from './graphObjects';
 
 export interface InsightsOptions {
 	/** The ad account, e.g. `act_123456789`. */

@@ -3,7 +3,7 @@
 // custom `/v1/batch-status/{id}` API. A job advances with each status poll or with time.
 
 import { DEFAULT_ITEM_ERROR, graphError, type GraphErrorBody } from './errors';
-import type { SortedView } from './store';
+import type { SortedView } from './graphObjects';
 
 export type JobKind = 'async_batch' | 'report_run' | 'async_session' | 'ig_container' | 'video' | 'catalog_batch' | 'custom';
 /** `expired`: an Instagram container not published within 24 h, a video upload session that ran out. */

@@ -1,7 +1,7 @@
 // What the server saw and did: a bounded request log, the applied writes, duplicate detection
 // and counters. Everything is updated incrementally: no scan of the logs per request.
 
-import { BoundedLog } from './util';
+import { BoundedLog } from './fakeUtil';
 
 export interface RequestRecord {
 	seq: number;

@@ -13,8 +13,8 @@ import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } 
 import { ConversionEvents, type ConversionEventsSummary } from './capi';
 import { batchList, batchPart, invalidPart, MAX_BATCH_PARTS, subRequest, TOO_MANY_PARTS, type SubRequest } from './batch';
 import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
-import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './store';
-import { appSecretProof, createPrng, fingerprint, traceId } from './util';
+import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './graphObjects';
+import { appSecretProof, createPrng, fingerprint, traceId } from './fakeUtil';
 
 /** A canary: tests assert it never shows up in any output. */
 export const FAKE_META_TOKEN = 'EAAcanary0000SECRET0000TOKEN';

@@ -2,7 +2,7 @@
 // the normalized error under `metaError`, and the shape of an item on n8n's error output. The
 // Escalation Router and Classify Error read exactly these.
 import type { MetaErrorInfo, MetaUsage } from './types';
-import type { ReplayRecord } from './resilience/replay';
+import type { ReplayRecord } from './resilience/replayRecord';
 
 /** Why a failed call was not retried (further). */
 export type StopReason =

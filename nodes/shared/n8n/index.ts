@@ -15,7 +15,7 @@
  */
 export * from './credential';
 export * from './items';
-export * from './options';
+export * from './categoryOptions';
 export * from './parameters';
 export * from './summary';
 export * from './state';

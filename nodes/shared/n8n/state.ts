@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { processStore, withFallback, type StateStore, type StoreKind } from '../core';
-import { redisStoreFor } from '../state/redis';
+import { redisStoreFor } from '../state/redisStore';
 
 /**
  * n8n's built-in Redis credential (host, port, database, user, password, ssl): no package copy of

@@ -6,8 +6,8 @@ import { BASELINE_TTL_MS, decideWith, DEFAULT_POLICY_CONFIG, type AnomalyRule } 
 import { MemoryStore } from '../../../nodes/shared/core/state/memory';
 import { withFallback } from '../../../nodes/shared/core/state/fallback';
 import { StateUnavailableError, type StateStore, type WindowStore } from '../../../nodes/shared/core/state/store';
-import { closeRedisStores, redisKeys, RedisStore, redisStoreFor } from '../../../nodes/shared/state/redis';
-import { startRedis, type RedisServer } from '../../../testing/redis';
+import { closeRedisStores, redisKeys, RedisStore, redisStoreFor } from '../../../nodes/shared/state/redisStore';
+import { startRedis, type RedisServer } from '../../../testing/redisServer';
 
 let unique = 0;
 const key = () => `base-${++unique}`;

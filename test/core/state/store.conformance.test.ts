@@ -19,8 +19,8 @@ import {
 	redisKeys,
 	redisStoreFor,
 	type RedisConnection,
-} from '../../../nodes/shared/state/redis';
-import { startRedis, type RedisServer } from '../../../testing/redis';
+} from '../../../nodes/shared/state/redisStore';
+import { startRedis, type RedisServer } from '../../../testing/redisServer';
 import { UNSETTLED_KEEP_MS } from '../../../nodes/shared/core/state/store';
 
 const MIN = 60_000;
@@ -463,13 +463,13 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 	});
 
 	describe('process exit', () => {
-		// A child node process loads redis.ts through TypeScript's transpiler and never closes its store.
+		// A child node process loads redisStore.ts through TypeScript's transpiler and never closes its store.
 		function runChild(connection: RedisConnection, body: string): Promise<{ code: number | null; output: string; ms: number }> {
 			const script = `
 				const fs = require('fs'), ts = require('typescript');
 				require.extensions['.ts'] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'),
 					{ compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, file);
-				const { redisStoreFor } = require('./nodes/shared/state/redis.ts');
+				const { redisStoreFor } = require('./nodes/shared/state/redisStore.ts');
 				const store = redisStoreFor(${JSON.stringify(connection)});
 				(async () => { ${body} })().catch((e) => { console.log('failed', e.name, e.message); process.exitCode = 3; });`;
 			return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 // The state the resilience layers and the Escalation Router share between calls, executions and
 // (with Redis) n8n workers: one interface per owner, each operation atomic, every key namespaced
-// by its owner and expiring. Backends: process memory (memory.ts) and Redis (shared/state/redis.ts).
+// by its owner and expiring. Backends: process memory (memory.ts) and Redis (shared/state/redisStore.ts).
 import type { PacingState } from '../resilience/pacing';
 import type { BreakerOutcome, BreakerPermit, BreakerPolicy } from '../resilience/breaker';
 import type { SampleAnswer } from '../policy/anomaly';

@@ -5,18 +5,18 @@
 // against what still could (hostile getters, proxies).
 import { isObject } from '../../util';
 import { readAdcp } from './adcp';
-import { readAsyncJob } from './async-job';
+import { readAsyncJob } from './asyncJob';
 import { readDisapproval, readGraphBody, readGraphError } from './graph';
-import { readInternal } from './internal';
-import { readWrapper } from './n8n';
+import { readInternal } from './internalFailure';
+import { readWrapper } from './n8nShapes';
 import { newReading, type ObjectReader, type Reading, type Walk } from './reading';
-import { readInputText, readNestedText } from './text';
+import { readInputText, readNestedText } from './textInput';
 import { readTransport } from './transport';
 import { readWhatsAppStatus, readWhatsAppWebhook } from './whatsapp';
 
 export type { Reading } from './reading';
 
-/** The shapes an object can be read as, one reader module each (texts: ./text). */
+/** The shapes an object can be read as, one reader module each (texts: ./textInput). */
 export type ObjectShape = 'graph' | 'async-job' | 'whatsapp' | 'adcp' | 'internal' | 'transport' | 'n8n';
 
 export interface DetectionStep {
@@ -30,7 +30,7 @@ export interface DetectionStep {
 
 /**
  * How an object is read: the first step that matches reads it. A text (the input, or one found
- * inside) is read by ./text (input 8), which reads the JSON it holds through this order again;
+ * inside) is read by ./textInput (input 8), which reads the JSON it holds through this order again;
  * what nothing reads is unknown (input 9).
  */
 export const DETECTION_ORDER: readonly DetectionStep[] = [

@@ -6,7 +6,7 @@
  */
 import { FAKE_META_TOKEN, useFakeMeta } from '../../testing/fake-meta';
 import { nodeOutput } from '../../testing/n8n';
-import { startRedis, type RedisServer } from '../../testing/redis';
+import { startRedis, type RedisServer } from '../../testing/redisServer';
 import { e2eLines, outcome, SUCCEEDED, useN8n } from './setup';
 import { DEMO_CREDENTIAL_REF, itemsOf, trigger, workflow } from './workflows';
 

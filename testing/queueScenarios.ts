@@ -1,5 +1,5 @@
 /**
- * The shared-state scenarios of n8n queue mode (issue 11), run on a real cluster (testing/queue.ts):
+ * The shared-state scenarios of n8n queue mode (issue 11), run on a real cluster (testing/queueCluster.ts):
  * a main and two workers, the package's state in its own redis-server, the fake Meta server.
  * Each scenario returns its figures as a row; the e2e suite asserts on them, `npm run bench:queue`
  * prints and saves them. No jest imports.
@@ -10,8 +10,8 @@
  * - D. the package's Redis restarted mid-run
  */
 import { nodeItems, nodeOutput, runDataOf } from './n8n';
-import type { QueueCluster, QueueExecution, StoredExecution } from './queue';
-import type { RedisServer } from './redis';
+import type { QueueCluster, QueueExecution, StoredExecution } from './queueCluster';
+import type { RedisServer } from './redisServer';
 import { workflow, type NodeSpec } from './workflow';
 
 export type ScenarioName = 'A' | 'B' | 'C' | 'D';

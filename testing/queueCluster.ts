@@ -1,7 +1,7 @@
 /**
  * Real n8n in queue mode, for end-to-end tests and benchmarks: a throw-away PostgreSQL
  * (startPostgres), then one n8n main (`n8n start`: REST API, webhooks) and N workers
- * (`n8n worker`) that share it and a Redis (testing/redis.ts), each with this package's tarball
+ * (`n8n worker`) that share it and a Redis (testing/redisServer.ts), each with this package's tarball
  * installed the way a user installs it (testing/n8n.ts).
  *
  * ```ts
@@ -201,7 +201,7 @@ export interface QueueClusterOptions {
 	/** The package tarball to install (packPackage, or META_E2E_TGZ in the e2e suite). */
 	tgz: string;
 	workers: number;
-	/** testing/redis.ts's `connection` fits. */
+	/** testing/redisServer.ts's `connection` fits. */
 	redis: { host: string; port: number; database?: number; user?: string; password?: string; tls?: boolean };
 	postgres: PostgresConnection;
 	/** Extra n8n settings for every process; they win over the harness's. */

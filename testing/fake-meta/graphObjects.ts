@@ -1,6 +1,6 @@
 // Graph objects and their edges, plus cursor pagination that never skips or repeats.
 
-import { compareIds } from './util';
+import { compareIds } from './fakeUtil';
 
 export type GraphObject = Record<string, unknown> & { id: string };
 

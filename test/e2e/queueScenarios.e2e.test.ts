@@ -1,13 +1,13 @@
 /**
  * The package's guarantees in real n8n queue mode (a main, two workers, PostgreSQL, Redis for n8n's
- * queue and another redis-server for the package's state), scenarios A–D of testing/queue-scenarios.ts:
+ * queue and another redis-server for the package's state), scenarios A–D of testing/queueScenarios.ts:
  * the same runs `npm run bench:queue` reports, asserted here on behaviour. On the lines
  * queueLines() gives (both by default; N8N_E2E_QUEUE_LINES=1 for line 1 only).
  */
 import { useFakeMeta } from '../../testing/fake-meta';
-import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queue';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv } from '../../testing/queue-scenarios';
-import { startRedis, type RedisServer } from '../../testing/redis';
+import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queueCluster';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv } from '../../testing/queueScenarios';
+import { startRedis, type RedisServer } from '../../testing/redisServer';
 import { packageTarball, queueLines } from './setup';
 
 

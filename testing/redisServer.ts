@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { createConnection, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { RedisConnection } from '../nodes/shared/state/redis';
+import type { RedisConnection } from '../nodes/shared/state/redisStore';
 import { ensureDebianPackage } from './debian';
 import { run } from './n8n';
 
