@@ -9,8 +9,8 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
-	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
-	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+	globalSetup: '<rootDir>/test/e2e/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/e2e/globalTeardown.ts',
 	testTimeout: 5 * 60_000,
 	slowTestThreshold: 60,
 };

@@ -1,7 +1,7 @@
 // Tokens and the credential's secrets never survive: in text, in whole values, in classify output.
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 import { classifyMetaError, redactDeep, redactText } from '../../nodes/shared/core';
-import { expectValidInfo } from './errors/expect-info';
+import { expectValidInfo } from './errors/expectInfo';
 
 const CANARY = 'EAAcanary0000SECRET0000TOKEN';
 /** A credential token that does not look like a Meta token, and an app secret. */

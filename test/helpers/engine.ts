@@ -28,7 +28,7 @@ import {
 	type IWorkflowSettings,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { TestCredentialsHelper } from './credentials-helper';
+import { TestCredentialsHelper } from './credentialsHelper';
 import { standInNodeTypes } from './standins';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { classifyMetaError, type ErrorCategory } from '../../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { expectValidInfo } from './expectInfo';
 
 const seed = (name: string) => readFileSync(join(__dirname, 'seeds', name), 'utf8');
 

@@ -1,7 +1,7 @@
 // The category table (README, "Categories and default actions"), row by row, written out here (not read from the catalog), plus
 // the rules around it: code beats HTTP status, is_transient, actions per category.
 import { classifyMetaError, lookupCatalog, type ErrorCategory } from '../../../nodes/shared/core';
-import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
+import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expectInfo';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

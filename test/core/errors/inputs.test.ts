@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net';
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 import { errors as undiciErrors, request } from 'undici';
 import { classifyMetaError, type MetaErrorInfo } from '../../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { expectValidInfo } from './expectInfo';
 
 const classify = (input: unknown, context?: Parameters<typeof classifyMetaError>[1]): MetaErrorInfo =>
 	expectValidInfo(classifyMetaError(input, context));

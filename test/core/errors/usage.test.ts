@@ -1,6 +1,6 @@
 // Usage headers and wait hints: parsing, malformed values, and retryAfterMs = the largest hint.
 import { classifyMetaError, parseRetryAfter, parseUsageHeaders } from '../../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { expectValidInfo } from './expectInfo';
 
 const BUC = (rows: unknown[], business = '1234567890') => JSON.stringify({ [business]: rows });
 const rateLimit = { error: { message: 'User request limit reached', code: 17, type: 'OAuthException' } };

@@ -1,7 +1,7 @@
 // followJob against the fake Meta server over real HTTP: every job kind, partial and whole
 // failures, the timeout, resuming, and throttled polls.
 import { MemoryStore, followJob } from '../../../nodes/shared/core';
-import { followSettings } from '../../helpers/follow';
+import { followSettings } from '../../helpers/followSettings';
 import { MetaClient } from '../../../nodes/shared/transport';
 import { useFakeMeta } from '../../../testing/fake-meta';
 

@@ -1,6 +1,6 @@
 // graphErrorSchema and errorDataSchema checked by hand, for the shape Meta sends: on a small body zod
 // costs more than the JSON.parse before it. Each gives what its schema gives, or undefined when a
-// field is off, and the caller lets zod read the object (test/core/errors/fast-path.test.ts compares
+// field is off, and the caller lets zod read the object (test/core/errors/fastPath.test.ts compares
 // both ways). Keep in step with the schemas.
 import type { ErrorData, GraphError } from '../schemas';
 import type { Obj } from './reading';

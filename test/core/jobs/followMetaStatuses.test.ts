@@ -3,7 +3,7 @@
 // AdReportRun's error fields, async sessions polled as Meta's guide does, Reels publishing,
 // copyright checks and uploads never finished.
 import { MemoryStore, followJob } from '../../../nodes/shared/core';
-import { followSettings } from '../../helpers/follow';
+import { followSettings } from '../../helpers/followSettings';
 import { MetaClient } from '../../../nodes/shared/transport';
 import { useFakeMeta } from '../../../testing/fake-meta';
 

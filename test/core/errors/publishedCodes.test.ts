@@ -7,7 +7,7 @@
 // - WhatsApp: WhatsApp Cloud API "Error codes" (…/whatsapp/cloud-api/support/error-codes)
 // - Instagram: Instagram Platform content publishing errors (…/instagram-platform/content-publishing)
 import { CATEGORY_TEXT, classifyMetaError, lookupCatalog, type ErrorCategory } from '../../../nodes/shared/core';
-import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expect-info';
+import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expectInfo';
 
 type Row = [code: number, category: ErrorCategory, table: string];
 

@@ -2,7 +2,7 @@
 // and the Meta SDKs; and n8n's "copy error" JSON from the editor's error view, which nests the
 // Meta body deeper than the error output does.
 import { classifyMetaError, type MetaErrorInfo } from '../../../nodes/shared/core';
-import { expectValidInfo } from './expect-info';
+import { expectValidInfo } from './expectInfo';
 
 const classify = (input: unknown, context?: Parameters<typeof classifyMetaError>[1]): MetaErrorInfo =>
 	expectValidInfo(classifyMetaError(input, context));
