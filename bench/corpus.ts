@@ -1,4 +1,4 @@
-// Realistic failure bodies, one or more per input shape of classifyMetaError (README, "The error core").
+// Realistic failure bodies, one or more per input shape of classifyMetaError (docs/error-core.md).
 // Shared by the classification bench (as JSON strings) and the fuzz test (as seeds to mutate).
 
 export interface CorpusEntry {

@@ -244,7 +244,7 @@ async function runDemo(fake: FakeMeta, token: string, redact: (s: string) => str
 		say();
 		say('Where to look next:');
 		say(`  - the workflow: ${path.relative(process.cwd(), SHOWCASE_FILE)} (sticky notes explain each branch)`);
-		say('  - README: "Meta Request", "Batch Status Poller", "Escalation Router", "Demo"');
+		say('  - the nodes: docs/nodes/meta-request.md, docs/nodes/batch-status-poller.md, docs/nodes/escalation-router.md; the demo: docs/demo.md');
 		say('  - open it in the n8n editor and run it yourself: npm run demo -- --ui');
 	} finally {
 		await n8n.dispose();

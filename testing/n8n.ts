@@ -486,7 +486,7 @@ export async function ensureN8n(line: N8nLine, log: (s: string) => void = () => 
 		if (broken) {
 			throw new Error(
 				`n8n ${version} was installed into ${dir}, but it cannot run:\n${broken}\n` +
-					`The tree is not what n8n needs: fix ${lockFile} (see README, "If the n8n cache is broken").`,
+					`The tree is not what n8n needs: fix ${lockFile} (see docs/testing.md, "If the n8n cache is broken").`,
 			);
 		}
 		const seconds = Math.round((Date.now() - started) / 1000);

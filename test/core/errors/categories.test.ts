@@ -1,4 +1,4 @@
-// The category table (README, "Categories and default actions"), row by row, written out here (not read from the catalog), plus
+// The category table (docs/error-core.md, "Categories and default actions"), row by row, written out here (not read from the catalog), plus
 // the rules around it: code beats HTTP status, is_transient, actions per category.
 import { classifyMetaError, lookupCatalog, type ErrorCategory } from '../../../nodes/shared/core';
 import { CONTRACT_ACTIONS, CONTRACT_RETRYABLE, expectValidInfo } from './expectInfo';

@@ -1,4 +1,4 @@
-// Each input kind classifyMetaError reads (README, "The error core"), well-formed and malformed: recognised, never a throw.
+// Each input kind classifyMetaError reads (docs/error-core.md), well-formed and malformed: recognised, never a throw.
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';

@@ -1,6 +1,6 @@
 // Shared state in Redis, through n8n's real engine with n8n's own Redis credential and a real
 // redis-server: two "workers" (separate store connections) share counts and the journal, and
-// when Redis is gone every layer does what the README says, visibly on the item.
+// when Redis is gone every layer does what docs/scaling-out.md says, visibly on the item.
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
