@@ -4,19 +4,11 @@
 import type { StopReason } from '../contract';
 import { classifyMetaError } from '../errors/classify';
 import type { MetaErrorInfo } from '../types';
-import {
-	JOB_DEFINITIONS,
-	nextPollDelay,
-	orderRecords,
-	parseJobStatus,
-	type FailureHint,
-	type JobKind,
-	type JobStatus,
-	type JobTarget,
-	type PollSchedule,
-	type ProgressReading,
-	type StatusMapping,
-} from './jobs';
+import { JOB_DEFINITIONS, parseJobStatus } from './jobDefinitions';
+import type { FailureHint, JobKind, JobStatus, JobTarget, StatusMapping } from './jobModel';
+import { nextPollDelay, type ProgressReading } from './pollPrediction';
+import type { PollSchedule } from './pollSchedule';
+import { orderRecords } from './recordOrder';
 
 /** A failed call, as the client reports it. */
 export interface ClientFailure {
