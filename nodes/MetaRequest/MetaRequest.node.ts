@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { META_CREDENTIAL_TEST, testMetaCredential } from '../shared/n8n/credentialTest';
 import { metaRequestProperties, OUTPUT_NAMES } from './description';
-import { executeMetaRequest } from './execute';
+import { SUBTITLE } from './operations';
+import { routeMetaRequest } from './router';
 import { redactingErrors } from '../shared/n8n';
 
 export class MetaRequest implements INodeType {
@@ -11,10 +12,7 @@ export class MetaRequest implements INodeType {
 		icon: 'file:meta.svg',
 		group: ['transform'],
 		version: 1,
-		// $rawParameter: an ID given as an expression reads "(expression)" (evaluating it would fail
-		// in the editor, and n8n then shows no subtitle at all).
-		subtitle:
-			'={{ (() => { const shown = (name) => { const value = $rawParameter[name]; return typeof value === "string" && value.startsWith("=") ? "(expression)" : value; }; const id = shown("objectId"); return ({ getObject: "Get " + id, listEdge: "List " + shown("edge") + " of " + id, create: "Create " + shown("edge") + " in " + id, update: "Update " + id, delete: "Delete " + id, pause: "Pause " + id, sendEvents: "Send events to " + id, replay: "Replay failed items", batch: "Batch " + shown("method") + " " + shown("path"), custom: shown("method") + " " + shown("path") })[$rawParameter.operation ?? "getObject"]; })() }}',
+		subtitle: SUBTITLE,
 		description:
 			'Call the Meta Graph API with retries, throttling, a circuit breaker and idempotent writes; every item ends on Success or Failed',
 		defaults: { name: 'Meta Request' },
@@ -34,6 +32,6 @@ export class MetaRequest implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// Its error messages are redacted like its outputs (a field may hold a token).
-		return await redactingErrors(async () => await executeMetaRequest(this));
+		return await redactingErrors(async () => await routeMetaRequest(this));
 	}
 }

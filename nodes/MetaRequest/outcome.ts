@@ -5,7 +5,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { MetaErrorInfo } from '../shared/core';
 import { isObject } from '../shared/core/util';
 import { outputItem } from '../shared/n8n';
-import type { NodeOptions } from './params';
+import type { NodeOptions } from './options';
 
 /** The items one input item ends as: on Success, on Failed (Conversions events may use both). */
 export interface ItemOutcome {

@@ -1,8 +1,8 @@
 // Meta Request's Send as Graph Batch through n8n's engine against the fake Meta server: 50 parts
 // per call, each item on its own part, only retryable parts sent again, a create never twice.
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode } from '../../helpers/engine';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../../../testing/fake-meta';
+import { runNode } from '../../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const fake = useFakeMeta();

@@ -3,8 +3,8 @@
 // Failed Items sends it again with the same idempotency key: a create whose first try was applied
 // and whose answer was lost is not applied twice, a replayed success is not repeated by a second replay.
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
-import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode } from '../../helpers/engine';
+import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../../testing/fake-meta';
+import { runNode } from '../../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const ROUTER = 'n8n-nodes-meta-resilience.metaEscalationRouter';

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
-import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode, runWorkflow } from '../../helpers/engine';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../../../testing/fake-meta';
+import { runNode, runWorkflow } from '../../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const fake = useFakeMeta();
@@ -103,7 +103,7 @@ test('events that are not a list of events stop the node with a clear message', 
 });
 
 test('example: conversions-events sends the raw customer data hashed, the lead without action_source refused on its own', async () => {
-	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../../examples/conversions-events.json'), 'utf8'));
+	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../../../examples/conversions-events.json'), 'utf8'));
 	const run = await runWorkflow(workflow, { credentials: { metaGraphApi: { accessToken: FAKE_META_TOKEN, baseUrl: fake.url, apiVersion: 'v24.0' } } });
 	expect(run.error).toBeUndefined();
 	expect(run.output('Event rejected').map((item) => [item.json.eventIndex, (item.json.metaError as IDataObject).code])).toEqual([[1, 'VALIDATION_CAPI_ACTION_SOURCE']]);

@@ -1,76 +1,75 @@
-// Meta Request's Replay Failed Items: each incoming item's `metaRequest.replay` (written by Meta
-// Request on Failed) is sent again with the same idempotency key through the same layers (write
-// journal, retry, breaker, pacing), and every output item gets the audit record `recovery`. A
-// replay that fails again keeps its record, so it can be replayed later.
+// Replay Failed Items: each incoming item's `metaRequest.replay` (written by Meta Request on
+// Failed) is sent again with the same idempotency key through the same layers (write journal,
+// retry, breaker, pacing), and every output item gets the audit record `recovery`. A replay that
+// fails again keeps its record, so it can be replayed later.
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { z } from 'zod';
 
 import {
-	buildReplayRecord,
 	internalErrors,
 	isWriteMethod,
 	prevalidate,
 	readReplayRecord,
 	recoveryRecord,
 	replayRecordSigned,
-	signReplayRecord,
 	StateUnavailableError,
-	type Redactor,
 	type MetaErrorInfo,
-	type ReplayBase,
 	type ReplayRecord,
-	type ReplaySource,
 	type StateStore,
-} from '../shared/core';
-import type { MetaClient, MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult } from '../shared/transport';
-import { isObject } from '../shared/core/util';
-import { recordItems, successItem, type ItemOutcome } from './outcome';
-import type { NodeOptions } from './params';
+} from '../../shared/core';
+import { compact, isObject } from '../../shared/core/util';
+import type { MetaClient, MetaFailure, MetaPageResult, MetaRequestOptions, MetaResult } from '../../shared/transport';
+import type { NodeOptions } from '../options';
+import { recordItems, successItem, type ItemOutcome } from '../outcome';
+import { defineOperation, type NotSent } from '../pipeline';
+import { sealRecord } from '../replayRecords';
 
-/** Where records point (the credential's Base URL and version), and how this node seals them. */
-export interface NodeReplayBase extends ReplayBase {
-	/** `replaySigningKey` of the credential. */
-	signingKey: Buffer;
-	/** The credential's redactor: a record is sealed as it will stand in the output. */
-	redactor: Redactor;
+interface ReplayEntry {
+	options: NodeOptions;
+	request: MetaRequestOptions;
+	/** The record the request comes from. */
+	record: ReplayRecord;
 }
 
-/**
- * A record as it will stand in the node's output (the path and headers redacted like the rest of
- * the item, the body and query of the credential's secrets only: they are sent again), signed.
- */
-export function sealRecord(record: ReplayRecord, base: Pick<NodeReplayBase, 'signingKey' | 'redactor'>): ReplayRecord {
-	const { redactor } = base;
-	const shown: ReplayRecord = {
-		...record,
-		path: redactor.text(record.path),
-		...(record.query ? { query: redactor.secretsOnly.deep(record.query) } : {}),
-		...(record.body !== undefined ? { body: redactor.secretsOnly.deep(record.body) } : {}),
-		...(record.headers ? { headers: redactor.deep(record.headers) } : {}),
-		...(record.idempotencyKey ? { idempotencyKey: redactor.text(record.idempotencyKey) } : {}),
-	};
-	return signReplayRecord(shown, base.signingKey);
-}
-
-/** The record a failed request of this node carries on `metaRequest.replay`. */
-export function replayOf(request: MetaRequestOptions, base: NodeReplayBase, extra: Pick<ReplaySource, 'list' | 'notSent'> & { stopReason?: string } = {}): IDataObject {
-	const { stopReason, ...rest } = extra;
-	const record = buildReplayRecord(
-		{
-			method: request.method,
-			path: request.path,
-			query: request.query as Record<string, unknown> | undefined,
-			body: request.body,
-			headers: request.headers,
-			idempotencyKey: request.idempotencyKey,
-			writeKind: request.writeKind,
-			mayBeApplied: stopReason === 'ambiguous_write',
-			...rest,
-		},
-		base,
-		Date.now(),
-	);
-	return sealRecord(record, base) as unknown as IDataObject;
-}
+export const replay = defineOperation<z.ZodObject, ReplayEntry>({
+	value: 'replay',
+	option: {
+		name: 'Replay Failed Items',
+		description:
+			"Send again what items from this node's Failed output recorded (metaRequest.replay), with the same idempotency key: the write journal keeps a create that already succeeded from being sent twice",
+		action: 'Replay failed items',
+	},
+	// The request comes from each item's metaRequest.replay, not from parameters.
+	properties: [],
+	schema: z.object({}),
+	subtitle: '"Replay failed items"',
+	writes: true,
+	keepsInputFields: true,
+	prepare: (run, itemIndex): ReplayEntry | NotSent => {
+		const options = run.options(itemIndex);
+		const prepared = prepareReplay(run.items[itemIndex].json, options, options.validateBeforeSending, run.replayBase.signingKey);
+		if ('request' in prepared) return { options, ...prepared };
+		const stats = compact({ method: prepared.method, attempts: 0, waitedMs: 0, stopReason: 'refused', replay: prepared.record as unknown as IDataObject | undefined });
+		return { notSent: prepared.refused, options, stats, ...(prepared.recovery ? { extra: { recovery: prepared.recovery } } : {}) };
+	},
+	send: async (run, { options, request, record }, itemIndex) => {
+		const warnings: string[] = [];
+		const { client, store } = run.client(options, warnings);
+		return await replayItem({
+			client,
+			store,
+			request,
+			record,
+			input: run.items[itemIndex],
+			itemIndex,
+			options,
+			signal: run.signal,
+			stats: (result) => run.stats(result, request, [...warnings, ...result.warnings]),
+			failed: (error, stats, extra) => run.failed(itemIndex, run.items[itemIndex], options, error, stats, extra),
+			seal: (sealed) => sealRecord(sealed, run.replayBase),
+		});
+	},
+});
 
 export type PreparedReplay =
 	| { request: MetaRequestOptions; record: ReplayRecord }

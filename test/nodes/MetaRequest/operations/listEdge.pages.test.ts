@@ -3,8 +3,8 @@
 // reference shows the shape: one row per metric with the id `<object>/insights/<metric>/day` on
 // every page, `paging.next` moving the since/until window forward without end.
 import type { INodeParameters } from 'n8n-workflow';
-import { FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode } from '../../helpers/engine';
+import { FAKE_META_TOKEN, useFakeMeta } from '../../../../testing/fake-meta';
+import { runNode } from '../../../helpers/engine';
 
 const TYPE = 'n8n-nodes-meta-resilience.metaRequest';
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };

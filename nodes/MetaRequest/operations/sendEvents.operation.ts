@@ -1,4 +1,4 @@
-// Meta Request's Send Conversions Events. Each event's customer data is normalized and hashed
+// Send Conversions Events: server events to a pixel (POST /{pixel-ID}/events). Each event's customer data is normalized and hashed
 // (Hash Customer Data), and with Validate Before Sending an event Meta would refuse fails on its
 // own item, never sent. The others go 1,000 per request; when Meta rejects a request for an event
 // it names (events[i]), that event fails on its own item and the others are sent again without it.
@@ -7,10 +7,12 @@
 // event_name): a resend never counts an event twice.
 import { createHash } from 'node:crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { z } from 'zod';
 
 import {
 	capiEventProblems,
 	chunks,
+	eventList,
 	HASHED_USER_DATA,
 	internalErrors,
 	MAX_EVENTS_PER_REQUEST,
@@ -21,12 +23,121 @@ import {
 	type CapiProblem,
 	type ConversionEvent,
 	type MetaErrorInfo,
-} from '../shared/core';
-import { isObject } from '../shared/core/util';
-import { outputItem } from '../shared/n8n';
-import type { MetaClient, MetaRequestOptions, MetaResult } from '../shared/transport';
-import type { ItemOutcome } from './outcome';
-import { eventsBody } from './params';
+} from '../../shared/core';
+import { compact, isObject } from '../../shared/core/util';
+import { outputItem } from '../../shared/n8n';
+import type { MetaClient, MetaRequestOptions, MetaResult } from '../../shared/transport';
+import { objectId } from '../fields';
+import type { ItemOutcome } from '../outcome';
+import { defineOperation } from '../pipeline';
+import { replayOf } from '../replayRecords';
+
+/** Conversions API events: the list, `{ data: [...] }`, or JSON text of either (see eventList). */
+const conversionEvents = z.unknown().transform((value, ctx) => {
+	const events = eventList(value);
+	if (typeof events !== 'string') return events;
+	ctx.addIssue({ code: 'custom', message: events });
+	return z.NEVER;
+});
+
+export const sendEvents = defineOperation({
+	value: 'sendEvents',
+	option: {
+		name: 'Send Conversions Events',
+		description: 'Send server events to a pixel (POST /{pixel-ID}/events); an event Meta rejects fails on its own and the others are sent again',
+		action: 'Send conversions events',
+	},
+	properties: [
+		{
+			displayName: 'Pixel ID',
+			name: 'objectId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. 1234567890123456',
+			description: 'The pixel (dataset) that receives the events',
+		},
+		{
+			displayName: 'Events',
+			name: 'events',
+			type: 'json',
+			default: '[]',
+			required: true,
+			description:
+				'The events to send, as a list (or { "data": [...] }): each with event_name, event_time, action_source and user_data. More than 1,000 go as several requests. An event without event_id gets one made from its fields, the same each time it is sent, so Meta counts a repeat once.',
+		},
+		{
+			displayName: 'Hash Customer Data',
+			name: 'hashCustomerData',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to normalize and SHA-256 hash the customer information in user_data (em, ph, fn, ln, ge, db, ct, st, zp, country, external_id) as Meta requires. Values already hashed pass unchanged. Turn it off only if you hash upstream: an email or phone number that is plainly not hashed is then refused, not sent.',
+		},
+		{
+			displayName: 'Test Event Code',
+			name: 'testEventCode',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. TEST12345',
+			description: "Optional: the code from Events Manager's Test Events tab, so the events show there and are not counted",
+		},
+	],
+	schema: z.object({
+		objectId,
+		events: conversionEvents,
+		testEventCode: z.string().trim().default(''),
+		hashCustomerData: z.boolean().default(true),
+	}),
+	subtitle: '"Send events to " + id',
+	writes: true,
+	// Every event with an event_id: Meta counts an event sent twice once (event_id + event_name).
+	// Customer data normalized and hashed as it will be sent: the key is derived from what Meta gets.
+	request: (params, query) => ({
+		method: 'POST',
+		path: `${params.objectId}/events`,
+		query,
+		body: eventsBody(
+			withEventIds(params.objectId, params.events).events.map((event) => prepareEvent(event, params.hashCustomerData).event),
+			params.testEventCode,
+		),
+		writeKind: 'create',
+	}),
+	send: async (run, { params, options, request }, itemIndex) => {
+		const warnings: string[] = [];
+		const { client } = run.client(options, warnings);
+		return await sendConversionEvents({
+			client,
+			request,
+			pixelId: params.objectId,
+			events: params.events,
+			testEventCode: params.testEventCode,
+			hash: params.hashCustomerData,
+			validate: options.validateBeforeSending,
+			now: Date.now(),
+			signal: run.signal,
+			itemIndex,
+			stats: (result, sent) => ({
+				...run.stats(result, sent, [...warnings, ...result.warnings]),
+				...(result.ok ? {} : { replay: replayOf(sent, run.replayBase, { stopReason: result.stopReason }) }),
+			}),
+			failed: (error, stats, extra, replayEvent) => {
+				// A rejected event is replayed on its own, with the key a resend of it alone would have.
+				const replay =
+					replayEvent === undefined
+						? stats.replay
+						: replayOf(resendRequest(request, [replayEvent], params.testEventCode), run.replayBase, stats.stopReason === 'refused' ? { notSent: true } : {});
+				// Without the input's fields: they may hold the customer data unhashed (pairedItem still leads to them).
+				return run.failed(itemIndex, { json: {} }, options, error, compact({ ...stats, replay }), extra);
+			},
+		});
+	},
+});
+
+/** The body of a Conversions API send. */
+export function eventsBody(events: unknown[], testEventCode: string): Record<string, unknown> {
+	return testEventCode ? { data: events, test_event_code: testEventCode } : { data: events };
+}
 
 export interface EventSendDeps {
 	client: MetaClient;

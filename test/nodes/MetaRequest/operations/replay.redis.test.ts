@@ -3,9 +3,9 @@
 // succeeded on replay is answered from the journal the next time, one whose answer was lost is refused.
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../testing/fake-meta';
-import { runNode } from '../../helpers/engine';
-import { redisCredential, useRedis } from '../../helpers/redis';
+import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta } from '../../../../testing/fake-meta';
+import { runNode } from '../../../helpers/engine';
+import { redisCredential, useRedis } from '../../../helpers/redis';
 
 const META_REQUEST = 'n8n-nodes-meta-resilience.metaRequest';
 const fake = useFakeMeta();
