@@ -4,7 +4,7 @@
 // MAX_JOURNAL_KEYS keys and drops expired ones as it goes.
 import { CircuitBreaker, type BreakerPolicy } from '../resilience/breaker';
 import type { PacingState } from '../resilience/pacing';
-import { stateWindows, type PolicyState } from '../policy/policy';
+import { stateWindows, type PolicyState } from '../policy/policyState';
 import { UNSETTLED_KEEP_MS, type BreakerStore, type JournalEntry, type JournalOutcome, type JournalStore, type PacingStep, type PacingStore, type StateStore, type WindowStore } from './store';
 
 /** Journal keys kept at most in one process; the oldest go first. */

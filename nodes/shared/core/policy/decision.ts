@@ -1,168 +1,16 @@
 // The Escalation Router's policy engine: one classified error in, one route out, with the reason.
-// No I/O and no clock: the node passes the state it keeps in workflow static data and the current
-// time, so the same decisions can be unit-tested and benchmarked without n8n. A run's state:
-// loadPolicyState (repaired, pruned), decideInPlace per item (O(1) in the state's size), then
-// savePolicyState (at most MAX_COOLDOWN_KEYS cooldowns). decide and decideAll leave their state as is.
-
-import { z } from 'zod';
-
-import { type MetaRequestStats } from '../contract';
+// No I/O and no clock: the node passes the state it keeps in workflow static data (policyState.ts)
+// and the current time, so the same decisions can be unit-tested and benchmarked without n8n. A
+// run's state: loadPolicyState (repaired, pruned), decideInPlace per item (O(1) in the state's
+// size), then savePolicyState (at most MAX_COOLDOWN_KEYS cooldowns). decide and decideAll leave
+// their state as is; decideWith decides on a shared store.
 import { actionFor } from '../errors/catalog';
-import { ERROR_ACTIONS, ERROR_CATEGORIES, type ErrorCategory, type MetaErrorInfo } from '../types';
+import { ERROR_ACTIONS, ERROR_CATEGORIES, type MetaErrorInfo } from '../types';
 import type { WindowStore } from '../state/store';
+import { assessReading, baselineKey, describeFinding, missingFinding, type AnomalyFinding, type AnomalyRule, type MeasurementInput, type SampleAnswer } from './anomaly';
+import type { Decision, ErrorMatch, PolicyConfig, PolicyInput, Threshold } from './policyConfig';
+import { stateWindows, thresholdKey, type PolicyState, type ThresholdState } from './policyState';
 import { type Route } from './routes';
-import {
-	BASELINE_TTL_MS,
-	MAX_BASELINE_KEYS,
-	assessReading,
-	baselineKey,
-	describeFinding,
-	missingFinding,
-	sampleInPlace,
-	trustedBaseline,
-	type AnomalyFinding,
-	type AnomalyRule,
-	type BaselineState,
-	type MeasurementInput,
-	type SampleAnswer,
-} from './anomaly';
-import {
-	type Cooldowns,
-	lastFiredWithin,
-	pruneCooldowns,
-	recentTime,
-	recordInPlace,
-	setCooldown,
-	slide,
-	trustedTime,
-	trustedTimes,
-} from './windows';
-
-export * from './routes';
-export * from './anomaly';
-
-/** What sent an item to its route, strongest first. */
-export type DecidedBy = 'guard' | 'threshold' | 'anomaly' | 'rule' | 'default' | 'retry_cap' | 'cooldown';
-
-/**
- * Conditions of a rule or threshold: every condition given must hold (AND); a list matches when
- * any of its values does (OR). No condition at all matches every item.
- */
-export interface ErrorMatch {
-	categories?: readonly ErrorCategory[];
-	/** Compared with the error's code as text, case-insensitively (Graph, AdCP and transport codes). */
-	codes?: readonly string[];
-	subcodes?: readonly number[];
-	/** Like `codes`, but only for errors read from an AdCP task failure. */
-	adcpCodes?: readonly string[];
-	objectTypes?: readonly string[];
-	/** An n8n expression the node already evaluated for this item. */
-	condition?: boolean;
-}
-
-export interface PolicyRule {
-	name?: string;
-	match: ErrorMatch;
-	route: Route;
-}
-
-/** "When `count` matching items arrive within `windowMs` → `route`", at most once per window. */
-export interface Threshold {
-	name?: string;
-	match: Pick<ErrorMatch, 'categories' | 'codes'>;
-	count: number;
-	windowMs: number;
-	route: Route;
-}
-
-export interface PolicyConfig {
-	/** In order; the first rule that matches decides. */
-	rules: readonly PolicyRule[];
-	thresholds: readonly Threshold[];
-	/**
-	 * Checked on items that carry readings (MeasurementInput) instead of an error, in order: every
-	 * rule adds its reading to its baseline; the first that fires decides.
-	 */
-	anomalies?: readonly AnomalyRule[];
-	/**
-	 * A retry decided once the item has made this many attempts becomes a dead letter (so does one
-	 * whose client already used its own Max Attempts, `stopReason: "max_attempts"`).
-	 */
-	retryCap: number;
-	/** The same alert or escalation goes out at most once per cooldown; 0 turns this off. */
-	cooldownMs: number;
-	/** Pause decisions also ask for an alert (`alert: true`), de-duplicated like alerts. */
-	alertOnPause: boolean;
-	/** Keywords (case-insensitive) that, found in what an item touches, force Escalate. */
-	neverAutomate: readonly string[];
-	/** Categories about the token or app rather than one object: their cooldown key leaves the object out. */
-	objectlessCategories: readonly ErrorCategory[];
-}
-
-export const DEFAULT_POLICY_CONFIG: PolicyConfig = {
-	rules: [],
-	thresholds: [],
-	anomalies: [],
-	retryCap: 5,
-	cooldownMs: 60 * 60_000,
-	alertOnPause: true,
-	neverAutomate: ['budget', 'bid_amount', 'bid_cap', 'spend_cap'],
-	objectlessCategories: ['auth', 'rate_limit', 'server', 'network'],
-};
-
-/**
- * One item as the engine sees it. `attempts` and `stopReason` are the client's verdict as data
- * (`metaRequest` on a Meta Request item, see MetaRequestStats); an item from elsewhere brings its
- * attempts alone.
- */
-export interface PolicyInput {
-	error: MetaErrorInfo;
-	/** Attempts the item has already made. */
-	attempts?: MetaRequestStats['attempts'];
-	/** Why the client that made `attempts` stopped: `max_attempts` says its retries are spent. */
-	stopReason?: MetaRequestStats['stopReason'];
-	objectType?: string;
-	objectId?: string;
-	/** Field paths and names the item touches, checked by the never-automate guard. */
-	subjects?: readonly string[];
-}
-
-export interface Decision {
-	route: Route;
-	/** One readable sentence for the audit trail. */
-	reason: string;
-	by: DecidedBy;
-	/** The rule's name (or `rule N`) when a rule decided. */
-	rule?: string;
-	/** The threshold that fired, with the count it saw. */
-	threshold?: { name: string; count: number; windowMinutes: number };
-	/** Every threshold this item counted towards: how many matching items its window holds now (at most `of`). */
-	counts?: Array<{ name: string; count: number; of: number; windowMinutes: number }>;
-	/** Pause only: whether this item should raise an alert (false for a repeat within the cooldown). */
-	alert?: boolean;
-	/** Ignore by cooldown: the route the item would have taken, and when that went out last. */
-	suppressed?: { route: Route; key: string; lastAt: string };
-	/** The anomaly rule that fired: value, baseline, ratio, samples. */
-	anomaly?: AnomalyFinding;
-	/** What every anomaly rule found on a measurement item. */
-	anomalies?: AnomalyFinding[];
-}
-
-export interface ThresholdState {
-	/** Timestamps (ms) of matching items inside the window, oldest first, newest `count` at most. */
-	events: number[];
-	firedAt?: number;
-}
-
-export interface PolicyState {
-	thresholds: Record<string, ThresholdState>;
-	cooldowns: Cooldowns;
-	/** Anomaly baselines by baselineKey (absent: none yet). */
-	baselines?: Record<string, BaselineState>;
-}
-
-/** Cooldown keys kept at most between executions (savePolicyState, loadPolicyState); the oldest go first. */
-export const MAX_COOLDOWN_KEYS = 1000;
 
 /**
  * The route the classification itself recommends: its `action`, which the catalog set and the
@@ -185,79 +33,6 @@ function retriesSpent(input: Pick<PolicyInput, 'attempts' | 'stopReason'>, retry
 		return `Meta Request already retried up to its Max Attempts (${attempts} attempts, stopReason max_attempts)`;
 	}
 	return undefined;
-}
-
-// Only the shape is checked here; every timestamp is repaired or dropped on its own (trustedTime).
-const thresholdStateSchema = z.object({ events: z.array(z.unknown()).catch([]), firedAt: z.unknown().optional() });
-const stateSchema = z.object({
-	thresholds: z.record(z.string(), thresholdStateSchema.catch({ events: [] })).catch({}),
-	cooldowns: z.record(z.string(), z.unknown()).catch({}),
-	baselines: z.record(z.string(), z.unknown()).optional().catch(undefined),
-});
-type SavedState = z.infer<typeof stateSchema>;
-
-/** A threshold's key in the saved state: any edit to it starts its count over. */
-export function thresholdKey(threshold: Threshold): string {
-	const sorted = (values?: readonly string[]) => [...(values ?? [])].map((v) => v.toLowerCase()).sort().join(',');
-	const { name, match, count, windowMs, route } = threshold;
-	return [name ?? '', sorted(match.categories), sorted(match.codes), count, windowMs, route].join('|');
-}
-
-/**
- * A new state holding what is worth keeping of `state`: every timestamp repaired (trustedTime: not a
- * finite number, beyond Date's range or more than CLOCK_SKEW_MS ahead is dropped, ahead within it
- * counts as now), expired events, firings and cooldowns dropped, thresholds no longer configured
- * dropped, and the newest MAX_COOLDOWN_KEYS cooldowns kept.
- */
-function prune(state: SavedState | PolicyState, config: PolicyConfig, now: number): PolicyState {
-	const thresholds: Record<string, ThresholdState> = {};
-	for (const threshold of config.thresholds) {
-		const key = thresholdKey(threshold);
-		const previous = Object.prototype.hasOwnProperty.call(state.thresholds, key) ? state.thresholds[key] : undefined;
-		if (!previous) continue;
-		const events = slide(trustedTimes(previous.events, now), now, threshold.windowMs, threshold.count);
-		const firedAt = recentTime(previous.firedAt, now, threshold.windowMs);
-		if (events.length > 0 || firedAt !== undefined) thresholds[key] = firedAt === undefined ? { events } : { events, firedAt };
-	}
-	const result: PolicyState = { thresholds, cooldowns: pruneCooldowns(state.cooldowns, now, config.cooldownMs, MAX_COOLDOWN_KEYS) };
-	const baselines = pruneBaselines(state.baselines, now);
-	if (baselines) result.baselines = baselines;
-	return result;
-}
-
-/**
- * Baselines repaired (trustedBaseline) and younger than BASELINE_TTL_MS, the MAX_BASELINE_KEYS most
- * recently sampled (kept whatever the rules are now: a baseline is about its field and object).
- */
-function pruneBaselines(saved: Readonly<Record<string, unknown>> | undefined, now: number): Record<string, BaselineState> | undefined {
-	if (!saved) return undefined;
-	const live: Array<[string, BaselineState]> = [];
-	for (const [key, value] of Object.entries(saved)) {
-		const baseline = trustedBaseline(value, now, (at) => trustedTime(at, now));
-		if (baseline) live.push([key, baseline]);
-	}
-	if (live.length === 0) return undefined;
-	live.sort((a, b) => a[1].at - b[1].at);
-	return Object.fromEntries(live.slice(Math.max(0, live.length - MAX_BASELINE_KEYS)));
-}
-
-/**
- * Reads the state saved by an earlier execution (anything unreadable starts empty), repairs and
- * prunes it (see prune). A saved time that cannot be true (9e15, a cooldown hours ahead) is dropped,
- * so it can neither throw nor silence an escalation. The result shares nothing with `saved`.
- */
-export function loadPolicyState(saved: unknown, config: PolicyConfig, now: number): PolicyState {
-	const parsed = stateSchema.safeParse(saved ?? {});
-	return prune(parsed.success ? parsed.data : { thresholds: {}, cooldowns: {} }, config, now);
-}
-
-/**
- * What to save after a run: `state` pruned the way loadPolicyState prunes, so the saved state never
- * holds more than MAX_COOLDOWN_KEYS cooldowns (the newest; among equal times the last set), however
- * many a run added. `state` is not modified.
- */
-export function savePolicyState(state: PolicyState, config: PolicyConfig, now: number): PolicyState {
-	return prune(state, config, now);
 }
 
 /** A copy sharing nothing with `state`, to decide on without changing it. */
@@ -331,38 +106,9 @@ export type WindowOp =
 	| { op: 'claim'; key: string; cooldownMs: number }
 	| { op: 'sample'; key: string; value: number; sampleKey?: string; keep: number };
 
-type Claim = { claimed: true } | { claimed: false; lastAt: number };
 
-/** The windows of a PolicyState, synchronously: what decideInPlace runs the decision on. */
-export function stateWindows(state: PolicyState) {
-	const has = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
-	const entry = (key: string) => (has(state.thresholds, key) ? state.thresholds[key] : (state.thresholds[key] = { events: [] }));
-	return {
-		count: (key: string, now: number, windowMs: number, keep: number): number => recordInPlace(entry(key).events, now, windowMs, keep).length,
-		fire: (key: string, now: number, windowMs: number): boolean => {
-			const threshold = entry(key);
-			if (recentTime(threshold.firedAt, now, windowMs) !== undefined) return false;
-			threshold.firedAt = now;
-			return true;
-		},
-		claim: (key: string, now: number, cooldownMs: number): Claim => {
-			const lastAt = lastFiredWithin(state.cooldowns, key, now, cooldownMs);
-			if (lastAt !== undefined) return { claimed: false, lastAt };
-			setCooldown(state.cooldowns, key, now);
-			return { claimed: true };
-		},
-		sample: (key: string, now: number, value: number, sampleKey: string | undefined, keep: number): SampleAnswer => {
-			const baselines = (state.baselines ??= {});
-			let baseline = has(baselines, key) ? baselines[key] : undefined;
-			if (baseline && now - baseline.at >= BASELINE_TTL_MS) baseline = undefined;
-			if (!baseline) baseline = { values: [], at: now };
-			// Re-set, so the most recently sampled is last (pruneBaselines keeps the newest).
-			delete baselines[key];
-			baselines[key] = baseline;
-			return sampleInPlace(baseline, value, sampleKey, keep, now);
-		},
-	};
-}
+/** What a cooldown claim answers (WindowStore's, here without the promise). */
+type Claim = Awaited<ReturnType<WindowStore['claim']>>;
 
 /**
  * The decision for one item, as steps: it yields each window operation it needs and goes on with
@@ -582,4 +328,3 @@ export function decideAll(
 	const decisions = inputs.map((input) => decideInPlace(input, config, current, now));
 	return { decisions, state: current };
 }
-
