@@ -175,6 +175,16 @@ export const jsonBodyProperty = (description = 'Fields to send, as a JSON object
 	...(displayOptions ? { displayOptions } : {}),
 });
 
+/** The Method of a request given by method and path (Custom API Call, each Graph batch part). */
+export const methodProperty = (methods: readonly string[], defaultMethod: string, description?: string): INodeProperties => ({
+	displayName: 'Method',
+	name: 'method',
+	type: 'options',
+	default: defaultMethod,
+	...(description ? { description } : {}),
+	options: [...methods].sort().map((method) => ({ name: method, value: method })),
+});
+
 /** A list of name and value pairs (Query Parameters, Headers). */
 export const namedValuesProperty = (displayName: string, name: string, entry: string, description: string): INodeProperties => ({
 	displayName,

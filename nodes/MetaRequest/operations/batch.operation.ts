@@ -26,6 +26,7 @@ import type { NodeOptions } from '../options';
 import { successItem, type ItemOutcome } from '../outcome';
 import { defineOperation, idempotencyKeyOf, queryOf, rawParameters, type NotSent } from '../pipeline';
 import { replayOf } from '../replayRecords';
+import { methodProperty } from '../fields';
 import { checkCall, custom, customSchema } from './custom.operation';
 
 /** The methods a Graph batch sub-request can have. */
@@ -51,18 +52,7 @@ export const batch = defineOperation<typeof schema, Part>({
 		action: 'Send items as graph batch requests',
 	},
 	properties: [
-		{
-			displayName: 'Method',
-			name: 'method',
-			type: 'options',
-			default: 'POST',
-			description: "This item's request method (a Graph batch takes GET, POST and DELETE)",
-			options: [
-				{ name: 'DELETE', value: 'DELETE' },
-				{ name: 'GET', value: 'GET' },
-				{ name: 'POST', value: 'POST' },
-			],
-		},
+		methodProperty(BATCH_METHODS, 'POST', "This item's request method (a Graph batch takes GET, POST and DELETE)"),
 		{
 			displayName: 'Path',
 			name: 'path',

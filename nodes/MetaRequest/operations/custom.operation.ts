@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 import { defineOperation } from '../pipeline';
-import { jsonBodyProperty, jsonObject, namedValuesProperty, rawJsonBody } from '../fields';
+import { jsonBodyProperty, jsonObject, methodProperty, namedValuesProperty, rawJsonBody } from '../fields';
 import type { PrevalidationRequest } from '../../shared/core';
 
 export const customSchema = z.object({
@@ -34,19 +34,7 @@ export const custom = defineOperation({
 		action: 'Make a custom API call',
 	},
 	properties: [
-		{
-			displayName: 'Method',
-			name: 'method',
-			type: 'options',
-			default: 'GET',
-			options: [
-				{ name: 'DELETE', value: 'DELETE' },
-				{ name: 'GET', value: 'GET' },
-				{ name: 'PATCH', value: 'PATCH' },
-				{ name: 'POST', value: 'POST' },
-				{ name: 'PUT', value: 'PUT' },
-			],
-		},
+		methodProperty(customSchema.shape.method.options, 'GET'),
 		{
 			displayName: 'Path',
 			name: 'path',
