@@ -1,3 +1,5 @@
+// What the fake server's parts share: a seedable PRNG, trace ids, Graph id order, appsecret_proof,
+// request fingerprints and a bounded log.
 import { createHash, createHmac } from 'crypto';
 
 /** mulberry32: tiny, fast, seedable; good enough to pick faults and fake values deterministically. */

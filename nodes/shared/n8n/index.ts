@@ -10,7 +10,7 @@
  *   `redactOutputs(outputs, redactor)`, every node's last step.
  * - parameters: `parseParameters(node, zodSchema, value, {labels, itemIndex})` → parsed value or a
  *   NodeOperationError "Invalid parameter — <Label>: <problem>"; `formatZodIssues(error, labels)`.
- * - options: `categoryOptions`, one option per error category (labels from the core).
+ * - categoryOptions: one option per error category (labels from the core).
  * - summary: `summarizeMetaError(info)` → one line for alerts.
  */
 export * from './credential';

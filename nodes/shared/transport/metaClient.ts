@@ -1,7 +1,7 @@
 // The Graph API client behind Meta Request and the Batch Status Poller: HTTP and paging. One call =
 // resolve the URL on the credential's host, then one attempt through the resilience layers (see
-// `layers` below: retry, circuit breaker, throttle, stale connection), each sending with undici
-// and reading the answer into an outcome the layers understand. It never throws.
+// `layers` below: write journal, retry, circuit breaker, throttle, stale connection), each sending
+// with undici and reading the answer into an outcome the layers understand. It never throws.
 import type { Dispatcher } from 'undici';
 import { classifyMetaError, createRedactor, credentialSecrets, firstRefusedHeader, internalErrors, parseUsageHeaders, tokenProblem } from '../core';
 import type { HeaderBag, MetaErrorInfo, MetaUsage, Redactor, StopReason, WriteKind } from '../core';

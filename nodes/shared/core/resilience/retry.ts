@@ -1,7 +1,8 @@
 // The retry layer, inside the write journal and outside the breaker, the throttle and the stale
-// connection (MetaClient's constructor holds the order): after each failed attempt it asks retryDecision (retryDecision.ts, the rule the parts of a Graph batch follow
-// too) whether to try again, and waits the delay it gives: exponential backoff with full jitter, or
-// a server hint that asks for longer. The random source is injected for tests.
+// connection (MetaClient's constructor holds the order). After each failed attempt it asks
+// retryDecision (retryDecision.ts: the rule each part of a Graph batch follows too) whether to try
+// again, and waits the delay it gives: exponential backoff with full jitter, or a server hint that
+// asks for longer. The random source is injected for tests.
 import { internalErrors } from '../errors/internal';
 import { stopped, type Layer } from './attempt';
 import { retryDecision } from './retryDecision';
