@@ -1,7 +1,7 @@
 // A single call (the retry layer) and a part of a Graph batch (decidePart) follow one rule,
 // retryDecision: for any failure, write kind, ambiguity and attempt number, both end the same way
-// (same verdict, stop reason, reported error and wait). The time budget is left out: a batch bounds
-// its waits per round, not per part.
+// (same verdict, stop reason, reported error and wait). Left out: the time budget (a batch bounds
+// its waits per round, not per part) and local failures (a part is always Meta's answer).
 import fc from 'fast-check';
 
 import {
