@@ -61,7 +61,7 @@ test('each layer owns its key: the breaker per endpoint template, the throttle p
 	expect(throttleKey(new URL('https://graph.facebook.com/v24.0/me'))).toBe('https://graph.facebook.com');
 });
 
-describe('retry layer: the one decision of "retry or not"', () => {
+describe('retry layer: asks retryDecision "retry or not" after each failed attempt', () => {
 	const retry = retryLayer({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1_000, totalBudgetMs: 60_000 }, () => 0.5);
 
 	test('retries a retryable failure until Max Attempts, then stops with max_attempts', async () => {

@@ -2,7 +2,7 @@
  * The code catalog: what each Meta Graph / Marketing / WhatsApp Cloud, AdCP and transport code
  * means, its category and what to do. It started from two seed tables, kept in this repository as
  * test/core/errors/seeds/meta-error-reference.txt and adcp-error-codes.txt (their wording is kept
- * where they give one), extended with the codes of the category rules (README, "Categories and
+ * where they give one), extended with the codes of the category rules (docs/error-core.md, "Categories and
  * default actions") and with Meta's published tables:
  * - Graph API "Handling Errors" (1609005) and Facebook's API_EC_* list that Graph still answers
  *   with (5, 12, 101, 110);

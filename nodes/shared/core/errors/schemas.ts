@@ -1,4 +1,4 @@
-// zod schemas of every failure shape classifyMetaError reads (README, "The error core": the input kinds), and of its
+// zod schemas of every failure shape classifyMetaError reads (docs/ARCHITECTURE.md, "The inputs classifyMetaError reads"), and of its
 // output. Input schemas are lenient: a field of the wrong type is dropped (`.catch`), numbers
 // may arrive as strings, and unknown keys are ignored, so one odd field never hides the rest.
 import { z } from 'zod';
