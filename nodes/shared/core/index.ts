@@ -37,3 +37,7 @@ export * from './capi/userData';
 export * from './capi/validate';
 export * from './batch/graphBatch';
 export * from './resilience/replayRecord';
+export * from './health/apiVersions';
+export * from './health/healthFindings';
+export * from './health/healthChecks';
+export * from './health/findingMemory';

@@ -1,9 +1,9 @@
 // The Redis backend of the state store, for n8n queue mode: every worker sees the same pacing,
-// breakers, router windows and journal. Each operation is one Lua script (atomic on the server;
-// pacing: the controller's step in TypeScript, written back by compare-and-set), keeps the
-// semantics of memory.ts, uses the caller's `now` (workers and memory agree on time), and leaves
-// every key with a TTL. Keys: mr:pacing:<key>, mr:brk:<key>, mr:jnl:<key>,
-// mr:win:<namespace>:{evt|fire|cool|base}:<key>.
+// breakers, router windows, journal and Health Check findings. Each operation is one Lua script
+// (atomic on the server; pacing and findings: the pure step in TypeScript, written back by
+// compare-and-set), keeps the semantics of memory.ts, uses the caller's `now` (workers and memory
+// agree on time), and leaves every key with a TTL. Keys: mr:pacing:<key>, mr:hc:<key>,
+// mr:brk:<key>, mr:jnl:<key>, mr:win:<namespace>:{evt|fire|cool|base}:<key>.
 import { createHash, randomBytes } from 'crypto';
 import { createConnection, type Socket } from 'net';
 import { connect as tlsConnect } from 'tls';
@@ -11,6 +11,7 @@ import Redis, { AbstractConnector } from 'ioredis';
 import { trialLeaseMs, type BreakerOutcome, type BreakerPermit, type BreakerPolicy, type BreakerState } from '../core/resilience/breaker';
 import { CLOCK_SKEW_MS } from '../core/policy/windows';
 import { BASELINE_TTL_MS, type SampleAnswer } from '../core/policy/anomaly';
+import type { ReportedFindings } from '../core/health/findingMemory';
 import type { PacingState } from '../core/resilience/pacing';
 import {
 	StateUnavailableError,
@@ -19,9 +20,11 @@ import {
 	type JournalEntry,
 	type JournalOutcome,
 	type JournalStore,
-	type PacingStep,
+	type FindingsStore,
 	type PacingStore,
+	type StateStep,
 	type StateStore,
+	type SteppedStore,
 	type WindowStore,
 } from '../core/state/store';
 
@@ -42,8 +45,8 @@ export const MAX_OUTCOME_BYTES = 64 * 1024;
 /** Key parts longer than this are replaced by their sha1, so key size stays bounded. */
 const MAX_KEY_PART = 120;
 
-/** Concurrent pacing updates on one key: a step runs at most this often before giving up. */
-const PACING_CAS_ATTEMPTS = 50;
+/** Concurrent updates of one stepped key (pacing, findings): a step runs at most this often before giving up. */
+const STEP_CAS_ATTEMPTS = 50;
 export const breakerTtlMs = (policy: BreakerPolicy) => Math.max(policy.coolDownMs * 4, IDLE_TTL_MS);
 
 const part = (value: string) => (value.length > MAX_KEY_PART ? `sha1:${createHash('sha1').update(value).digest('hex')}` : value);
@@ -54,6 +57,7 @@ type WindowKind = 'evt' | 'fire' | 'cool' | 'base';
 
 export const redisKeys = {
 	pacing: (key: string) => `mr:pacing:${part(key)}`,
+	findings: (key: string) => `mr:hc:${part(key)}`,
 	breaker: (key: string) => `mr:brk:${part(key)}`,
 	journal: (key: string) => `mr:jnl:${part(key)}`,
 	window: (namespace: string, kind: WindowKind, key: string) => `mr:win:${namespacePart(namespace)}:${kind}:${part(key)}`,
@@ -69,7 +73,7 @@ local function expire(key, ms) redis.call('PEXPIRE', key, string.format('%.0f', 
 const SCRIPTS = {
 	// ARGV: the state read (JSON, '' for none), the new state, ttlMs. Compare-and-set: writes the new
 	// state only if nobody changed it since it was read; else returns what is there now.
-	mrPaceSet: `
+	mrStepSet: `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return {0, current} end
 redis.call('SET', KEYS[1], ARGV[2])
@@ -307,22 +311,29 @@ export class RedisStore implements StateStore {
 		return new StateUnavailableError(`Redis ${this.where}: ${what} failed: ${reason}`);
 	}
 
-	readonly pacing: PacingStore = {
-		// The controller runs here, on the state it read; the write succeeds only on that same
-		// state, so a concurrent step on another worker makes this one run again on the newer state.
-		update: async <R>(key: string, step: PacingStep<R>) => {
-			const redisKey = redisKeys.pacing(key);
-			let raw = (await this.command('pacing read', () => this.client.get(redisKey))) ?? '';
-			for (let attempt = 1; ; attempt++) {
-				const { state, result, ttlMs } = step(raw ? (JSON.parse(raw) as PacingState) : undefined);
-				const reply = (await this.run('pacing write', 'mrPaceSet', redisKey, raw, JSON.stringify(state), str(ttlMs))) as [number, string?];
-				if (reply[0] === 1) return result;
-				if (attempt >= PACING_CAS_ATTEMPTS) throw new StateUnavailableError(`Redis ${this.where}: pacing state changed ${attempt} times while being updated`);
-				raw = reply[1] ?? '';
-			}
-		},
-	};
+	/**
+	 * A JSON state changed by pure steps: the step runs here, on the state it read; the write
+	 * succeeds only on that same state, so a concurrent step on another worker makes this one run
+	 * again on the newer state.
+	 */
+	private stepped<S>(what: string, redisKey: (key: string) => string): SteppedStore<S> {
+		return {
+			update: async <R>(key: string, step: StateStep<S, R>) => {
+				const stored = redisKey(key);
+				let raw = (await this.command(`${what} read`, () => this.client.get(stored))) ?? '';
+				for (let attempt = 1; ; attempt++) {
+					const { state, result, ttlMs } = step(raw ? (JSON.parse(raw) as S) : undefined);
+					const reply = (await this.run(`${what} write`, 'mrStepSet', stored, raw, JSON.stringify(state), str(ttlMs))) as [number, string?];
+					if (reply[0] === 1) return result;
+					if (attempt >= STEP_CAS_ATTEMPTS) throw new StateUnavailableError(`Redis ${this.where}: ${what} state changed ${attempt} times while being updated`);
+					raw = reply[1] ?? '';
+				}
+			},
+		};
+	}
 
+	readonly pacing: PacingStore = this.stepped<PacingState>('pacing', redisKeys.pacing);
+	readonly findings: FindingsStore = this.stepped<ReportedFindings>('health findings', redisKeys.findings);
 
 	readonly breakers: BreakerStore = {
 		acquire: async (key, now, policy): Promise<BreakerPermit> => {

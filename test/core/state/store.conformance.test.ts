@@ -10,6 +10,8 @@ import { StateUnavailableError, type StateStore } from '../../../nodes/shared/co
 import type { BreakerPolicy } from '../../../nodes/shared/core/resilience/breaker';
 import type { MetaUsage } from '../../../nodes/shared/core/types';
 import { DEFAULT_PACING_POLICY, paceObserve, paceTake, type PacingState } from '../../../nodes/shared/core/resilience/pacing';
+import { FINDING_MEMORY_MS, reportFindings } from '../../../nodes/shared/core/health/findingMemory';
+import type { Finding } from '../../../nodes/shared/core/health/healthFindings';
 import {
 	breakerTtlMs,
 	closeRedisStores,
@@ -95,6 +97,27 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			await observe(worker2, { maxPercent: 95, regainAccessMs: 95_000, decayResetMs: 95_000 }, t);
 			expect(await take(store, t)).toBeCloseTo(1000, -1);
 			expect(await take(worker2, t)).toBeCloseTo(2000, -1);
+		});
+	});
+
+	describe('Health Check findings', () => {
+		const finding = (id: string): Finding => ({ check: 'ads', code: 'AD_DISAPPROVED', object: { type: 'ad', id }, message: `Ad ${id}` });
+
+		it('keeps what a run reported for the next run on any worker, one step at a time', async () => {
+			const k = key('hc');
+			const read = new Set(['ads:act_1']);
+			const run = (s: StateStore, ids: string[], now: number) =>
+				s.findings.update(k, (state) => {
+					const { state: next, report } = reportFindings(state, ids.map((id) => ({ finding: finding(id), scope: 'ads:act_1' })), read, now);
+					return { state: next, result: report, ttlMs: FINDING_MEMORY_MS };
+				});
+			const t = Date.now();
+			expect((await run(store, ['1', '2'], t)).fresh.map((f) => f.object.id)).toEqual(['1', '2']);
+			const second = await run(worker2, ['2'], t + 1);
+			expect([second.fresh, second.ongoing.map((f) => f.object.id), second.resolved.map((f) => f.object.id)]).toEqual([[], ['2'], ['1']]);
+			// Two overlapping runs: one reports the new finding, the other finds it already reported.
+			const [a, b] = await Promise.all([run(store, ['2', '3'], t + 2), run(worker2, ['2', '3'], t + 2)]);
+			expect([...a.fresh, ...b.fresh].map((f) => f.object.id)).toEqual(['3']);
 		});
 	});
 
@@ -310,6 +333,13 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 		});
 		const pttl = (k: string) => raw.pttl(k);
 
+		it('keeps a findings state for the time its step asks, under mr:hc:', async () => {
+			const k = key('hc');
+			await store.findings.update(k, () => ({ state: { findings: {} }, result: undefined, ttlMs: 40 * MIN }));
+			expect(await pttl(redisKeys.findings(k))).toBeGreaterThan(40 * MIN - 5000);
+			expect(redisKeys.findings(k)).toMatch(/^mr:hc:/);
+		});
+
 		it('keeps a pacing state for the time its step asks', async () => {
 			const k = key('pace');
 			await store.pacing.update(k, () => ({ state: fresh, result: undefined, ttlMs: 40 * MIN }));
@@ -380,7 +410,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			expect(redisKeys.window(long, 'evt', long)).toMatch(/^mr:win:sha1:[0-9a-f]{40}:evt:sha1:[0-9a-f]{40}$/);
 			expect(await raw.exists(redisKeys.journal(long), redisKeys.window(long, 'evt', long))).toBe(2);
 			const names = await raw.keys('*');
-			expect(names.filter((name) => !/^mr:(pacing|brk|jnl|win):/.test(name))).toEqual([]);
+			expect(names.filter((name) => !/^mr:(pacing|hc|brk|jnl|win):/.test(name))).toEqual([]);
 			expect(Math.max(...names.map((name) => name.length))).toBeLessThan(300);
 			for (const name of names) expect(await raw.pttl(name)).not.toBe(-1); // -2: expired meanwhile
 		});
@@ -436,6 +466,7 @@ describe.each(['memory', 'redis'] as const)('%s store', (kind) => {
 			await server!.kill();
 			const attempts: Array<() => Promise<unknown>> = [
 				() => store.pacing.update(k, () => ({ state: fresh, result: 0, ttlMs: 1000 })),
+				() => store.findings.update(k, () => ({ state: { findings: {} }, result: 0, ttlMs: 1000 })),
 				() => store.breakers.acquire(k, Date.now(), policy),
 				() => store.windows('ns').fire(k, Date.now(), MIN),
 				() => worker2.journal.claim(k, Date.now(), 1000),

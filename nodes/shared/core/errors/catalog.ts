@@ -329,6 +329,28 @@ export const CATALOG: readonly CatalogEntry[] = [
 	entry(133016, 'rate_limit', 'Account register/deregister rate limit exceeded for this phone number.', BACK_OFF),
 	entry(135000, 'validation', 'Generic user error: the request has a problem with its parameters.', 'Check the parameters against the endpoint reference.'),
 
+	// Meta Health Check findings (core/health): what will fail, found before it does. Never retryable:
+	// the remedy is a person's (a new token, a payment, a fixed ad).
+	entry('TOKEN_INVALID', 'auth', 'The credential\'s access token is no longer valid: Meta refuses every call made with it.', NEW_TOKEN),
+	entry('TOKEN_EXPIRING', 'auth', 'The credential\'s access token expires soon; from then on every call fails with code 190.', 'Replace the token before it expires: a system user token (Business Settings → System users) does not expire; a user token can be exchanged for a long-lived one.'),
+	entry('TOKEN_DATA_ACCESS_EXPIRING', 'auth', 'The app\'s access to this user\'s data expires soon (90 days after the user last used the app); calls for that data then fail.', 'Have the user log in to the app again before the date, or use a system user token, whose data access does not expire.'),
+	entry('TOKEN_SCOPE_MISSING', 'permission', 'The access token lacks a permission that the workflows need.', 'Grant the permission to the app (through App Review where Meta requires it) and issue the token again with it.'),
+	entry('API_VERSION_SUNSET', 'business', 'The credential\'s API version ends soon; after that date every call on it fails.', 'Set API Version in the Meta Graph API credential to a current version and run the workflows once to check them.'),
+	entry('API_VERSION_RETIRED', 'business', 'The credential\'s API version has ended: Meta refuses calls on it (the Marketing API answers code 2635).', 'Set API Version in the Meta Graph API credential to a current version now, then run the workflows once to check them.'),
+	entry('ACCOUNT_DISABLED', 'business', 'The ad account is disabled: none of its ads deliver.', 'Open Account Quality in Meta Business Suite, read the reason and request a review.'),
+	entry('ACCOUNT_UNSETTLED', 'business', 'The ad account has an unpaid balance (unsettled, pending settlement or in its grace period): its ads stop, or will stop, delivering.', 'Pay the balance or fix the payment method in Billing & payments.'),
+	entry('ACCOUNT_IN_REVIEW', 'business', 'The ad account is under risk review: its ads may not deliver until the review ends.', 'Wait for the review, and answer any request from Meta in Account Quality.'),
+	entry('ACCOUNT_CLOSED', 'business', 'The ad account is closed or being closed: it cannot run ads.', 'Move the campaigns to an active ad account and take this one out of the workflows.'),
+	entry('SPEND_CAP_NEAR', 'business', 'The ad account has spent most of its account spending limit; at the limit every ad in it stops.', 'Raise or reset the account spending limit in Billing & payments, or plan for the stop.'),
+	entry('AD_DISAPPROVED', 'policy', 'Meta\'s review disapproved the ad: it does not deliver.', 'Edit the ad to meet the Advertising Standards (Meta\'s reason is in the message) or request another review.'),
+	entry('AD_WITH_ISSUES', 'policy', 'The ad has issues that stop or limit its delivery.', 'Fix what the message names (on the ad, its ad set or campaign) and check that it delivers again.'),
+	entry('WA_QUALITY_YELLOW', 'business', 'The phone number\'s quality rating dropped to medium (yellow): more blocks and reports will lower it to red.', 'Send fewer, more relevant messages to people who opted in; review the templates sent lately.'),
+	entry('WA_QUALITY_RED', 'policy', 'The phone number\'s quality rating is low (red): Meta may lower its messaging limit or restrict it.', 'Pause marketing messages from this number and review recent templates and opt-ins until the rating recovers.'),
+	entry('WA_NUMBER_FLAGGED', 'policy', 'Meta flagged the phone number for low quality: its messaging limit is lowered if quality does not recover within 7 days.', 'Pause marketing messages from this number and improve quality (relevance, opt-in, frequency) within the 7 days.'),
+	entry('WA_NUMBER_RESTRICTED', 'policy', 'The phone number is restricted or banned: it cannot start new conversations.', 'Read the restriction and its end in WhatsApp Manager; appeal it there if it is wrong.'),
+	entry('WA_NAME_REJECTED', 'business', 'Meta declined the phone number\'s display name.', 'Change the display name to meet WhatsApp\'s display name rules in WhatsApp Manager and submit it again.'),
+	entry('PIXEL_SILENT', 'business', 'The pixel (dataset) has received no event for longer than expected, or Meta reports it unavailable: conversions are not measured.', 'Check the website\'s pixel code and the Conversions API sender (Events Manager → Diagnostics).'),
+
 	// AdCP (seed adcp-error-codes.txt: Description / Resolution)
 	entry('INVALID_CREDENTIALS', 'auth', 'Invalid or malformed authentication credentials.', 'Verify API key is correct and active.'),
 	entry('TOKEN_EXPIRED', 'auth', 'Authentication token has expired.', 'Refresh OAuth token or re-authenticate.'),

@@ -1,5 +1,5 @@
 // A shared store (Redis) backed by this process's memory: when the shared store cannot be reached,
-// pacing, breakers and router windows go on in process memory and the caller is told, once. The
+// pacing, breakers, router windows and Health Check findings go on in process memory and the caller is told, once. The
 // switch is sticky for the wrapper's life (one item), so a breaker permit is recorded where it was
 // taken. The journal never falls back: a write must not be sent on a journal only this process sees.
 import { StateUnavailableError, type StateStore } from './store';
@@ -20,6 +20,7 @@ export function withFallback(primary: StateStore, fallback: StateStore, warn: (m
 	return {
 		kind: primary.kind,
 		pacing: { update: (key, step) => use('pacing', (s) => s.pacing.update(key, step)) },
+		findings: { update: (key, step) => use('health findings', (s) => s.findings.update(key, step)) },
 		breakers: {
 			acquire: (key, now, policy) => use('circuit breaker', (s) => s.breakers.acquire(key, now, policy)),
 			record: (key, outcome, now, trial, policy) => use('circuit breaker', (s) => s.breakers.record(key, outcome, now, trial, policy)),

@@ -1,15 +1,17 @@
 // The process-memory backend: one store per n8n process, shared by every execution in it. Each
 // operation runs without an await inside, so it is atomic among the process's concurrent calls.
-// Bounded: pacing and breaker keys are few (hosts, accounts, endpoints); the journal keeps at most
+// Bounded: pacing, findings and breaker keys are few (hosts, accounts, endpoints, health check
+// nodes); the journal keeps at most
 // MAX_JOURNAL_KEYS keys and drops expired ones as it goes.
 import { CircuitBreaker, type BreakerPolicy } from '../resilience/breaker';
 import type { PacingState } from '../resilience/pacing';
 import { stateWindows, type PolicyState } from '../policy/policyState';
-import { UNSETTLED_KEEP_MS, type BreakerStore, type JournalEntry, type JournalOutcome, type JournalStore, type PacingStep, type PacingStore, type StateStore, type WindowStore } from './store';
+import type { ReportedFindings } from '../health/findingMemory';
+import { UNSETTLED_KEEP_MS, type BreakerStore, type JournalEntry, type JournalOutcome, type JournalStore, type StateStep, type StateStore, type SteppedStore, type WindowStore } from './store';
 
 /** Journal keys kept at most in one process; the oldest go first. */
 export const MAX_JOURNAL_KEYS = 10_000;
-/** Pacing and breaker keys kept at most; the least recently used go first. */
+/** Pacing, findings and breaker keys kept at most; the least recently used go first. */
 const MAX_KEYS = 1_000;
 
 /** A Map that forgets its least recently set key past `max`. */
@@ -19,15 +21,16 @@ function boundedSet<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
 	if (map.size > max) map.delete(map.keys().next().value as K);
 }
 
-interface Paced {
-	state: PacingState;
+interface Stepped<S> {
+	state: S;
 	expiresAt: number;
 }
 
-export class MemoryPacing implements PacingStore {
-	private readonly keys = new Map<string, Paced>();
+/** JSON states changed by pure steps (pacing, Health Check findings), each kept as long as its last step says. */
+export class MemorySteps<S> implements SteppedStore<S> {
+	private readonly keys = new Map<string, Stepped<S>>();
 
-	async update<R>(key: string, step: PacingStep<R>): Promise<R> {
+	async update<R>(key: string, step: StateStep<S, R>): Promise<R> {
 		const now = Date.now();
 		const held = this.keys.get(key);
 		const { state, result, ttlMs } = step(held && held.expiresAt > now ? held.state : undefined);
@@ -111,7 +114,8 @@ export function policyStateWindows(state: PolicyState): WindowStore {
 /** The process-memory store; router namespaces keep a PolicyState each (see routerState). */
 export class MemoryStore implements StateStore {
 	readonly kind = 'memory' as const;
-	readonly pacing = new MemoryPacing();
+	readonly pacing = new MemorySteps<PacingState>();
+	readonly findings = new MemorySteps<ReportedFindings>();
 	readonly breakers = new MemoryBreakers();
 	readonly journal = new MemoryJournal();
 	private readonly routers = new Map<string, PolicyState>();

@@ -4,6 +4,7 @@
 import type { PacingState } from '../resilience/pacing';
 import type { BreakerOutcome, BreakerPermit, BreakerPolicy } from '../resilience/breaker';
 import type { SampleAnswer } from '../policy/anomaly';
+import type { ReportedFindings } from '../health/findingMemory';
 
 /**
  * How long a journal key whose holder never settled it (its lease ran out: the worker died while
@@ -11,17 +12,26 @@ import type { SampleAnswer } from '../policy/anomaly';
  */
 export const UNSETTLED_KEEP_MS = 24 * 60 * 60_000;
 
-/** One step of the pacing controller on a key's state: the new state, what to return, how long to keep it. */
-export type PacingStep<R> = (state: PacingState | undefined) => { state: PacingState; result: R; ttlMs: number };
+/** One pure step on a key's JSON state: the new state, what to return, how long to keep it. */
+export type StateStep<S, R> = (state: S | undefined) => { state: S; result: R; ttlMs: number };
 
-/** Pacing (throttle layer): the controller's state per host and ad account (or WhatsApp number). */
-export interface PacingStore {
+/** A JSON state per key, changed only by pure steps. */
+export interface SteppedStore<S> {
 	/**
 	 * Applies `step` to `key`'s state atomically: every caller on every worker sees one sequence of
 	 * steps. The step must be pure: a backend may run it again when the state changed meanwhile.
 	 */
-	update<R>(key: string, step: PacingStep<R>): Promise<R>;
+	update<R>(key: string, step: StateStep<S, R>): Promise<R>;
 }
+
+/** One step of the pacing controller on a key's state. */
+export type PacingStep<R> = StateStep<PacingState, R>;
+
+/** Pacing (throttle layer): the controller's state per host and ad account (or WhatsApp number). */
+export type PacingStore = SteppedStore<PacingState>;
+
+/** Meta Health Check: what each health check node has reported and not seen resolved, per workflow and node. */
+export type FindingsStore = SteppedStore<ReportedFindings>;
 
 /** Circuit breakers (breaker layer), per endpoint: one half-open trial across every worker. */
 export interface BreakerStore {
@@ -79,6 +89,7 @@ export type StoreKind = 'memory' | 'redis';
 export interface StateStore {
 	kind: StoreKind;
 	pacing: PacingStore;
+	findings: FindingsStore;
 	breakers: BreakerStore;
 	journal: JournalStore;
 	/** The windows and cooldowns of one router (`namespace`: workflow and node). */
