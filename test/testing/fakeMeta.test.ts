@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import { once } from 'events';
 import { request } from 'undici';
-import { appSecretProof, chaosFaults, FAKE_META_TOKEN, startFakeMeta, type FakeMeta, type FakeMetaOptions, type GraphErrorBody } from '../../testing/fake-meta';
+import { appSecretProof, chaosFaults, FAKE_META_TOKEN, startFakeMeta, useFakeMeta, type FakeMeta, type FakeMetaOptions, type GraphErrorBody } from '../../testing/fake-meta';
 import { cliOptions, runCli } from '../../testing/fake-meta/cli';
 
 interface CallOptions {
@@ -595,5 +595,35 @@ describe('admin API and CLI', () => {
 		}
 		const [code] = (await once(child, 'exit')) as [number | null];
 		expect(code).toBe(0);
+	});
+});
+
+describe('what Meta Health Check reads', () => {
+	const fake = useFakeMeta();
+	const get = async (path: string) => {
+		const res = await fetch(`${fake.url}/v24.0/${path}`, { headers: { authorization: `Bearer ${fake.token}` } });
+		return (await res.json()) as Record<string, any>;
+	};
+
+	it('debug_token: the server token as set, any other token not valid (error 190 inside data)', async () => {
+		const own = await get(`debug_token?input_token=${fake.token}`);
+		expect(own.data).toMatchObject({ is_valid: true, expires_at: 0, type: 'USER' });
+		expect(own.data.scopes).toContain('ads_management');
+		fake.setTokenInfo({ expires_at: 1_800_000_000, scopes: ['ads_read'] });
+		expect((await get(`debug_token?input_token=${fake.token}`)).data).toMatchObject({ expires_at: 1_800_000_000, scopes: ['ads_read'] });
+		expect((await get('debug_token?input_token=EAAsomeoneelse')).data).toEqual({ is_valid: false, scopes: [], error: { code: 190, subcode: 0, message: 'Invalid OAuth access token - Cannot parse access token' } });
+		expect((await get('debug_token')).error).toMatchObject({ code: 100 });
+	});
+
+	it('the ads edge filtered by effective_status, paged', async () => {
+		fake.seedObjects(
+			Array.from({ length: 40 }, (_, i) => ({ id: String(5000 + i), name: `Ad ${i}`, effective_status: i % 13 === 0 ? 'DISAPPROVED' : 'ACTIVE' })),
+			{ parent: 'act_7', edge: 'ads' },
+		);
+		const first = await get(`act_7/ads?fields=id,effective_status&effective_status=${encodeURIComponent('["DISAPPROVED","WITH_ISSUES"]')}&limit=2`);
+		expect(first.data.map((ad: { id: string }) => ad.id)).toEqual(['5000', '5013']);
+		const next = await (await fetch(first.paging.next, { headers: { authorization: `Bearer ${fake.token}` } })).json();
+		expect(next.data.map((ad: { id: string }) => ad.id)).toEqual(['5026', '5039']);
+		expect((await get('act_7/ads?limit=100')).data).toHaveLength(40);
 	});
 });

@@ -21,6 +21,12 @@
  *   creates an object → `{id}`), `/act_{n}/ads|adsets|campaigns|...` (ad accounts exist when named;
  *   created ads/ad sets also appear on their `adset_id` / `campaign_id` parent's edge),
  *   `/{phone_number_id}/messages` (WhatsApp send → `{messaging_product, contacts, messages:[{id}]}`).
+ *   `GET /act_{n}/ads|adsets|campaigns?effective_status=["DISAPPROVED",…]` lists only objects in
+ *   those statuses (a JSON list, or comma-separated). `GET /debug_token?input_token=…` answers
+ *   `{data: {is_valid, expires_at, data_access_expires_at, scopes, …}}` for the server's token
+ *   (`setTokenInfo` changes it; expiry 0 = never) and `is_valid: false` with error 190 for any
+ *   other, as Meta's debug_token reference shows. Ad accounts, ads, WhatsApp phone numbers and
+ *   pixels carry the fields a test seeds (`account_status`, `quality_rating`, `last_fired_time`, …).
  *   `seedInsights({ account, adsets, days, jump })` serves `GET /act_{n}/insights?level=adset`
  *   (`time_increment=1`: one row per ad set and day) with one ad set's spend jumping (insights.ts).
  *   An unknown object → 400, code 100, subcode 33, GraphMethodException ("Unsupported get request.
@@ -167,7 +173,7 @@
 export { startFakeMeta, FAKE_META_TOKEN, ME_ID } from './server';
 export { useFakeMeta } from './use';
 export type { UseFakeMetaOptions } from './use';
-export type { FakeMeta, FakeMetaOptions, JobDefaults, SeedOptions } from './server';
+export type { FakeMeta, FakeMetaOptions, JobDefaults, SeedOptions, TokenInfo } from './server';
 export type { BudgetOptions, BudgetStyle } from './budget';
 export { bucHourMinimumMs, createLimitModel, LIMIT_MODELS, marketingScoreMinimumMs, theoreticalMinimumMs, whatsAppMinimumMs } from './limits';
 export type { AnyBudgetOptions, BucHourOptions, BucType, CallMix, LimitCall, LimitModel, LimitModelName, LimitOptions, MarketingScoreOptions, MarketingTier, WhatsAppLimitOptions } from './limits';

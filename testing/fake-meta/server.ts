@@ -13,7 +13,7 @@ import { Jobs, type AsyncJobOptions, type AsyncRequestStatus, type JobSummary } 
 import { ConversionEvents, type ConversionEventsSummary } from './capi';
 import { batchList, batchPart, invalidPart, MAX_BATCH_PARTS, subRequest, TOO_MANY_PARTS, type SubRequest } from './batch';
 import { Recorder, redactParams, SECRET_PARAMS, type DuplicateWrite, type FakeMetaStats, type RequestRecord, type WriteRecord } from './log';
-import { decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './graphObjects';
+import { arrayView, decodeCursor, encodeCursor, pageOf, parseFields, pickFields, Store, type GraphObject, type SortedView } from './graphObjects';
 import { appSecretProof, createPrng, fingerprint, traceId } from './fakeUtil';
 
 /** A canary: tests assert it never shows up in any output. */
@@ -53,6 +53,23 @@ export interface FakeMetaOptions {
 	idleCloseMs?: number;
 }
 
+/**
+ * `GET /debug_token?input_token=…` → `{ data: TokenInfo }`, fields as Meta's debug_token reference
+ * gives them (times in Unix seconds; `expires_at` and `data_access_expires_at` 0 = never).
+ */
+export interface TokenInfo {
+	app_id: string;
+	type: string;
+	application: string;
+	is_valid: boolean;
+	issued_at: number;
+	expires_at: number;
+	data_access_expires_at: number;
+	scopes: string[];
+	user_id: string;
+	error?: { code: number; subcode?: number; message: string };
+}
+
 export interface SeedOptions {
 	/** List the objects on this parent's edge, e.g. parent `act_1`, edge `ads`. */
 	parent?: string;
@@ -83,6 +100,8 @@ export interface FakeMeta {
 	conversionEvents(pixelId: string): ConversionEventsSummary;
 	/** Replaces the budget or limit model (undefined: no limit); usage starts from zero. */
 	setBudget(budget: AnyBudgetOptions | undefined): void;
+	/** What `GET /debug_token` says of the server's token (merged over the defaults), until reset(). */
+	setTokenInfo(info: Partial<TokenInfo>): void;
 	stats(): FakeMetaStats;
 	/** Back to the state right after start: objects, jobs, logs, faults, budget, PRNG, options. */
 	reset(): void;
@@ -134,6 +153,7 @@ class FakeMetaServer implements FakeMeta {
 	private limits?: LimitModel;
 	private jobDefaults: JobDefaults = {};
 	private messageCount = 0;
+	private tokenInfo: Partial<TokenInfo> = {};
 
 	constructor(private readonly options: FakeMetaOptions) {
 		this.token = options.token ?? FAKE_META_TOKEN;
@@ -249,6 +269,11 @@ class FakeMetaServer implements FakeMeta {
 		this.jobDefaults = { ...this.options.jobDefaults };
 		this.messageCount = 0;
 		this.capi.clear();
+		this.tokenInfo = {};
+	}
+
+	setTokenInfo(info: Partial<TokenInfo>): void {
+		this.tokenInfo = { ...this.tokenInfo, ...info };
 	}
 
 	async close(): Promise<void> {
@@ -509,6 +534,7 @@ class FakeMetaServer implements FakeMeta {
 		const [id, edge, ...rest] = ctx.segments;
 		if (id === 'batch-status' && edge && rest.length === 0 && ctx.method === 'GET') return this.batchStatus(ctx, edge);
 		if (id === 'launch' && !edge && ctx.method === 'POST') return this.launch(ctx);
+		if (id === 'debug_token' && !edge && ctx.method === 'GET') return this.debugToken(ctx);
 		if (rest.length > 0) return this.error(ctx, { code: 2500, message: `Unknown path components: /${[edge, ...rest].join('/')}` });
 		if (!id) return this.error(ctx, { code: 100, message: '(#100) Missing object id: use /{version}/{id}, or POST / with batch' });
 		if (edge === undefined) {
@@ -592,7 +618,36 @@ class FakeMetaServer implements FakeMeta {
 		if (typeof insights === 'string') return this.error(ctx, { code: 100, message: insights });
 		if (insights) return this.page(ctx, insights.view, insights.item);
 		if (!this.exists(id)) return this.error(ctx, unsupportedRequest('GET', rawId));
-		return this.page(ctx, this.store.edge(id, edge), (key) => this.store.get(key) as GraphObject);
+		// The Marketing API's ads, adsets and campaigns edges filter by `effective_status` (a JSON list of statuses).
+		const statuses = statusesParam(ctx.params.effective_status) as string[] | undefined;
+		const view = this.store.edge(id, edge);
+		if (!statuses) return this.page(ctx, view, (key) => this.store.get(key) as GraphObject);
+		const kept = Array.from({ length: view.length }, (_, i) => view.at(i)).filter((key) => statuses.includes(String(this.store.get(key)?.effective_status)));
+		return this.page(ctx, arrayView(kept), (key) => this.store.get(key) as GraphObject);
+	}
+
+	/**
+	 * `GET /debug_token?input_token=…`: what Meta knows of a token. The server's own token is valid
+	 * (as setTokenInfo says); any other is not (`is_valid: false` with Meta's error 190 inside).
+	 */
+	private debugToken(ctx: Ctx): Answer {
+		const input = stringParam(ctx.params.input_token);
+		if (!input) return this.error(ctx, { code: 100, message: '(#100) The parameter input_token is required' });
+		const now = Math.floor(this.clock() / 1000);
+		const known: TokenInfo = {
+			app_id: '100000000000001',
+			type: 'USER',
+			application: 'Fake Meta App',
+			is_valid: true,
+			issued_at: now - 86_400,
+			expires_at: 0,
+			data_access_expires_at: now + 90 * 86_400,
+			scopes: ['ads_management', 'ads_read', 'business_management', 'pages_show_list', 'whatsapp_business_management', 'whatsapp_business_messaging'],
+			user_id: ME_ID,
+			...this.tokenInfo,
+		};
+		if (input === this.token) return ok({ data: known });
+		return ok({ data: { is_valid: false, scopes: [], error: { code: 190, subcode: 0, message: 'Invalid OAuth access token - Cannot parse access token' } } });
 	}
 
 	/** Like Meta: a 302 to the image on the CDN, or with `redirect=0` the image's data as JSON. */
@@ -831,7 +886,7 @@ function objectFields(params: Record<string, unknown>, skip: Set<string> = CONTR
 	return fields;
 }
 
-/** `statuses=["ERROR"]` or `statuses=ERROR,SUCCESS`. */
+/** `statuses=["ERROR"]` or `statuses=ERROR,SUCCESS` (likewise `effective_status`). */
 function statusesParam(value: unknown): AsyncRequestStatus[] | undefined {
 	if (Array.isArray(value)) return value.map(String) as AsyncRequestStatus[];
 	if (typeof value === 'string' && value !== '') return value.split(',').map((s) => s.trim()) as AsyncRequestStatus[];
