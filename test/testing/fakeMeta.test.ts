@@ -622,7 +622,7 @@ describe('what Meta Health Check reads', () => {
 		);
 		const first = await get(`act_7/ads?fields=id,effective_status&effective_status=${encodeURIComponent('["DISAPPROVED","WITH_ISSUES"]')}&limit=2`);
 		expect(first.data.map((ad: { id: string }) => ad.id)).toEqual(['5000', '5013']);
-		const next = await (await fetch(first.paging.next, { headers: { authorization: `Bearer ${fake.token}` } })).json();
+		const next = (await (await fetch(first.paging.next, { headers: { authorization: `Bearer ${fake.token}` } })).json()) as Record<string, any>;
 		expect(next.data.map((ad: { id: string }) => ad.id)).toEqual(['5026', '5039']);
 		expect((await get('act_7/ads?limit=100')).data).toHaveLength(40);
 	});
