@@ -75,7 +75,11 @@ export const PER_WORKER_WARNING =
 
 /** The node's state store, once per execution of the node. */
 export async function sharedState(ctx: IExecuteFunctions): Promise<SharedState> {
-	const kind = ctx.getNodeParameter('stateStore', 0, 'memory') as StoreKind;
+	return await sharedStateOf(ctx, ctx.getNodeParameter('stateStore', 0, 'memory') as StoreKind);
+}
+
+/** sharedState for a context without items (a trigger's webhook), given the Shared State parameter's value. */
+export async function sharedStateOf(ctx: Pick<IExecuteFunctions, 'getNode' | 'getCredentials'>, kind: StoreKind): Promise<SharedState> {
 	if (kind !== 'redis') return { store: processStore, kind: 'memory', secrets: [], perWorker: inQueueMode() ? PER_WORKER_WARNING : undefined };
 	const parsed = redisCredentialSchema.safeParse(await ctx.getCredentials(REDIS_CREDENTIAL_NAME));
 	if (!parsed.success) {
