@@ -23,10 +23,11 @@ const NODES = [
 	{ name: 'Classify Error', label: 'Failure Source' },
 	{ name: 'Batch Status Poller', label: 'Job Kind' },
 	{ name: 'Escalation Router', label: 'Error Field' },
+	{ name: 'Meta Health Check', label: 'Checks' },
 ];
 
 /** What in a message or URL points at this package. */
-const OURS = new RegExp([PACKAGE_NAME, 'metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter', 'metaGraphApi'].join('|'), 'i');
+const OURS = new RegExp([PACKAGE_NAME, 'metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter', 'metaHealthCheck', 'metaGraphApi'].join('|'), 'i');
 
 const README_SHOTS: Record<string, string> = {
 	'canvas-after-run': 'editor-canvas-after-run.png',

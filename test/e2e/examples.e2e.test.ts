@@ -31,6 +31,29 @@ interface ExampleCheck {
 }
 
 const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
+	'health-check-monitoring.json': {
+		// A token expiring in 3 days and one disapproved ad among two; the credential's v24.0 has ended on the Marketing API.
+		prepare: (fake) => {
+			fake.setTokenInfo({ expires_at: Math.floor(Date.now() / 1000) + 3 * 86_400 + 3600 });
+			fake.seedObjects([{ id: 'act_123456789', name: 'Shop', account_status: 1, amount_spent: '0', spend_cap: '0' }]);
+			fake.seedObjects(
+				[
+					{ id: '120210000000000701', name: 'Winter sale', effective_status: 'DISAPPROVED', status: 'ACTIVE' },
+					{ id: '120210000000000702', name: 'Gift guide', effective_status: 'ACTIVE', status: 'ACTIVE' },
+				],
+				{ parent: 'act_123456789', edge: 'ads' },
+			);
+		},
+		check: (run, fake) => {
+			expect(nodeOutput(run.data, 'Pause disapproved ad').map((item) => [item.id, item.success])).toEqual([['120210000000000701', true]]);
+			expect(fake.getObject('120210000000000701')?.status).toBe('PAUSED');
+			expect(nodeOutput(run.data, 'Send alert').map((item) => item.finding)).toEqual(['TOKEN_EXPIRING']);
+			expect(nodeOutput(run.data, 'Escalate to account owner').map((item) => item.finding)).toEqual(['API_VERSION_RETIRED']);
+			expect(nodeOutput(run.data, 'All clear and resolved')[0].healthCheck).toMatchObject({ checked: 4, findings: 3, readsFailed: 0 });
+			// Reads only, apart from the pause the router asked for.
+			expect(fake.writes.map((write) => write.path)).toEqual([expect.stringMatching(/\/120210000000000701$/)]);
+		},
+	},
 	'batch-catalog-recovery.json': {
 		prepare: (fake) => fake.setJobDefaults({ warnIndices: [0] }),
 		check: (run, fake) => {

@@ -10,7 +10,7 @@ import { executionError, nodeOutput, outputCounts, PACKAGE_NAME } from '../../te
 import { e2eLines, outcome, SUCCEEDED, useN8n } from './setup';
 import { DEMO_CREDENTIAL_REF, itemsOf, noOp, trigger, workflow } from './workflows';
 
-const NODE_TYPES = ['metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter'];
+const NODE_TYPES = ['metaRequest', 'metaClassifyError', 'metaBatchStatusPoller', 'metaEscalationRouter', 'metaHealthCheck'];
 
 describe.each(e2eLines())('n8n line %s', (line) => {
 	const fake = useFakeMeta();

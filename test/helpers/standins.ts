@@ -3,6 +3,8 @@
  * their real type names, plus the test-only `test.items` source node. They implement only what
  * the examples need:
  * - manualTrigger: one empty item (a real trigger node, so manual runs go through n8n's trigger path).
+ * - scheduleTrigger: a trigger that never fires here (an example's schedule; its Run Now manual
+ *   trigger comes first in the file, so the engine starts there, as `n8n execute` does).
  * - noOp: pass-through. stickyNote: never runs.
  * - set (v3.x): mode "raw" (`jsonOutput`) and mode "manual" (`assignments`, `includeOtherFields`,
  *   names with dots create nested fields); no other options (no "include", no type validation
@@ -67,6 +69,13 @@ const manualTrigger: INodeType = {
 		return {
 			manualTriggerFunction: async () => this.emit([this.helpers.returnJsonArray([{}])]),
 		};
+	},
+};
+
+const scheduleTrigger: INodeType = {
+	description: standIn('scheduleTrigger', { group: ['trigger', 'schedule'], inputs: [], properties: [] }),
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		return {};
 	},
 };
 
@@ -197,6 +206,7 @@ const items: INodeType = {
 
 export const standInNodeTypes: Record<string, INodeType> = {
 	'n8n-nodes-base.manualTrigger': manualTrigger,
+	'n8n-nodes-base.scheduleTrigger': scheduleTrigger,
 	'n8n-nodes-base.noOp': noOp,
 	'n8n-nodes-base.stickyNote': stickyNote,
 	'n8n-nodes-base.set': set,

@@ -4,7 +4,7 @@
  * `npm pack` writes for this version, and the community-package settings the suite gives n8n.
  * The nodes' Docs links lead to that README, not to an npm page that does not exist.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -152,11 +152,13 @@ describe("the nodes' Docs links", () => {
 		.filter((d) => d.isDirectory())
 		.flatMap((d) => readdirSync(path.join(ROOT, 'nodes', d.name)).filter((f) => f.endsWith('.node.json')).map((f) => `nodes/${d.name}/${f}`));
 
-	test.each(codexFiles)('%s: no npm page, and a link to this README names a heading it has', (file) => {
+	test.each(codexFiles)('%s: no npm page, and a link to this README names a heading it has (a docs page: one that exists)', (file) => {
 		const codex = JSON.parse(read(file)) as { resources?: { primaryDocumentation?: Array<{ url: string }> } };
 		for (const { url } of codex.resources?.primaryDocumentation ?? []) {
 			expect(url).not.toMatch(/npmjs\.(com|org)/);
-			if (url.startsWith(repoUrl)) {
+			const page = url.startsWith(`${repoUrl}/blob/main/`) ? url.slice(`${repoUrl}/blob/main/`.length).replace(/#.*$/, '') : undefined;
+			if (page !== undefined) expect(existsSync(path.join(ROOT, page))).toBe(true);
+			else if (url.startsWith(repoUrl)) {
 				const anchor = url.slice(repoUrl.length).replace(/^#/, '');
 				if (anchor && anchor !== 'readme') expect(slugs).toContain(anchor);
 			}

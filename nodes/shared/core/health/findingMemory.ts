@@ -24,11 +24,14 @@ export const FINDING_MEMORY_MS = 30 * 86_400_000;
 /** The read a finding belongs to: a check on one target (an ad account's ad list, a WhatsApp Business Account's numbers). */
 export const scopeOf = (check: HealthCheckName, target: string): string => `${check}:${target}`;
 
+/** A finding found on this run, with its scope and when it was first found. */
+export type FoundFinding = Finding & { scope: string; firstSeenAt: number };
+
 export interface FindingsReport {
 	/** Found now, not reported before (with Every Run: every finding). */
-	fresh: Array<Finding & { firstSeenAt: number }>;
+	fresh: FoundFinding[];
 	/** Found now and reported before: not reported again. */
-	ongoing: Array<Finding & { firstSeenAt: number }>;
+	ongoing: FoundFinding[];
 	/** Reported before, and a successful read of its scope no longer finds it. */
 	resolved: ReportedFinding[];
 }
@@ -53,7 +56,7 @@ export function reportFindings(
 		const earlier = before[key];
 		const firstSeenAt = earlier?.firstSeenAt ?? now;
 		findings[key] = { check: finding.check, code: finding.code, object: finding.object, scope, firstSeenAt, lastSeenAt: now };
-		(earlier ? report.ongoing : report.fresh).push({ ...finding, firstSeenAt });
+		(earlier ? report.ongoing : report.fresh).push({ ...finding, scope, firstSeenAt });
 	}
 	for (const [key, earlier] of Object.entries(before)) {
 		if (findings[key]) continue;
