@@ -50,8 +50,8 @@ export class MetaGraphApi implements ICredentialType {
 			name: 'apiVersion',
 			type: 'string',
 			default: DEFAULT_API_VERSION,
-			placeholder: 'e.g. v24.0',
-			description: 'Graph API version used for paths without one, written like v24.0',
+			placeholder: 'e.g. v26.0',
+			description: "Graph API version used for paths without one, written like v26.0. Meta ends each version on a published date (the Marketing API years before the Graph API): Meta Health Check's API Version check warns ahead.",
 		},
 		{
 			displayName: 'Base URL',

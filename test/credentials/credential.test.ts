@@ -30,7 +30,7 @@ describe('Meta Graph API credential — definition', () => {
 		expect(byName.accessToken).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
 		expect(byName.appSecret).toMatchObject({ type: 'string', typeOptions: { password: true } });
 		expect(byName.appSecret.required).toBeFalsy();
-		expect(byName.apiVersion.default).toBe('v24.0');
+		expect(byName.apiVersion.default).toBe('v26.0');
 		expect(byName.baseUrl.default).toBe('https://graph.facebook.com');
 		expect(credential.documentationUrl).toMatch(/^https:\/\//);
 	});
@@ -91,7 +91,7 @@ describe('Meta Graph API credential — authenticate', () => {
 	it('gives nodes a plain config: defaults, base URL without trailing slash, and every secret to redact', () => {
 		expect(parseMetaCredential({ accessToken: TOKEN, apiVersion: '', baseUrl: 'http://127.0.0.1:9/proxy/' })).toEqual({
 			accessToken: TOKEN,
-			apiVersion: 'v24.0',
+			apiVersion: 'v26.0',
 			baseUrl: 'http://127.0.0.1:9/proxy',
 			secrets: [TOKEN],
 		});
@@ -131,7 +131,7 @@ describe('getMetaCredential (for nodes)', () => {
 		const run = await runNode('test.metaCredentialReader', {}, [{}], {
 			credentials: { metaGraphApi: { accessToken: TOKEN, appSecret: APP_SECRET } },
 		});
-		expect(run.nodeOutputs[0][0].json).toEqual({ apiVersion: 'v24.0', baseUrl: 'https://graph.facebook.com', secrets: 3 });
+		expect(run.nodeOutputs[0][0].json).toEqual({ apiVersion: 'v26.0', baseUrl: 'https://graph.facebook.com', secrets: 3 });
 	});
 
 	it('turns a bad credential into a node error that says which field to fix', async () => {

@@ -100,12 +100,12 @@ describe('Credential test — Meta answers (fake Meta)', () => {
 	});
 
 	it('keeps a path prefix of Base URL (a proxy)', async () => {
-		fake.addFault({ match: { path: '/proxy/v24.0/me' }, fault: { type: 'status', status: 200, body: { id: '7', name: 'Via proxy' } } });
+		fake.addFault({ match: { path: '/proxy/v26.0/me' }, fault: { type: 'status', status: 200, body: { id: '7', name: 'Via proxy' } } });
 		expect(await test({ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `${fake.url}/proxy/` })).toEqual({
 			status: 'OK',
 			message: CREDENTIAL_TEST_OK,
 		});
-		expect(fake.requests.map((r) => r.path)).toEqual(['/proxy/v24.0/me']);
+		expect(fake.requests.map((r) => r.path)).toEqual(['/proxy/v26.0/me']);
 	});
 
 	it('a bad token: says the token is invalid or expired (Meta error 190), without the token', async () => {
@@ -135,22 +135,22 @@ describe('Credential test — Meta answers (fake Meta)', () => {
 		[32, /rate-limiting .*\(error 32\)/],
 		[613, /rate-limiting .*\(error 613\)/],
 	])('Meta error %p gets its own message', async (code, message) => {
-		fake.addFault({ match: { path: '/v24.0/me' }, fault: { type: 'graphError', code } });
+		fake.addFault({ match: { path: '/v26.0/me' }, fault: { type: 'graphError', code } });
 		expect(await test({ accessToken: TOKEN, appSecret: APP_SECRET })).toEqual({ status: 'Error', message: expect.stringMatching(message) });
 	});
 
 	it('another OAuthException: asks to check token, Base URL and API Version', async () => {
 		fake.addFault({
-			match: { path: '/v24.0/me' },
+			match: { path: '/v26.0/me' },
 			fault: { type: 'status', status: 400, body: { error: { message: 'Something else', type: 'OAuthException', code: 1234 } } },
 		});
 		expect(await test({ accessToken: TOKEN, appSecret: APP_SECRET })).toEqual({ status: 'Error', message: CREDENTIAL_TEST_MESSAGES.oauth });
 	});
 
 	it('anything that is not a Graph user (a proxy page, a wrong Base URL, an id on an error status) fails, never "successful"', async () => {
-		fake.addFault({ match: { path: '/v24.0/me' }, times: 1, fault: { type: 'html502' } });
+		fake.addFault({ match: { path: '/v26.0/me' }, times: 1, fault: { type: 'html502' } });
 		const html = await test({ accessToken: TOKEN, appSecret: APP_SECRET });
-		fake.addFault({ match: { path: '/v24.0/me' }, times: 1, fault: { type: 'status', status: 500, body: { id: '1' } } });
+		fake.addFault({ match: { path: '/v26.0/me' }, times: 1, fault: { type: 'status', status: 500, body: { id: '1' } } });
 		const idOnError = await test({ accessToken: TOKEN, appSecret: APP_SECRET });
 		const wrongBase = await test({ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `${fake.url}/not-graph` });
 		expect(html).toEqual({ status: 'Error', message: CREDENTIAL_TEST_MESSAGES.notAGraphUser(502) });
@@ -195,7 +195,7 @@ describe('Credential test — redirects: the token goes to the Base URL host onl
 			const verdict = await testButton({ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `${servers.base.url}/redirect/${status}` });
 
 			expect(servers.other.requests).toEqual([]);
-			expect(servers.base.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([`GET /redirect/${status}/v24.0/me`]);
+			expect(servers.base.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([`GET /redirect/${status}/v26.0/me`]);
 			expect(verdict).toEqual({
 				status: 'Error',
 				message: CREDENTIAL_TEST_MESSAGES.redirect(status, servers.other.host, servers.other.url),
@@ -231,8 +231,8 @@ describe('Credential test — redirects: the token goes to the Base URL host onl
 	it('never repeats a secret that the Location carries (user info, query, path)', async () => {
 		const { host } = servers.other;
 		const locations = [
-			`http://me:${TOKEN}@${host}/v24.0/me?access_token=${TOKEN}`,
-			`http://${host}/${TOKEN}/v24.0/me?appsecret_proof=${APP_SECRET}`,
+			`http://me:${TOKEN}@${host}/v26.0/me?access_token=${TOKEN}`,
+			`http://${host}/${TOKEN}/v26.0/me?appsecret_proof=${APP_SECRET}`,
 		];
 		let served = 0;
 		const hostile = http.createServer((_req, res) => {

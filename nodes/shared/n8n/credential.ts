@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { appSecretProof, credentialSecrets } from '../core/redact';
 
 export const META_CREDENTIAL_NAME = 'metaGraphApi';
-export const DEFAULT_API_VERSION = 'v24.0';
+/**
+ * The newest version both of Meta's version pages list without an end date (read 2026-12-06; see
+ * core/health/apiVersions.ts): v24.0, the default before, ended on the Marketing API on 2026-11-10.
+ */
+export const DEFAULT_API_VERSION = 'v26.0';
 export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 export const API_VERSION_PATTERN = /^v\d+\.\d+$/;
 
