@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -61,7 +62,21 @@ export interface Editor {
 	url: string;
 	/** fetch() on the editor's URL, logged in as the owner when one was created. */
 	request(pathname: string, init?: RequestInit): Promise<Response>;
+	/** The executions of a workflow, newest first (n8n's REST API; needs the owner). */
+	executions(workflowId: string): Promise<ExecutionSummary[]>;
+	/** One execution as `execute()` gives a run (its run data, for nodeOutput() and the like). */
+	executionRun(id: string): Promise<ExecuteResult>;
 	stop(): Promise<void>;
+}
+
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	/** `success`, `error`, `running`, `new`, `waiting`, … */
+	status: string;
+	/** `webhook` for a production webhook, `manual`, `trigger`, … */
+	mode: string;
+	finished: boolean;
 }
 
 export interface N8nInstance {
@@ -77,6 +92,8 @@ export interface N8nInstance {
 	/** Runs any n8n CLI command with this instance's environment. */
 	cli(args: string[], opts?: { timeoutMs?: number }): Promise<RunResult>;
 	startEditor(opts?: EditorOptions): Promise<Editor>;
+	/** Marks a workflow active (1.x) or published (2.x), as n8n's CLI does: its triggers start with the next `startEditor()`. */
+	activateWorkflow(id: string): Promise<void>;
 	dispose(): Promise<void>;
 }
 
@@ -630,6 +647,10 @@ export async function createInstance(
 			const crashedOnExit = finished && r.signal !== null;
 			return { ok: finished && (r.code === 0 || crashedOnExit), crashedOnExit, data, ...r };
 		},
+		activateWorkflow: async (id) => {
+			// 2.x replaced activation by publishing (update:workflow is deprecated there)
+			await mustCli(env.line === '1' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
+		},
 		startEditor: async (o = {}) => {
 			const editor = await startEditor(env, processEnv, userFolder, opts.port, o);
 			editors.add(editor.stop);
@@ -696,7 +717,23 @@ async function startEditor(
 	}
 	const request = async (pathname: string, init: RequestInit = {}) =>
 		await fetch(`${url}${pathname}`, { ...init, headers: { ...(cookie ? { cookie } : {}), ...init.headers } });
-	return { url, request, stop };
+	const executions = async (workflowId: string): Promise<ExecutionSummary[]> => {
+		const res = await request(`/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId }))}`);
+		if (!res.ok) throw new Error(`GET /rest/executions: HTTP ${res.status} ${await res.text()}`);
+		const { data } = (await res.json()) as { data: { results: ExecutionSummary[] } };
+		return data.results.map(({ id, workflowId: of, status, mode, finished }) => ({ id: String(id), workflowId: of, status, mode, finished }));
+	};
+	const executionRun = async (id: string): Promise<ExecuteResult> => {
+		const res = await request(`/rest/executions/${id}`);
+		if (!res.ok) throw new Error(`GET /rest/executions/${id}: HTTP ${res.status} ${await res.text()}`);
+		const { data: execution } = (await res.json()) as { data: { data: string; status: string; finished: boolean } };
+		// n8n stores run data in the `flatted` format: read it with n8n's own copy
+		const flatted = createRequire(path.join(env.installDir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): any };
+		const data = { data: flatted.parse(execution.data), status: execution.status, finished: execution.finished };
+		const ok = execution.status === 'success' && !data.data?.resultData?.error;
+		return { ok, crashedOnExit: false, data, code: 0, signal: null, timedOut: false, stdout: JSON.stringify(data), stderr: '' };
+	};
+	return { url, request, executions, executionRun, stop };
 }
 
 // ---------------------------------------------------------------------------------------------
