@@ -22,6 +22,15 @@ export class MetaWebhookTrigger implements INodeType {
 		// eslint-disable-next-line n8n-nodes-base/node-class-description-credentials-name-unsuffixed -- n8n's built-in Redis credential is named redis
 		credentials: [{ name: 'metaGraphApi', required: true, testedBy: META_CREDENTIAL_TEST }, { name: 'redis', required: true, displayOptions: { show: { stateStore: ['redis'] } } }],
 		webhooks,
+		triggerPanel: {
+			header: 'Starts the workflow when Meta posts an event to this node',
+			executionsHelp: {
+				inactive:
+					"Listen for a test event, paste the Test URL into Meta's App Dashboard as the Callback URL and have Meta send one (the dashboard's Test button, or a WhatsApp message). For every event, activate the workflow and paste the Production URL instead.",
+				active: 'Every new event Meta posts to the Production URL starts a run: the signature is checked and redeliveries start nothing. The runs are in the executions list.',
+			},
+			activationHint: "Once the workflow is built, activate it and paste the Production URL into Meta's App Dashboard as the Callback URL.",
+		},
 		properties: metaWebhookTriggerProperties,
 	};
 
