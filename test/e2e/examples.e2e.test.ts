@@ -7,8 +7,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
-import { nodeOutput, outputCounts, type ExecuteResult } from '../../testing/n8n';
+import { nodeOutput, outputCounts, type ExecuteResult, type N8nInstance } from '../../testing/n8n';
+import { metaBytes, signBytes, statusBody, whatsAppStatus } from '../core/webhooks/payloads';
 import { e2eLines, outcome, REPO_DIR, SUCCEEDED, useN8n } from './setup';
+import { demoCredential } from './workflows';
 
 const EXAMPLES_DIR = path.join(REPO_DIR, 'examples');
 const examples = readdirSync(EXAMPLES_DIR)
@@ -26,8 +28,45 @@ const DEAD_LETTER_FILE = '/tmp/n8n-meta-resilience-dead-letters.json';
 interface ExampleCheck {
 	/** Puts what the example expects on the fake server before its run. */
 	prepare?(fake: FakeMeta): void;
+	/** Runs an example that a webhook starts (instead of `n8n execute`). */
+	run?(n8n: N8nInstance, workflow: ExampleWorkflow, fake: FakeMeta): Promise<ExecuteResult>;
 	/** Asserts on the run and on the fake server's logs after it. */
 	check?(run: ExecuteResult, fake: FakeMeta): void;
+}
+
+type ExampleWorkflow = { id: string; nodes?: Array<{ type: string; webhookId?: string }> };
+
+/** The App Secret a webhook example's credential gets, to sign what is posted to it. */
+const EXAMPLE_APP_SECRET = 'exampleAppSecret0042';
+
+/**
+ * A Meta Webhook Trigger example as Meta starts it: its credential given an App Secret, the workflow
+ * activated and n8n started, `body` posted signed to the trigger's production URL; the run is the
+ * one execution that post starts.
+ */
+async function runByMetaWebhook(n8n: N8nInstance, workflow: ExampleWorkflow, fake: FakeMeta, body: unknown): Promise<ExecuteResult> {
+	const { webhookId } = workflow.nodes!.find((node) => node.type.endsWith('.metaWebhookTrigger'))!;
+	const credential = demoCredential(fake);
+	await n8n.importCredentials([{ ...credential, data: { ...credential.data, appSecret: EXAMPLE_APP_SECRET } }]);
+	await n8n.activateWorkflow(workflow.id);
+	const editor = await n8n.startEditor({ owner: { email: 'examples@example.com', password: 'Examples1234' } });
+	try {
+		const bytes = metaBytes(body);
+		const posted = await editor.request(`/webhook/${webhookId}/webhook`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBytes(bytes, EXAMPLE_APP_SECRET) },
+			body: bytes,
+		});
+		expect(posted.status).toBe(200);
+		for (let waited = 0; waited < 60_000; waited += 500) {
+			const [execution] = await editor.executions(workflow.id);
+			if (execution && execution.status !== 'running' && execution.status !== 'new') return await editor.executionRun(execution.id);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		throw new Error(`The post to ${workflow.id}'s webhook started no execution within 60 s`);
+	} finally {
+		await editor.stop();
+	}
 }
 
 const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
@@ -230,6 +269,16 @@ const EXAMPLE_CHECKS: Record<string, ExampleCheck> = {
 			expect(fake.requests.map((request) => (request.body as { name?: string }).name)).toEqual(['Spring sale']);
 		},
 	},
+	'whatsapp-failed-deliveries.json': {
+		// Meta's webhook with a delivered and a failed (131026) status: only the failure starts the run, and it ends on Alert.
+		run: (n8n, workflow, fake) => runByMetaWebhook(n8n, workflow, fake, statusBody(whatsAppStatus('delivered'), whatsAppStatus('failed', 'wamid.exampleFailed', 131026))),
+		check: (run) => {
+			const alerts = nodeOutput(run.data, 'Alert: message not delivered');
+			expect(alerts.map((item) => [item.field, item.value.id, item.metaError.category, item.metaError.code, item.route])).toEqual([['statuses', 'wamid.exampleFailed', 'delivery', 131026, 'alert']]);
+			expect(alerts[0].metaWebhook).toMatchObject({ signature: 'verified' });
+			expect(JSON.stringify(run.data)).not.toContain(EXAMPLE_APP_SECRET);
+		},
+	},
 };
 
 describe.each(e2eLines())('examples on n8n line %s', (line) => {
@@ -249,7 +298,7 @@ describe.each(e2eLines())('examples on n8n line %s', (line) => {
 		fake.reset();
 		EXAMPLE_CHECKS[file]?.prepare?.(fake);
 
-		const run = await n8n.execute(workflow.id);
+		const run = await (EXAMPLE_CHECKS[file]?.run?.(n8n, workflow, fake) ?? n8n.execute(workflow.id));
 
 		expect(outcome(run)).toEqual(SUCCEEDED);
 		expect(run.stdout + run.stderr).not.toContain(FAKE_META_TOKEN);
