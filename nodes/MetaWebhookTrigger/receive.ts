@@ -103,7 +103,7 @@ export async function receiveMetaWebhook(ctx: IWebhookFunctions): Promise<IWebho
 		log('warn', `post refused (413): ${req.headers['content-length']} bytes is more than Max Body Size (${settings.options.maxBodyKb} KB)`);
 		return answer(413, 'Payload too large');
 	}
-	let rawBody: Buffer;
+	let rawBody: unknown;
 	try {
 		if (!Buffer.isBuffer(req.rawBody)) await req.readRawBody();
 		rawBody = req.rawBody;
@@ -112,7 +112,11 @@ export async function receiveMetaWebhook(ctx: IWebhookFunctions): Promise<IWebho
 		log('warn', `post refused (${tooLarge ? 413 : 400}): its body could not be read (${(error as Error).message})`);
 		return tooLarge ? answer(413, 'Payload too large') : answer(400, 'Unreadable body');
 	}
-	if (!Buffer.isBuffer(rawBody) || rawBody.length > maxBytes) {
+	if (!Buffer.isBuffer(rawBody)) {
+		log('warn', 'post refused (400): n8n gave no raw body to check the signature on');
+		return answer(400, 'Unreadable body');
+	}
+	if (rawBody.length > maxBytes) {
 		log('warn', `post refused (413): more than Max Body Size (${settings.options.maxBodyKb} KB)`);
 		return answer(413, 'Payload too large');
 	}

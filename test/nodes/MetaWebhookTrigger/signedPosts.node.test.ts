@@ -111,6 +111,16 @@ describe('Max Body Size', () => {
 	});
 });
 
+test("a body n8n cannot read: past n8n's own limit 413, a broken upload 400; nothing started", async () => {
+	const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large' });
+	const aborted = Object.assign(new Error('request aborted'), { type: 'request.aborted' });
+	const large = await callTrigger({ body: bytes, headers: { 'content-length': '' }, rawBodyError: tooLarge });
+	expect([large.response.status, large.response.body, large.items]).toEqual([413, 'Payload too large', []]);
+	const broken = await callTrigger({ body: bytes, rawBodyError: aborted });
+	expect([broken.response.status, broken.response.body, broken.items]).toEqual([400, 'Unreadable body', []]);
+	expect(broken.logs[0].message).toContain('its body could not be read (request aborted)');
+});
+
 describe('without an App Secret in the credential', () => {
 	const noSecret = { metaGraphApi: metaCredential({ appSecret: '' }) };
 

@@ -71,6 +71,8 @@ export interface CallOptions {
 	body?: Buffer | string;
 	/** n8n has already read the body into rawBody (what happens when it parses before the node). */
 	rawBodyReadByN8n?: boolean;
+	/** What n8n's readRawBody throws (raw-body's errors: `type: 'entity.too.large'` past N8N_PAYLOAD_SIZE_MAX, `request.aborted`). */
+	rawBodyError?: Error & { type?: string };
 	/** 'webhook' for the production URL (default), 'manual' for the Test URL. */
 	mode?: WorkflowExecuteMode;
 	workflowId?: string;
@@ -147,6 +149,7 @@ export async function callTrigger(options: CallOptions = {}): Promise<TriggerCal
 		rawBody: options.rawBodyReadByN8n ? bytes : undefined,
 		readRawBody: async () => {
 			bodyRead = true;
+			if (options.rawBodyError) throw options.rawBodyError;
 			request.rawBody = bytes;
 		},
 	};
