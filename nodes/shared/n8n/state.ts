@@ -35,11 +35,11 @@ export const sharedStateProperties: INodeProperties[] = [
 				description: 'Kept in Redis, shared by every n8n worker: needed when n8n runs in queue mode',
 			},
 		],
-		description: 'Where pacing, circuit breakers, thresholds and the write journal are kept between executions',
+		description: 'Where pacing, circuit breakers, thresholds, the write journal and reported health findings are kept between executions',
 	},
 	{
 		displayName:
-			'In queue mode each worker keeps its own state in memory: pacing, circuit breakers, thresholds and the write journal are then per worker. Choose Redis to share them.',
+			'In queue mode each worker keeps its own state in memory: pacing, circuit breakers, thresholds, the write journal and reported health findings are then per worker. Choose Redis to share them.',
 		name: 'memoryNotice',
 		type: 'notice',
 		default: '',
