@@ -139,8 +139,9 @@ describe.each(e2eLines())('Meta Webhook Trigger on n8n line %s', (line) => {
 			await panel.waitFor();
 			await panel.getByText("paste this node's Production URL", { exact: false }).first().waitFor();
 			await panel.getByText('Verify Token', { exact: true }).first().waitFor();
-			await panel.getByText('Webhook URLs').first().click();
-			await panel.getByText('Production URL').first().click();
+			await panel.getByText('Webhook URLs', { exact: true }).first().click();
+			// exact: the notice and the trigger panel's hint name the Production URL too
+			await panel.getByText('Production URL', { exact: true }).first().click();
 			await panel.getByText(`${editor.url}/webhook/${ALL_EVENTS.webhookId}/webhook`).first().waitFor();
 			const dir = path.join(REPO_DIR, 'test-results', 'webhook-trigger', `n8n-${line}`);
 			mkdirSync(dir, { recursive: true });
