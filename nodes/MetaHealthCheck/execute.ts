@@ -9,8 +9,10 @@ import {
 	createRedactor,
 	findingError,
 	FINDING_MEMORY_MS,
+	HEALTH_CHECKS,
 	reportFindings,
 	runHealthChecks,
+	scopeOf,
 	type FindingsReport,
 	type FindingsStore,
 	type FoundFinding,
@@ -25,10 +27,14 @@ import { healthSettings, LABELS, settingsSchema, targetsSchema, type RunSettings
 /** Key of the reported findings in the node's workflow static data (the process-memory store's snapshot). */
 const STATE_KEY = 'reportedFindings';
 
-/** The objects to check, each with the first input item that named it (its findings pair to that item). */
+/** The parameter that names each kind of target (the credential needs none). */
+const ID_PARAMETERS = { adAccount: 'adAccountIds', whatsappBusinessAccount: 'whatsappBusinessAccountIds', pixel: 'pixelIds' } as const;
+type TargetKinds = keyof typeof ID_PARAMETERS;
+
+/** The objects to check, and for each check's scope the first input item that named its object (its findings pair to that item). */
 interface Plan {
 	settings: RunSettings;
-	targets: { adAccount: string[]; whatsappBusinessAccount: string[]; pixel: string[] };
+	targets: Record<TargetKinds, string[]>;
 	namedBy: Map<string, number>;
 }
 
@@ -40,14 +46,9 @@ function readPlan(ctx: IExecuteFunctions): Plan {
 		{ checks: ctx.getNodeParameter('checks', 0, []), report: ctx.getNodeParameter('report', 0, 'newAndResolved'), options: ctx.getNodeParameter('options', 0, {}) },
 		{ labels: LABELS, itemIndex: 0 },
 	);
+	// What each chosen check runs on, as the registry says.
+	const chosen = HEALTH_CHECKS.filter((check) => settings.checks.includes(check.name));
 	const plan: Plan = { settings, targets: { adAccount: [], whatsappBusinessAccount: [], pixel: [] }, namedBy: new Map() };
-	const add = (kind: keyof Plan['targets'], ids: string[], itemIndex: number) => {
-		for (const id of ids) {
-			if (plan.namedBy.has(`${kind}:${id}`)) continue;
-			plan.namedBy.set(`${kind}:${id}`, itemIndex);
-			plan.targets[kind].push(id);
-		}
-	};
 	ctx.getInputData().forEach((_, itemIndex) => {
 		// A parameter the chosen checks hide comes back as its fallback: nothing to check.
 		const raw = (name: string) => ctx.getNodeParameter(name, itemIndex, '') as unknown;
@@ -57,20 +58,19 @@ function readPlan(ctx: IExecuteFunctions): Plan {
 			{ adAccountIds: raw('adAccountIds'), whatsappBusinessAccountIds: raw('whatsappBusinessAccountIds'), pixelIds: raw('pixelIds') },
 			{ labels: LABELS, itemIndex },
 		);
-		const uses = (...checks: string[]) => checks.some((check) => (settings.checks as string[]).includes(check));
-		if (uses('adAccount', 'ads')) add('adAccount', targets.adAccountIds, itemIndex);
-		if (uses('whatsappNumbers')) add('whatsappBusinessAccount', targets.whatsappBusinessAccountIds, itemIndex);
-		if (uses('pixel')) add('pixel', targets.pixelIds, itemIndex);
+		for (const kind of Object.keys(ID_PARAMETERS) as TargetKinds[]) {
+			const checks = chosen.filter((check) => check.target === kind);
+			for (const id of checks.length > 0 ? targets[ID_PARAMETERS[kind]] : []) {
+				if (!plan.targets[kind].includes(id)) plan.targets[kind].push(id);
+				for (const check of checks) if (!plan.namedBy.has(scopeOf(check.name, id))) plan.namedBy.set(scopeOf(check.name, id), itemIndex);
+			}
+		}
 	});
 	return plan;
 }
 
-/** The input item a finding pairs to: the one that named its target (the credential's: the first). */
-function pairedIndex(plan: Plan, scope: string): number {
-	const [check, target] = [scope.slice(0, scope.indexOf(':')), scope.slice(scope.indexOf(':') + 1)];
-	const kind = check === 'whatsappNumbers' ? 'whatsappBusinessAccount' : check === 'pixel' ? 'pixel' : 'adAccount';
-	return plan.namedBy.get(`${kind}:${target}`) ?? 0;
-}
+/** The input item a finding pairs to: the one that named its object (the credential's: the first). */
+const pairedIndex = (plan: Plan, scope: string): number => plan.namedBy.get(scope) ?? 0;
 
 export async function executeMetaHealthCheck(ctx: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const plan = readPlan(ctx);
