@@ -19,7 +19,7 @@ import {
 	type WebhookEvent,
 } from '../shared/core';
 import { compact } from '../shared/core/util';
-import { META_CREDENTIAL_NAME, parseMetaCredential, parseParameters, redactOutputs } from '../shared/n8n';
+import { getMetaCredential, parseParameters, redactOutputs } from '../shared/n8n';
 import { deduplicate, type Deduplication } from './deduplicate';
 import { LABELS, settingsSchema, type TriggerSettings } from './params';
 
@@ -51,17 +51,9 @@ export function readSettings(ctx: SettingsContext): TriggerSettings {
  * output may carry; a NodeOperationError says what to fix.
  */
 export async function readAppSecret(ctx: CredentialContext, settings: TriggerSettings): Promise<{ appSecret?: string; secrets: string[] }> {
-	const node = ctx.getNode();
-	let credential;
-	try {
-		credential = parseMetaCredential(await ctx.getCredentials(META_CREDENTIAL_NAME));
-	} catch (error) {
-		throw new NodeOperationError(node, (error as Error).message, {
-			description: 'Select a Meta Graph API credential, correct the field named above and save it.',
-		});
-	}
+	const credential = await getMetaCredential(ctx);
 	if (!credential.appSecret && !settings.allowUnsigned) {
-		throw new NodeOperationError(node, 'The Meta Graph API credential has no App Secret: the trigger cannot check that a post comes from Meta', {
+		throw new NodeOperationError(ctx.getNode(), 'The Meta Graph API credential has no App Secret: the trigger cannot check that a post comes from Meta', {
 			description: 'Paste the App Secret (Meta App Dashboard → App settings → Basic) into the credential, or turn on Allow Unsigned Posts (unsafe).',
 		});
 	}

@@ -1,6 +1,6 @@
 // The Meta Graph API credential as plain, validated data: what nodes and the transport need,
 // without n8n's untyped credential bag.
-import type { ICredentialDataDecryptedObject, IExecuteFunctions } from 'n8n-workflow';
+import type { FunctionsBase, ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -92,9 +92,12 @@ export function metaAuthParts(config: Pick<MetaCredentialConfig, 'accessToken' |
 	};
 }
 
-/** Reads and validates the node's `metaGraphApi` credential; a bad one becomes a NodeOperationError. */
+/**
+ * Reads and validates the node's `metaGraphApi` credential (a node's run, or a trigger's webhook);
+ * a bad one becomes a NodeOperationError.
+ */
 export async function getMetaCredential(
-	ctx: IExecuteFunctions,
+	ctx: Pick<FunctionsBase, 'getNode' | 'getCredentials'>,
 	itemIndex = 0,
 ): Promise<MetaCredentialConfig> {
 	const raw: ICredentialDataDecryptedObject = await ctx.getCredentials(
