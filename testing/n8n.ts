@@ -66,6 +66,12 @@ export interface Editor {
 	executions(workflowId: string): Promise<ExecutionSummary[]>;
 	/** One execution as `execute()` gives a run (its run data, for nodeOutput() and the like). */
 	executionRun(id: string): Promise<ExecuteResult>;
+	/**
+	 * Waits until an active workflow's webhook for `method` (POST) at `pathname` is registered.
+	 * /rest/settings answers before that, and n8n 2.x publishes activated workflows in the
+	 * background after start (its first webhooks answered 404 "not registered").
+	 */
+	untilWebhook(pathname: string, opts?: { method?: string; timeoutMs?: number }): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -733,7 +739,20 @@ async function startEditor(
 		const ok = execution.status === 'success' && !data.data?.resultData?.error;
 		return { ok, crashedOnExit: false, data, code: 0, signal: null, timedOut: false, stdout: JSON.stringify(data), stderr: '' };
 	};
-	return { url, request, executions, executionRun, stop };
+	// a CORS preflight lists the methods registered at a path, without running anything
+	const registered = async (pathname: string, method: string) => {
+		const res = await fetch(`${url}${pathname}`, { method: 'OPTIONS', headers: { origin: url, 'access-control-request-method': method } });
+		await res.arrayBuffer();
+		return res.ok && (res.headers.get('access-control-allow-methods') ?? '').split(',').map((m) => m.trim()).includes(method);
+	};
+	const untilWebhook = async (pathname: string, { method = 'POST', timeoutMs = MINUTE } = {}) => {
+		const deadline = Date.now() + timeoutMs;
+		while (!(await registered(pathname, method).catch(() => false))) {
+			if (Date.now() > deadline) throw new Error(`n8n never registered webhook ${method} ${pathname} (waited ${timeoutMs / 1000} s):\n${child.recent().join('\n')}`);
+			await new Promise((r) => setTimeout(r, 250));
+		}
+	};
+	return { url, request, executions, executionRun, untilWebhook, stop };
 }
 
 // ---------------------------------------------------------------------------------------------

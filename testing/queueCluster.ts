@@ -376,20 +376,6 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 		}
 	};
 
-	/**
-	 * /rest/settings answers before the active workflows are registered (2.x answered 404 "not
-	 * registered" to the first webhooks): a CORS preflight lists a path's registered methods,
-	 * without running anything.
-	 */
-	const registered = async (url: string, webhook: { method: string; path: string }) => {
-		const res = await fetch(`${url}/webhook/${webhook.path}`, {
-			method: 'OPTIONS',
-			headers: { origin: url, 'access-control-request-method': webhook.method },
-		});
-		const methods = (res.headers.get('access-control-allow-methods') ?? '').split(',').map((m) => m.trim());
-		return res.ok && methods.includes(webhook.method);
-	};
-
 	const startMain = async () => {
 		mainLog = [];
 		editor = await main.startEditor({
@@ -400,13 +386,7 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 				opts.log?.(`[main] ${line}`);
 			},
 		});
-		const deadline = Date.now() + timeoutMs;
-		for (const webhook of webhooks) {
-			while (!(await registered(editor.url, webhook).catch(() => false))) {
-				if (Date.now() > deadline) throw new Error(`The main never registered webhook ${webhook.method} ${webhook.path}:\n${mainLog.join('\n')}`);
-				await sleep(250);
-			}
-		}
+		for (const webhook of webhooks) await editor.untilWebhook(`/webhook/${webhook.path}`, { method: webhook.method, timeoutMs });
 	};
 
 	const mainUrl = () => {

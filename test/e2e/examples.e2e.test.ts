@@ -51,6 +51,7 @@ async function runByMetaWebhook(n8n: N8nInstance, workflow: ExampleWorkflow, fak
 	await n8n.activateWorkflow(workflow.id);
 	const editor = await n8n.startEditor({ owner: { email: 'examples@example.com', password: 'Examples1234' } });
 	try {
+		await editor.untilWebhook(`/webhook/${webhookId}/webhook`);
 		const bytes = metaBytes(body);
 		const posted = await editor.request(`/webhook/${webhookId}/webhook`, {
 			method: 'POST',

@@ -115,6 +115,8 @@ describe.each(e2eLines())('Meta Webhook Trigger on n8n line %s', (line) => {
 		await n8n.activateWorkflow(ALL_EVENTS.id);
 		await n8n.activateWorkflow(FAILURES.id);
 		editor = await n8n.startEditor({ owner: OWNER, log: (text) => log.push(text) });
+		// 2.x publishes activated workflows in the background, after start
+		for (const to of [ALL_EVENTS, FAILURES]) await editor.untilWebhook(webhookPath(to));
 		process.stderr.write(`[e2e] line ${line}: two workflows activated and n8n started in ${Math.round((Date.now() - started) / 1000)} s\n`);
 	});
 	afterAll(async () => {
