@@ -8,14 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureN8n, packPackage, type N8nLine } from '../testing/n8n';
 import { startPostgres, startQueueCluster } from '../testing/queueCluster';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queueScenarios';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queueScenarios';
 import { startRedis } from '../testing/redisServer';
 import Redis from 'ioredis';
 import { startFakeProcess } from './fakeServer';
 import { table, type Row } from './report';
 
 const TOKEN = 'EAAcanary0000SECRET0000TOKEN';
-const ALL: ScenarioName[] = ['A', 'B', 'C', 'D'];
+const ALL: ScenarioName[] = ['A', 'B', 'C', 'D', 'E'];
 
 function parseArgs(argv: string[]): { line: N8nLine; only: ScenarioName[] } {
 	let line: N8nLine = '1';
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
 			['B', () => scenarioB(env, 'memory')],
 			['C', () => scenarioC(env)],
 			['D', () => scenarioD(env)],
+			['E', () => scenarioE(env, 'redis')],
+			['E', () => scenarioE(env, 'memory')],
 		];
 		for (const [name, run] of runs) {
 			if (!only.includes(name)) continue;

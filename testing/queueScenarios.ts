@@ -8,13 +8,15 @@
  * - B. concurrent threshold counting: 200 webhook executions at once, one disapproval each
  * - C. a worker killed while 200 creates are in flight, then n8n's retry of the failed executions
  * - D. the package's Redis restarted mid-run
+ * - E. Meta Health Check's "New and Resolved Only" across workers: 20 concurrent runs find one
+ *   disapproved ad, then 20 find it approved again
  */
 import { nodeItems, nodeOutput, runDataOf } from './n8n';
 import type { QueueCluster, QueueExecution, StoredExecution } from './queueCluster';
 import type { RedisServer } from './redisServer';
 import { workflow, type NodeSpec } from './workflow';
 
-export type ScenarioName = 'A' | 'B' | 'C' | 'D';
+export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E';
 export type ScenarioStore = 'redis' | 'memory';
 
 /** One row of `bench/results/queue-*.json` (fields that do not apply are left out). */
@@ -66,6 +68,7 @@ const C_EXECUTIONS = 10;
 const C_ITEMS_EACH = 20;
 const D_EXECUTIONS = 5;
 const D_ITEMS_EACH = 20;
+const E_EXECUTIONS = 20;
 
 const webhook = (path: string): NodeSpec & { webhookId: string } => ({
 	name: 'Webhook',
@@ -140,6 +143,21 @@ export function scenarioWorkflows(): object[] {
 						['Webhook', 'The event'],
 						['The event', 'Escalation Router'],
 					],
+				),
+			),
+			active(
+				workflow(
+					id('E', store),
+					[
+						webhook(path('E', store)),
+						{
+							name: 'Meta Health Check',
+							type: 'n8n-nodes-meta-resilience.metaHealthCheck',
+							parameters: { checks: ['ads'], adAccountIds: '={{ $json.body.adAccountId }}', report: 'newAndResolved', ...stateOf(store), options: {} },
+							credentials: credentialsOf(store),
+						},
+					],
+					[['Webhook', 'Meta Health Check']],
 				),
 			),
 		);
@@ -450,5 +468,54 @@ export async function scenarioD(env: ScenarioEnv): Promise<ScenarioRow> {
 			appliedOnMeta,
 			successesWithWarnings: withWarnings,
 		},
+	};
+}
+
+/**
+ * E: one ad account with one disapproved ad, checked by 20 concurrent Health Check runs on two
+ * workers (Report: New and Resolved Only); then the ad is approved and 20 more runs check it. With
+ * Redis the finding comes out once and its resolution once, whichever worker runs first.
+ */
+export async function scenarioE(env: ScenarioEnv, store: ScenarioStore): Promise<ScenarioRow> {
+	const { cluster, fake } = env;
+	// an account of its own per call: nothing an earlier call reported is remembered for it
+	const adAccountId = `act_${Date.now()}`;
+	const adId = `${Date.now()}0001`;
+	const seedAd = async (effectiveStatus: string) =>
+		await admin(fake, 'POST', 'seed', { parent: adAccountId, edge: 'ads', objects: [{ id: adId, name: 'Winter sale', status: 'ACTIVE', effective_status: effectiveStatus }] });
+	const checkEverywhere = async (effectiveStatus: string) => {
+		await seedAd(effectiveStatus);
+		const started = Date.now();
+		await fire(cluster, path('E', store), range(E_EXECUTIONS).map(() => ({ adAccountId })));
+		const runs = await finishedRuns(cluster, id('E', store), E_EXECUTIONS, started, 5 * 60_000);
+		let reported = 0;
+		let resolved = 0;
+		let succeeded = 0;
+		const workers = new Set<number>();
+		for (const run of runs) {
+			const execution = await cluster.execution(run.id);
+			if (run.status === 'success') succeeded++;
+			if (run.worker !== undefined) workers.add(run.worker);
+			reported += output(execution, 'Meta Health Check', 0).filter((item) => item.finding === 'AD_DISAPPROVED' && item.object?.id === adId).length;
+			resolved += output(execution, 'Meta Health Check', 1).filter((item) => item.resolved === true && item.object?.id === adId).length;
+		}
+		return { reported, resolved, succeeded, workers: [...workers].sort() };
+	};
+	// a slow ads read keeps the runs overlapping: a worker holds 10 at most, so both take some
+	await admin(fake, 'POST', 'faults', { match: { path: `/${adAccountId}/ads` }, fault: { type: 'stall', ms: 500 } });
+	const disapproved = await checkEverywhere('DISAPPROVED');
+	const approved = await checkEverywhere('ACTIVE');
+	await admin(fake, 'DELETE', 'faults');
+	const succeeded = disapproved.succeeded + approved.succeeded;
+	return {
+		name: 'E',
+		store,
+		items: 2 * E_EXECUTIONS,
+		succeeded,
+		failed: 2 * E_EXECUTIONS - succeeded,
+		// the disapproval reported once, its resolution once
+		eventsExpected: 2,
+		eventsCounted: disapproved.reported + disapproved.resolved + approved.reported + approved.resolved,
+		details: { disapprovedRound: disapproved, approvedRound: approved },
 	};
 }

@@ -1,12 +1,12 @@
 /**
  * The package's guarantees in real n8n queue mode (a main, two workers, PostgreSQL, Redis for n8n's
- * queue and another redis-server for the package's state), scenarios A–D of testing/queueScenarios.ts:
+ * queue and another redis-server for the package's state), scenarios A–E of testing/queueScenarios.ts:
  * the same runs `npm run bench:queue` reports, asserted here on behaviour. On the lines
  * queueLines() gives (both by default; N8N_E2E_QUEUE_LINES=1 for line 1 only).
  */
 import { useFakeMeta } from '../../testing/fake-meta';
 import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queueCluster';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioWorkflows, type ScenarioEnv } from '../../testing/queueScenarios';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioWorkflows, type ScenarioEnv } from '../../testing/queueScenarios';
 import { startRedis, type RedisServer } from '../../testing/redisServer';
 import { packageTarball, queueLines } from './setup';
 
@@ -79,5 +79,14 @@ describe.each(queueLines())('n8n %s in queue mode: shared state across two worke
 		// What Meta applied is exactly what the items say was created or may have been.
 		expect(details.appliedOnMeta).toBeGreaterThanOrEqual(details.created);
 		expect(details.appliedOnMeta).toBeLessThanOrEqual(details.created + details.ambiguous);
+	}, 10 * 60_000);
+
+	test('E. Meta Health Check, New and Resolved Only, 20 concurrent runs twice with Redis: the disapproved ad is reported once, its approval once', async () => {
+		const row = await scenarioE(env, 'redis');
+		report(row);
+		expect(row).toMatchObject({ items: 40, succeeded: 40, failed: 0, eventsExpected: 2, eventsCounted: 2 });
+		expect(row.details).toMatchObject({ disapprovedRound: { reported: 1, resolved: 0 }, approvedRound: { reported: 0, resolved: 1 } });
+		// both workers ran checks in each round: the once-only report held across processes
+		expect(row.details).toMatchObject({ disapprovedRound: { workers: [0, 1] }, approvedRound: { workers: [0, 1] } });
 	}, 10 * 60_000);
 });
