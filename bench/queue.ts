@@ -8,14 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureN8n, packPackage, type N8nLine } from '../testing/n8n';
 import { startPostgres, startQueueCluster } from '../testing/queueCluster';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queueScenarios';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioF, scenarioWorkflows, type ScenarioEnv, type ScenarioName, type ScenarioRow } from '../testing/queueScenarios';
 import { startRedis } from '../testing/redisServer';
 import Redis from 'ioredis';
 import { startFakeProcess } from './fakeServer';
 import { table, type Row } from './report';
 
 const TOKEN = 'EAAcanary0000SECRET0000TOKEN';
-const ALL: ScenarioName[] = ['A', 'B', 'C', 'D', 'E'];
+const ALL: ScenarioName[] = ['A', 'B', 'C', 'D', 'E', 'F'];
 
 function parseArgs(argv: string[]): { line: N8nLine; only: ScenarioName[] } {
 	let line: N8nLine = '1';
@@ -84,12 +84,12 @@ async function main(): Promise<void> {
 	const { line, only } = parseArgs(process.argv.slice(2));
 	const log = (l: string) => console.error(`  ${l}`);
 	const host = `${os.cpus()[0]?.model ?? 'cpu'}, ${os.cpus().length} cores, Node ${process.version}`;
-	console.log(`# Queue-mode scenarios (n8n line ${line}, main + 2 workers)\n\nmachine: ${host}\n`);
+	console.log(`# Queue-mode scenarios (n8n line ${line}, main + 2 workers + 1 webhook process)\n\nmachine: ${host}\n`);
 	await ensureN8n(line, log);
 	const tgz = await packPackage(path.resolve(__dirname, '..', '..'));
 	const fakeProcess = await startFakeProcess(['--token', TOKEN, '--log-limit', '20000']);
 	const [postgres, queueRedis, stateRedis] = await Promise.all([startPostgres(), startRedis(), startRedis()]);
-	const cluster = await startQueueCluster({ line, tgz, workers: 2, concurrency: 10, redis: queueRedis.connection, postgres, log: process.env.BENCH_QUEUE_LOG ? log : undefined });
+	const cluster = await startQueueCluster({ line, tgz, workers: 2, webhookProcesses: 1, concurrency: 10, redis: queueRedis.connection, postgres, log: process.env.BENCH_QUEUE_LOG ? log : undefined });
 	const rows: ScenarioRow[] = [];
 	let keys: Row[] = [];
 	try {
@@ -106,6 +106,8 @@ async function main(): Promise<void> {
 			['D', () => scenarioD(env)],
 			['E', () => scenarioE(env, 'redis')],
 			['E', () => scenarioE(env, 'memory')],
+			['F', () => scenarioF(env, 'redis')],
+			['F', () => scenarioF(env, 'memory')],
 		];
 		for (const [name, run] of runs) {
 			if (!only.includes(name)) continue;

@@ -739,20 +739,33 @@ async function startEditor(
 		const ok = execution.status === 'success' && !data.data?.resultData?.error;
 		return { ok, crashedOnExit: false, data, code: 0, signal: null, timedOut: false, stdout: JSON.stringify(data), stderr: '' };
 	};
-	// a CORS preflight lists the methods registered at a path, without running anything
-	const registered = async (pathname: string, method: string) => {
-		const res = await fetch(`${url}${pathname}`, { method: 'OPTIONS', headers: { origin: url, 'access-control-request-method': method } });
+	const untilWebhook = async (pathname: string, o: { method?: string; timeoutMs?: number } = {}) =>
+		await untilWebhookAt(url, pathname, { ...o, recent: child.recent });
+	return { url, request, executions, executionRun, untilWebhook, stop };
+}
+
+/**
+ * Waits until the n8n process at `baseUrl` (a main or an `n8n webhook` process) has the webhook
+ * for `method` (POST) at `pathname` registered. A CORS preflight lists the methods registered at a
+ * path without running anything.
+ */
+export async function untilWebhookAt(
+	baseUrl: string,
+	pathname: string,
+	{ method = 'POST', timeoutMs = MINUTE, recent }: { method?: string; timeoutMs?: number; recent?: () => string[] } = {},
+): Promise<void> {
+	const registered = async () => {
+		const res = await fetch(`${baseUrl}${pathname}`, { method: 'OPTIONS', headers: { origin: baseUrl, 'access-control-request-method': method } });
 		await res.arrayBuffer();
 		return res.ok && (res.headers.get('access-control-allow-methods') ?? '').split(',').map((m) => m.trim()).includes(method);
 	};
-	const untilWebhook = async (pathname: string, { method = 'POST', timeoutMs = MINUTE } = {}) => {
-		const deadline = Date.now() + timeoutMs;
-		while (!(await registered(pathname, method).catch(() => false))) {
-			if (Date.now() > deadline) throw new Error(`n8n never registered webhook ${method} ${pathname} (waited ${timeoutMs / 1000} s):\n${child.recent().join('\n')}`);
-			await new Promise((r) => setTimeout(r, 250));
+	const deadline = Date.now() + timeoutMs;
+	while (!(await registered().catch(() => false))) {
+		if (Date.now() > deadline) {
+			throw new Error(`n8n at ${baseUrl} never registered webhook ${method} ${pathname} (waited ${timeoutMs / 1000} s)${recent ? `:\n${recent().join('\n')}` : ''}`);
 		}
-	};
-	return { url, request, executions, executionRun, untilWebhook, stop };
+		await new Promise((r) => setTimeout(r, 250));
+	}
 }
 
 // ---------------------------------------------------------------------------------------------

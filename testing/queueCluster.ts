@@ -1,8 +1,9 @@
 /**
  * Real n8n in queue mode, for end-to-end tests and benchmarks: a throw-away PostgreSQL
- * (startPostgres), then one n8n main (`n8n start`: REST API, webhooks) and N workers
- * (`n8n worker`) that share it and a Redis (testing/redisServer.ts), each with this package's tarball
- * installed the way a user installs it (testing/n8n.ts).
+ * (startPostgres), then one n8n main (`n8n start`: REST API, webhooks), N workers (`n8n worker`)
+ * and, if asked, webhook processes (`n8n webhook`: production webhooks beside the main's) that
+ * share it and a Redis (testing/redisServer.ts), each with this package's tarball installed the way
+ * a user installs it (testing/n8n.ts).
  *
  * ```ts
  * const postgres = await startPostgres();
@@ -38,6 +39,7 @@ import {
 	type RunResult,
 	type SpawnOptions,
 	type StartedProcess,
+	untilWebhookAt,
 } from './n8n';
 
 const MINUTE = 60_000;
@@ -208,9 +210,11 @@ export interface QueueClusterOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Extra settings for worker `index` only (e.g. a variable naming it). */
 	workerEnv?: (index: number) => NodeJS.ProcessEnv;
+	/** `n8n webhook` processes that take production webhooks beside the main (default 0). */
+	webhookProcesses?: number;
 	/** Jobs each worker runs at once (`n8n worker --concurrency`, n8n's default 10). */
 	concurrency?: number;
-	/** Every log line of every process, prefixed `[main]` or `[worker i]`. */
+	/** Every log line of every process, prefixed `[main]`, `[worker i]` or `[webhook i]`. */
 	log?: (line: string) => void;
 	/** For each process to become ready (default 3 min). */
 	timeoutMs?: number;
@@ -250,10 +254,12 @@ export interface QueueCluster {
 	version: string;
 	/** The main's URL (REST API, webhooks); empty until start(). */
 	readonly url: string;
+	/** The URL of each webhook process; each has every imported webhook registered once start() resolves. */
+	readonly webhookProcessUrls: string[];
 	importCredentials(creds: Array<{ id: string; name: string; type: string; data: object }>): Promise<void>;
 	/** Imports workflows; those with `active: true` are activated (before start(): n8n activates them when it starts). */
 	importWorkflows(wfs: object[]): Promise<string[]>;
-	/** Starts the main and every worker; resolves once all are ready and every imported webhook is registered. */
+	/** Starts the main, every worker and webhook process; resolves once all are ready and every imported webhook is registered. */
 	start(): Promise<void>;
 	/** POSTs `body` as JSON to the main's /webhook/<path>; resolves to the parsed answer, throws on a non-2xx status. */
 	webhook<T = any>(path: string, body?: unknown, init?: RequestInit): Promise<T>;
@@ -284,12 +290,17 @@ export interface QueueCluster {
 
 export const QUEUE_OWNER = { email: 'queue@example.com', password: 'QueueTest1234', firstName: 'Queue', lastName: 'Owner' };
 
-/** The webhooks of a workflow that the main must have registered before it is ready. */
+/** The webhooks of a workflow that the main (and each webhook process) must have registered before it is ready. */
 function webhooksOf(wf: object): Array<{ method: string; path: string }> {
-	const nodes = ((wf as { nodes?: unknown[] }).nodes ?? []) as Array<{ type?: string; disabled?: boolean; parameters?: Record<string, unknown> }>;
+	const nodes = ((wf as { nodes?: unknown[] }).nodes ?? []) as Array<{ type?: string; disabled?: boolean; webhookId?: string; parameters?: Record<string, unknown> }>;
 	return nodes
-		.filter((node) => node.type === 'n8n-nodes-base.webhook' && !node.disabled)
-		.map((node) => ({ method: String(node.parameters?.httpMethod ?? 'GET'), path: String(node.parameters?.path ?? '') }))
+		.filter((node) => !node.disabled)
+		.map((node) => {
+			if (node.type === 'n8n-nodes-base.webhook') return { method: String(node.parameters?.httpMethod ?? 'GET'), path: String(node.parameters?.path ?? '') };
+			// the Meta Webhook Trigger's fixed path under its webhookId
+			if (node.type?.endsWith('.metaWebhookTrigger') && node.webhookId) return { method: 'POST', path: `${node.webhookId}/webhook` };
+			return { method: '', path: '' };
+		})
 		// a path with parameters lives under the node's webhookId: not probed
 		.filter((webhook) => webhook.path && !webhook.path.includes(':'));
 }
@@ -326,15 +337,19 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 	// One user folder per process, as each container of a real deployment has its own: n8n keeps
 	// its event log there, and a worker that starts marks the executions that log leaves
 	// unfinished as crashed (a folder shared by two workers had successful runs marked crashed)
-	const instances = await Promise.all(Array.from({ length: 1 + opts.workers }, () => createInstance(env, opts.tgz, { env: shared })));
+	const webhookProcessCount = opts.webhookProcesses ?? 0;
+	const instances = await Promise.all(Array.from({ length: 1 + opts.workers + webhookProcessCount }, () => createInstance(env, opts.tgz, { env: shared })));
 	for (const instance of instances) tempDirs.add(instance.userFolder);
-	const [main, ...workerHomes] = instances as [N8nInstance, ...N8nInstance[]];
+	const [main, ...others] = instances as [N8nInstance, ...N8nInstance[]];
+	const workerHomes = others.slice(0, opts.workers);
+	const webhookHomes = others.slice(opts.workers);
 	// run data is stored and served in n8n's `flatted` format: parsed by n8n's own copy
 	const { parse: unflatten } = createRequire(env.n8nBin)('flatted') as { parse: (text: string) => unknown };
 
 	let editor: Editor | undefined;
 	let mainLog: string[] = [];
 	const workers: Array<StartedProcess | undefined> = workerHomes.map(() => undefined);
+	const webhookProcesses: Array<{ proc: StartedProcess; url: string }> = [];
 	const webhooks: Array<{ method: string; path: string }> = [];
 	const startedBy = new Map<string, number>();
 	let migrated = false;
@@ -376,6 +391,25 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 		}
 	};
 
+	const startWebhookProcess = async (index: number) => {
+		const port = await freePort();
+		const url = `http://127.0.0.1:${port}`;
+		const proc = startProcess(env.nodeBin, [env.n8nBin, 'webhook'], {
+			cwd: webhookHomes[index].userFolder,
+			env: { ...webhookHomes[index].processEnv, N8N_PORT: String(port) },
+			keepLines: 60,
+			log: (line) => opts.log?.(`[webhook ${index}] ${line}`),
+		});
+		webhookProcesses[index] = { proc, url };
+		try {
+			await waitFor(`n8n ${env.version} webhook process ${index}`, proc, async () => (await fetch(`${url}/healthz`)).ok, timeoutMs);
+			for (const webhook of webhooks) await untilWebhookAt(url, `/webhook/${webhook.path}`, { method: webhook.method, timeoutMs, recent: proc.recent });
+		} catch (error) {
+			await proc.stop({ graceMs: 5_000 });
+			throw error;
+		}
+	};
+
 	const startMain = async () => {
 		mainLog = [];
 		editor = await main.startEditor({
@@ -399,6 +433,9 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 		version: env.version,
 		get url() {
 			return editor?.url ?? '';
+		},
+		get webhookProcessUrls() {
+			return webhookProcesses.map((p) => p.url);
 		},
 		importCredentials: async (creds) => {
 			await main.importCredentials(creds);
@@ -425,6 +462,8 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 				// the first process on an empty database migrates it: the others wait for that
 				if (!migrated) await startMain();
 				await Promise.all([...(editor ? [] : [startMain()]), ...workers.map((_, i) => startWorkerProcess(i))]);
+				// after the main: it registers the webhooks these processes serve
+				await Promise.all(webhookHomes.map((_, i) => startWebhookProcess(i)));
 			} catch (error) {
 				await cluster.stop();
 				throw error;
@@ -491,11 +530,12 @@ export async function startQueueCluster(opts: QueueClusterOptions): Promise<Queu
 		recentLogs: () => ({
 			main: mainLog,
 			...Object.fromEntries(workers.map((proc, i) => [`worker ${i}`, proc?.recent() ?? []])),
+			...Object.fromEntries(webhookProcesses.map(({ proc }, i) => [`webhook ${i}`, proc.recent()])),
 		}),
 		stop: async () => {
 			const stopping = editor;
 			editor = undefined;
-			await Promise.all([stopping?.stop(), ...workers.map((proc) => proc?.stop({ graceMs: 10_000 }))]);
+			await Promise.all([stopping?.stop(), ...[...workers, ...webhookProcesses.map((p) => p.proc)].map((proc) => proc?.stop({ graceMs: 10_000 }))]);
 			await Promise.all(
 				instances.map(async (instance) => {
 					await instance.dispose();

@@ -10,13 +10,17 @@
  * - D. the package's Redis restarted mid-run
  * - E. Meta Health Check's "New and Resolved Only" across workers: 20 concurrent runs find one
  *   disapproved ad, then 20 find it approved again
+ * - F. Meta Webhook Trigger's de-duplication across the processes that take webhooks: each of 10
+ *   signed WhatsApp statuses posted at once to the main and to a webhook process (as Meta
+ *   redelivers, through a load balancer); F needs a cluster started with `webhookProcesses: 1`
  */
 import { nodeItems, nodeOutput, runDataOf } from './n8n';
 import type { QueueCluster, QueueExecution, StoredExecution } from './queueCluster';
+import { metaBytes, signBytes, statusBody, whatsAppStatus } from './metaWebhooks';
 import type { RedisServer } from './redisServer';
 import { workflow, type NodeSpec } from './workflow';
 
-export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E';
+export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
 export type ScenarioStore = 'redis' | 'memory';
 
 /** One row of `bench/results/queue-*.json` (fields that do not apply are left out). */
@@ -51,12 +55,16 @@ export interface ScenarioEnv {
 
 export const META_CREDENTIAL = { id: 'MetaQueueCred0001', name: 'Meta Graph API (queue)' };
 export const REDIS_CREDENTIAL = { id: 'RedisQueueCred001', name: 'Redis (package state)' };
+/** The Meta app whose webhooks scenario F receives: its App Secret signs the posts. */
+export const META_APP_CREDENTIAL = { id: 'MetaQueueApp00001', name: 'Meta app (queue webhooks)' };
+const APP_SECRET = 'queueAppSecret0042';
 
 /** The credentials the scenario workflows use. */
 export function scenarioCredentials(env: Pick<ScenarioEnv, 'fake' | 'stateRedis'>) {
 	return [
 		{ ...META_CREDENTIAL, type: 'metaGraphApi', data: { accessToken: env.fake.token, apiVersion: 'v24.0', baseUrl: env.fake.url } },
 		{ ...REDIS_CREDENTIAL, type: 'redis', data: { host: '127.0.0.1', port: env.stateRedis.port, database: 0, password: '', ssl: false } },
+		{ ...META_APP_CREDENTIAL, type: 'metaGraphApi', data: { accessToken: env.fake.token, appSecret: APP_SECRET, apiVersion: 'v24.0', baseUrl: env.fake.url } },
 	];
 }
 
@@ -69,6 +77,7 @@ const C_ITEMS_EACH = 20;
 const D_EXECUTIONS = 5;
 const D_ITEMS_EACH = 20;
 const E_EXECUTIONS = 20;
+const F_EVENTS = 10;
 
 const webhook = (path: string): NodeSpec & { webhookId: string } => ({
 	name: 'Webhook',
@@ -99,6 +108,8 @@ const metaRequest = (store: ScenarioStore, parameters: Record<string, unknown>):
 const active = (wf: object) => ({ ...wf, active: true });
 const id = (name: ScenarioName, store: ScenarioStore) => `q${name}${store === 'redis' ? 'Redis' : 'Memory'}`;
 const path = (name: ScenarioName, store: ScenarioStore) => `scenario-${name.toLowerCase()}-${store}`;
+/** The Meta Webhook Trigger of F answers at /webhook/<webhookId>/webhook. */
+const metaTriggerId = (store: ScenarioStore) => `scenario-f-${store}`;
 
 /** Every scenario workflow, active: import them before the cluster starts. */
 export function scenarioWorkflows(): object[] {
@@ -158,6 +169,22 @@ export function scenarioWorkflows(): object[] {
 						},
 					],
 					[['Webhook', 'Meta Health Check']],
+				),
+			),
+			active(
+				workflow(
+					id('F', store),
+					[
+						{
+							name: 'Meta events',
+							type: 'n8n-nodes-meta-resilience.metaWebhookTrigger',
+							webhookId: metaTriggerId(store),
+							parameters: { verifyToken: 'queue-verify-token', fields: 'statuses', ...stateOf(store) },
+							credentials: { metaGraphApi: META_APP_CREDENTIAL, ...(store === 'redis' ? { redis: REDIS_CREDENTIAL } : {}) },
+						} as NodeSpec,
+						{ name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1 },
+					],
+					[['Meta events', 'Received']],
 				),
 			),
 		);
@@ -517,5 +544,51 @@ export async function scenarioE(env: ScenarioEnv, store: ScenarioStore): Promise
 		eventsExpected: 2,
 		eventsCounted: disapproved.reported + disapproved.resolved + approved.reported + approved.resolved,
 		details: { disapprovedRound: disapproved, approvedRound: approved },
+	};
+}
+
+/**
+ * F: 10 signed WhatsApp statuses, each posted at once to the main and to every webhook process, as
+ * a redelivery reaches whichever process the load balancer picks. With Redis each event starts one
+ * run; on process memory each process starts its own.
+ */
+export async function scenarioF(env: ScenarioEnv, store: ScenarioStore): Promise<ScenarioRow> {
+	const { cluster } = env;
+	if (cluster.webhookProcessUrls.length === 0) throw new Error('Scenario F needs a cluster started with webhookProcesses: 1 or more');
+	const receivers = [cluster.url, ...cluster.webhookProcessUrls];
+	const tag = `${store}${Date.now()}`;
+	const started = Date.now();
+	const answers = await Promise.all(
+		range(F_EVENTS).flatMap((i) => {
+			const bytes = metaBytes(statusBody(whatsAppStatus('delivered', `wamid.queueF${tag}n${i}`)));
+			const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signBytes(bytes, APP_SECRET) };
+			return receivers.map(async (url) => (await fetch(`${url}/webhook/${metaTriggerId(store)}/webhook`, { method: 'POST', headers, body: bytes })).status);
+		}),
+	);
+	// every run is enqueued before its post is answered: wait for them to finish, and for a straggler
+	let runs = await finishedRuns(cluster, id('F', store), F_EVENTS, started, 2 * 60_000);
+	await sleep(2_000);
+	runs = await finishedRuns(cluster, id('F', store), runs.length, started, 2 * 60_000);
+	const messageIds: string[] = [];
+	for (const run of runs) {
+		for (const item of output(await cluster.execution(run.id), 'Meta events', 0)) messageIds.push(String(item.value?.id));
+	}
+	const accepted = answers.filter((status) => status === 200).length;
+	// an item is a post; an event counted is a run it started
+	return {
+		name: 'F',
+		store,
+		items: answers.length,
+		succeeded: accepted,
+		failed: answers.length - accepted,
+		eventsExpected: F_EVENTS,
+		eventsCounted: messageIds.length,
+		details: {
+			receivers: receivers.length,
+			runs: runs.length,
+			runsFailed: runs.filter((run) => run.status !== 'success').length,
+			distinctEvents: new Set(messageIds).size,
+			startedTwice: messageIds.length - new Set(messageIds).size,
+		},
 	};
 }

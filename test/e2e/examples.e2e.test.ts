@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import { APPLY_THEN_FAIL, FAKE_META_TOKEN, useFakeMeta, type FakeMeta } from '../../testing/fake-meta';
 import { nodeOutput, outputCounts, type ExecuteResult, type N8nInstance } from '../../testing/n8n';
-import { metaBytes, signBytes, statusBody, whatsAppStatus } from '../core/webhooks/payloads';
+import { metaBytes, signBytes, statusBody, whatsAppStatus } from '../../testing/metaWebhooks';
 import { e2eLines, outcome, REPO_DIR, SUCCEEDED, useN8n } from './setup';
 import { demoCredential } from './workflows';
 

@@ -1,12 +1,12 @@
 /**
  * The package's guarantees in real n8n queue mode (a main, two workers, PostgreSQL, Redis for n8n's
- * queue and another redis-server for the package's state), scenarios A–E of testing/queueScenarios.ts:
+ * queue and another redis-server for the package's state), scenarios A–F of testing/queueScenarios.ts:
  * the same runs `npm run bench:queue` reports, asserted here on behaviour. On the lines
  * queueLines() gives (both by default; N8N_E2E_QUEUE_LINES=1 for line 1 only).
  */
 import { useFakeMeta } from '../../testing/fake-meta';
 import { startPostgres, startQueueCluster, type Postgres, type QueueCluster } from '../../testing/queueCluster';
-import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioWorkflows, type ScenarioEnv } from '../../testing/queueScenarios';
+import { scenarioA, scenarioB, scenarioC, scenarioCredentials, scenarioD, scenarioE, scenarioF, scenarioWorkflows, type ScenarioEnv } from '../../testing/queueScenarios';
 import { startRedis, type RedisServer } from '../../testing/redisServer';
 import { packageTarball, queueLines } from './setup';
 
@@ -23,7 +23,8 @@ describe.each(queueLines())('n8n %s in queue mode: shared state across two worke
 
 	beforeAll(async () => {
 		[postgres, queueRedis, stateRedis] = await Promise.all([startPostgres(), startRedis(), startRedis()]);
-		cluster = await startQueueCluster({ line, tgz: packageTarball(), workers: 2, concurrency: 10, redis: queueRedis.connection, postgres });
+		// F posts to the main and to a webhook process
+		cluster = await startQueueCluster({ line, tgz: packageTarball(), workers: 2, webhookProcesses: 1, concurrency: 10, redis: queueRedis.connection, postgres });
 		env = { cluster, fake, stateRedis, log: (l) => process.stderr.write(`[e2e] ${l}\n`) };
 		await cluster.importCredentials(scenarioCredentials(env));
 		await cluster.importWorkflows(scenarioWorkflows());
@@ -89,4 +90,11 @@ describe.each(queueLines())('n8n %s in queue mode: shared state across two worke
 		// both workers ran checks in each round: the once-only report held across processes
 		expect(row.details).toMatchObject({ disapprovedRound: { workers: [0, 1] }, approvedRound: { workers: [0, 1] } });
 	}, 10 * 60_000);
+
+	test('F. Meta Webhook Trigger with Redis, each of 10 signed events posted at once to the main and to a webhook process: every post answered 200, each event starts one run', async () => {
+		const row = await scenarioF(env, 'redis');
+		report(row);
+		expect(row).toMatchObject({ items: 20, succeeded: 20, failed: 0, eventsExpected: 10, eventsCounted: 10 });
+		expect(row.details).toMatchObject({ receivers: 2, runs: 10, runsFailed: 0, distinctEvents: 10, startedTwice: 0 });
+	}, 5 * 60_000);
 });

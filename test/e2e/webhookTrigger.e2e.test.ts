@@ -17,7 +17,7 @@ import { launchChromium } from '../../testing/browser';
 import { FAKE_META_TOKEN, useFakeMeta } from '../../testing/fake-meta';
 import { nodeOutput, type Editor, type ExecutionSummary } from '../../testing/n8n';
 import { startRedis, type RedisServer } from '../../testing/redisServer';
-import { metaBytes, MESSAGE_ID, signBytes, statusBody, whatsAppStatus } from '../core/webhooks/payloads';
+import { metaBytes, MESSAGE_ID, signBytes, statusBody, whatsAppStatus } from '../../testing/metaWebhooks';
 import { e2eLines, REPO_DIR, useN8n } from './setup';
 import { workflow } from './workflows';
 

@@ -14,7 +14,7 @@ import {
 	whatsAppBody,
 	whatsAppStatus,
 	whatsAppValue,
-} from './payloads';
+} from '../../../testing/metaWebhooks';
 
 describe('WhatsApp statuses', () => {
 	const events = webhookEvents(statusBody(whatsAppStatus('delivered'), whatsAppStatus('read'), whatsAppStatus('failed', 'wamid.other')));

@@ -8,7 +8,7 @@ import { processStore } from '../../../nodes/shared/core';
 import { dedupNamespace, MAX_MEMORY_KEYS } from '../../../nodes/MetaWebhookTrigger/deduplicate';
 import { redisKeys } from '../../../nodes/shared/state/redisStore';
 import { redisCredential, useRedis } from '../../helpers/redis';
-import { statusBody, templateStatusBody, whatsAppStatus } from '../../core/webhooks/payloads';
+import { statusBody, templateStatusBody, whatsAppStatus } from '../../../testing/metaWebhooks';
 import { metaCredential, postSigned, type CallOptions } from './webhookContext';
 
 const redis = useRedis();

@@ -17,7 +17,7 @@ import {
 	whatsAppBody,
 	whatsAppStatus,
 	whatsAppValue,
-} from '../../core/webhooks/payloads';
+} from '../../../testing/metaWebhooks';
 import { ACCESS_TOKEN, APP_SECRET, postSigned, VERIFY_TOKEN } from './webhookContext';
 
 const ROUTER = 'n8n-nodes-meta-resilience.metaEscalationRouter';

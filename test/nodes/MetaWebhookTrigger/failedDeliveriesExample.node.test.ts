@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../../helpers/engine';
-import { statusBody, whatsAppStatus } from '../../core/webhooks/payloads';
+import { statusBody, whatsAppStatus } from '../../../testing/metaWebhooks';
 import { postSigned } from './webhookContext';
 
 interface ExampleNode {

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 
 import { closeRedisStores } from '../../../nodes/shared/state/redisStore';
-import { metaBytes, signBytes, statusBody, whatsAppStatus } from '../../core/webhooks/payloads';
+import { metaBytes, signBytes, statusBody, whatsAppStatus } from '../../../testing/metaWebhooks';
 import { APP_SECRET, callTrigger, metaCredential, postSigned, VERIFY_TOKEN } from './webhookContext';
 
 afterAll(closeRedisStores);

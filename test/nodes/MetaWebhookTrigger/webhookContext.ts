@@ -22,7 +22,7 @@ import {
 import { MetaGraphApi } from '../../../credentials/MetaGraphApi.credentials';
 import { MetaWebhookTrigger } from '../../../nodes/MetaWebhookTrigger/MetaWebhookTrigger.node';
 import { TestCredentialsHelper } from '../../helpers/credentialsHelper';
-import { metaBytes, signBytes } from '../../core/webhooks/payloads';
+import { metaBytes, signBytes } from '../../../testing/metaWebhooks';
 
 export const TYPE = 'n8n-nodes-meta-resilience.metaWebhookTrigger';
 /** Canaries: none of them may reach an item or a log line. */

@@ -1,6 +1,6 @@
 // Meta webhook bodies as Meta posts them (shapes from Meta's webhook references: WhatsApp Cloud API
 // statuses and messages, template status updates, Page leadgen and Messenger messaging), for the
-// core, node and end-to-end tests of the Meta Webhook Trigger.
+// core, node, end-to-end and queue-mode tests of the Meta Webhook Trigger.
 import { createHmac } from 'node:crypto';
 
 export const WABA_ID = '102290129340398';
