@@ -1,15 +1,16 @@
-// `npm run bench [-- --quick] [-- --only classify,overhead,polling,pacing]`: runs the
+// `npm run bench [-- --quick] [-- --only classify,overhead,polling,pacing,health]`: runs the
 // benches, prints a table per bench and the machine, writes JSON to bench/results/<name>-<date>.json.
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runClassify } from './classify';
+import { runHealth } from './health';
 import { runOverhead } from './overhead';
 import { runPacing } from './pacing';
 import { runPolling } from './polling';
 import { formatReport, type BenchReport } from './report';
 
-const BENCHES = ['classify', 'overhead', 'polling', 'pacing'] as const;
+const BENCHES = ['classify', 'overhead', 'polling', 'pacing', 'health'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE = `usage: node .tools/bench/run.js [--quick] [--only ${BENCHES.join(',')}] [--skip name,...]
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
 		overhead: async () => await runOverhead({ requests: quick ? 2_000 : 10_000 }),
 		polling: async () => await runPolling(),
 		pacing: async () => await runPacing({ quick, log }),
+		health: async () => await runHealth(),
 	};
 	const reports: BenchReport[] = [];
 	const failures: string[] = [];

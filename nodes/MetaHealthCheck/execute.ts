@@ -16,13 +16,13 @@ import {
 	type FindingsReport,
 	type FindingsStore,
 	type FoundFinding,
-	type HealthReader,
 	type HealthRun,
 	type ReportedFindings,
 } from '../shared/core';
 import { getMetaCredential, outputItem, parseParameters, redactOutputs, sharedState, storeForItem } from '../shared/n8n';
 import { MetaClient } from '../shared/transport';
 import { healthSettings, LABELS, settingsSchema, targetsSchema, type RunSettings } from './params';
+import { healthReaderOf } from './reader';
 
 /** Key of the reported findings in the node's workflow static data (the process-memory store's snapshot). */
 const STATE_KEY = 'reportedFindings';
@@ -84,16 +84,7 @@ export async function executeMetaHealthCheck(ctx: IExecuteFunctions): Promise<IN
 	const { accessToken, appSecret, apiVersion, baseUrl } = credential;
 	const client = new MetaClient({ accessToken, appSecret, apiVersion, baseUrl, store, sleep });
 
-	const reader: HealthReader = {
-		get: async (path, query) => {
-			const result = await client.request({ method: 'GET', path, query, signal });
-			return result.ok ? { ok: true, body: result.body } : { ok: false, error: result.error };
-		},
-		list: async (path, query) => {
-			const result = await client.paginate({ method: 'GET', path, query, signal }, { maxPages: settings.options.maxPages });
-			return result.ok ? { ok: true, records: result.records, more: result.more } : { ok: false, error: result.error };
-		},
-	};
+	const reader = healthReaderOf(client, { maxPages: settings.options.maxPages, signal });
 	const now = Date.now();
 	const run = await runHealthChecks(
 		{ checks: settings.checks, targets: plan.targets },
