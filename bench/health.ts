@@ -2,16 +2,15 @@
 // node's own reader (MetaClient: pacing, retries, breaker) over real HTTP to the fake server, for
 // the issue's troubled account and for many accounts of many ads. The ads check asks Meta for the
 // disapproved and with-issues ads only (`effective_status` filter), so its calls grow with the
-// findings, not with the ads; the baseline column is what listing every ad would take instead.
-import { DEFAULT_HEALTH_SETTINGS, runHealthChecks, type HealthCheckName, type HealthPlan } from '../nodes/shared/core';
+// findings, not with the ads; unfilteredAdsReads is what listing every ad would take instead.
+import { DEFAULT_HEALTH_SETTINGS, LIST_PAGE_SIZE, runHealthChecks, type HealthCheckName, type HealthPlan } from '../nodes/shared/core';
 import { closeMetaPools, MetaClient } from '../nodes/shared/transport';
 import { healthReaderOf } from '../nodes/MetaHealthCheck/reader';
 import { startFakeMeta, type FakeMeta } from '../testing/fake-meta';
 import { percentile, round, type BenchReport, type Row } from './report';
 
-/** The node's default Max Pages, and the page size its list reads ask for. */
+/** The node's default Max Pages. */
 const MAX_PAGES = 10;
-const PAGE_SIZE = 100;
 const RUNS = 3;
 
 interface Estate {
@@ -95,7 +94,7 @@ export async function runHealth(): Promise<BenchReport> {
 			if (plan.checks.includes('ads')) {
 				const since = lastSeq();
 				const everything = healthReaderOf(client, { maxPages: 1_000 });
-				for (const account of plan.targets.adAccount) await everything.list(`${account}/ads`, { fields: 'id,name,effective_status', limit: String(PAGE_SIZE) });
+				for (const account of plan.targets.adAccount) await everything.list(`${account}/ads`, { fields: 'id,name,effective_status', limit: String(LIST_PAGE_SIZE) });
 				unfilteredReads = adsCalls(since);
 			}
 			rows.push({

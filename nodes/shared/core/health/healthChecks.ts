@@ -21,6 +21,9 @@ import { READ_FAILED, type CheckedObject, type Finding, type FindingCode, type H
 export type ReadResult = { ok: true; body: unknown } | { ok: false; error: MetaErrorInfo };
 export type ListResult = { ok: true; records: unknown[]; more: boolean } | { ok: false; error: MetaErrorInfo };
 
+/** Records per page the checks ask for when they list an edge. */
+export const LIST_PAGE_SIZE = 100;
+
 /** How checks read Meta: one object, or every page of an edge (up to the reader's page limit). */
 export interface HealthReader {
 	get(path: string, query: Record<string, string>): Promise<ReadResult>;
@@ -248,7 +251,7 @@ const ads: HealthCheck = {
 		const answer = await reader.list(`${account}/ads`, {
 			fields: 'id,name,effective_status,issues_info,ad_review_feedback',
 			effective_status: JSON.stringify(['DISAPPROVED', 'WITH_ISSUES']),
-			limit: '100',
+			limit: String(LIST_PAGE_SIZE),
 		});
 		if (!answer.ok) return readFailed('ads', { type: 'ad_account', id: account }, answer.error, `the ads of ad account ${account}`);
 		const findings: Finding[] = [];
@@ -275,7 +278,7 @@ const whatsappNumbers: HealthCheck = {
 	async run(waba, { reader }) {
 		const answer = await reader.list(`${waba}/phone_numbers`, {
 			fields: 'id,display_phone_number,verified_name,quality_rating,messaging_limit_tier,status,name_status',
-			limit: '100',
+			limit: String(LIST_PAGE_SIZE),
 		});
 		if (!answer.ok) return readFailed('whatsappNumbers', { type: 'whatsapp_business_account', id: waba }, answer.error, `the phone numbers of WhatsApp Business Account ${waba}`);
 		const findings: Finding[] = [];
