@@ -295,11 +295,11 @@ function webhooksOf(wf: object): Array<{ method: string; path: string }> {
 	const nodes = ((wf as { nodes?: unknown[] }).nodes ?? []) as Array<{ type?: string; disabled?: boolean; webhookId?: string; parameters?: Record<string, unknown> }>;
 	return nodes
 		.filter((node) => !node.disabled)
-		.map((node) => {
-			if (node.type === 'n8n-nodes-base.webhook') return { method: String(node.parameters?.httpMethod ?? 'GET'), path: String(node.parameters?.path ?? '') };
+		.flatMap((node) => {
+			if (node.type === 'n8n-nodes-base.webhook') return [{ method: String(node.parameters?.httpMethod ?? 'GET'), path: String(node.parameters?.path ?? '') }];
 			// the Meta Webhook Trigger's fixed path under its webhookId
-			if (node.type?.endsWith('.metaWebhookTrigger') && node.webhookId) return { method: 'POST', path: `${node.webhookId}/webhook` };
-			return { method: '', path: '' };
+			if (node.type?.endsWith('.metaWebhookTrigger') && node.webhookId) return [{ method: 'POST', path: `${node.webhookId}/webhook` }];
+			return [];
 		})
 		// a path with parameters lives under the node's webhookId: not probed
 		.filter((webhook) => webhook.path && !webhook.path.includes(':'));
